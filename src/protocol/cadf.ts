@@ -1,0 +1,77 @@
+/**
+ * CADF 1.0 (DMTF DSP0262) vocabulary and the rendering of a recorded event as a CADF record.
+ * Maestro extends the standard action taxonomy with the cloud actions the product audits
+ * (attach, detach, discover, tag, untag, reboot), as the standard allows.
+ */
+export const cadfActions = [
+  'create',
+  'read',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'reboot',
+  'enable',
+  'disable',
+  'attach',
+  'detach',
+  'discover',
+  'tag',
+  'untag',
+  'allow',
+  'deny',
+  'authenticate',
+  'revoke',
+  'configure',
+  'notify',
+  'evaluate',
+] as const;
+export type CadfAction = (typeof cadfActions)[number];
+
+export const cadfOutcomes = ['success', 'failure', 'pending', 'unknown'] as const;
+export type CadfOutcome = (typeof cadfOutcomes)[number];
+
+export const cadfEventTypes = ['activity', 'monitor', 'control'] as const;
+export type CadfEventType = (typeof cadfEventTypes)[number];
+
+/** Resource type URIs from the CADF resource taxonomy, extended at its most granular node. */
+export const targetTypes = {
+  customer: 'data/security/domain',
+  tenantGroup: 'data/security/group',
+  tenant: 'data/security/project',
+  region: 'data/config/region',
+  user: 'data/security/account/user',
+  role: 'data/security/role',
+  credential: 'data/security/credential',
+  service: 'service/compute',
+  instance: 'compute/machine/vm',
+  volume: 'storage/volume',
+  image: 'data/image',
+  key: 'data/security/key',
+  job: 'data/workload/job',
+} as const;
+export type TargetTypeUri = (typeof targetTypes)[keyof typeof targetTypes];
+
+export interface CadfResource {
+  typeURI: string;
+  id: string;
+  name?: string;
+  host?: { address?: string; agent?: string };
+}
+
+export interface CadfRecord {
+  typeURI: 'http://schemas.dmtf.org/cloud/audit/1.0/event';
+  id: string;
+  eventType: CadfEventType;
+  eventTime: string;
+  action: CadfAction;
+  outcome: CadfOutcome;
+  initiator: CadfResource;
+  target: CadfResource;
+  observer: CadfResource;
+  reason?: { reasonType: string; reasonCode: string };
+  attachments?: Array<{ typeURI: string; name: string; content: unknown }>;
+  tags?: string[];
+}
+
+export const CADF_EVENT_TYPE_URI = 'http://schemas.dmtf.org/cloud/audit/1.0/event' as const;

@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { Feature } from './features.js';
+import type { PermissionAction } from './permissions.js';
+import type { CadfAction } from './cadf.js';
+
+/**
+ * Who may call a command at all, before permissions: `admin` commands belong to the
+ * administrative interface (`maestro admin …`), `user` commands to tenant users, `public`
+ * commands need no credentials.
+ */
+export type Audience = 'user' | 'admin' | 'public';
+
+export interface CliHints {
+  /** Columns of the table printed for list results (paths into each item). */
+  columns?: readonly string[];
+}
+
+/** What a command author writes: one object per API action. */
+export interface CommandSpec<I extends z.ZodType, O extends z.ZodType> {
+  summary: string;
+  description?: string;
+  input: I;
+  output: O;
+  permission: PermissionAction;
+  feature: Feature;
+  /** The CADF action recorded when the command changes state; null for reads. */
+  audit: CadfAction | null;
+  audience: Audience;
+  cli?: CliHints;
+}
+
+/** A command as the rest of the system sees it, with its full name filled in. */
+export interface CommandDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType>
+  extends CommandSpec<I, O> {
+  /** `manager.method`, the JSON-RPC method name. */
+  readonly name: string;
+  readonly manager: string;
+  readonly method: string;
+  /** The manager's singular noun, used by the admin CLI (`maestro admin tenant create`). */
+  readonly noun: string;
+}
+
+export type CommandSpecs = Record<string, CommandSpec<z.ZodType, z.ZodType>>;
+
+export type ManagerDefinition<S extends CommandSpecs> = {
+  readonly [K in keyof S]: S[K] extends CommandSpec<infer I, infer O> ? CommandDefinition<I, O> : never;
+};
+
+export function defineCommand<I extends z.ZodType, O extends z.ZodType>(
+  spec: CommandSpec<I, O>,
+): CommandSpec<I, O> {
+  return spec;
+}
+
+/** Groups a domain's commands under one manager (the seed's client > managers > methods). */
+export function defineManager<S extends CommandSpecs>(
+  manager: string,
+  noun: string,
+  specs: S,
+): ManagerDefinition<S> {
+  const out: Record<string, CommandDefinition> = {};
+  for (const [method, spec] of Object.entries(specs)) {
+    out[method] = { ...spec, name: `${manager}.${method}`, manager, method, noun };
+  }
+  return out as ManagerDefinition<S>;
+}
+
+export type InputOf<C> = C extends CommandDefinition<infer I, z.ZodType> ? z.input<I> : never;
+export type ParsedInputOf<C> = C extends CommandDefinition<infer I, z.ZodType> ? z.output<I> : never;
+export type OutputOf<C> = C extends CommandDefinition<z.ZodType, infer O> ? z.output<O> : never;

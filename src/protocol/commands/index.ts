@@ -1,0 +1,32 @@
+import type { CommandDefinition } from '../command.js';
+import { customers } from './customers.js';
+import { keys } from './keys.js';
+import { regions } from './regions.js';
+import { system } from './system.js';
+import { tenantGroups } from './tenant-groups.js';
+import { tenants } from './tenants.js';
+import { users } from './users.js';
+
+/**
+ * Every API action, by manager. The JSON-RPC methods, the SDK, the CLI and the OpenRPC
+ * document are all derived from this object.
+ */
+export const managers = {
+  customers,
+  tenantGroups,
+  tenants,
+  regions,
+  users,
+  keys,
+  system,
+} as const;
+
+export type Managers = typeof managers;
+
+export const allCommands: readonly CommandDefinition[] = Object.values(managers).flatMap(
+  (manager) => Object.values(manager) as CommandDefinition[],
+);
+
+export const commandsByName: ReadonlyMap<string, CommandDefinition> = new Map(
+  allCommands.map((command) => [command.name, command]),
+);

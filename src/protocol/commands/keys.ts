@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defineCommand, defineManager } from '../command.js';
+import { displayText, ok, page, pageInput, timestamp, userName } from '../common.js';
+import { accessKey } from './organisation-schemas.js';
+
+export const keys = defineManager('keys', 'key', {
+  create: defineCommand({
+    summary: 'Create an access key and secret key for API calls; the secret is shown only once',
+    input: z.strictObject({
+      user: userName.optional().describe('whose key; yourself when omitted'),
+      description: displayText(200).optional(),
+      expiresAt: timestamp.optional(),
+    }),
+    output: accessKey.extend({ secretKey: z.string() }),
+    permission: 'CREATE_KEY',
+    feature: 'organisation',
+    audit: 'create',
+    audience: 'user',
+  }),
+  describe: defineCommand({
+    summary: 'List access keys (never their secrets): yours, or a user’s as an administrator',
+    input: z.strictObject({ user: userName.optional(), ...pageInput }),
+    output: page(accessKey),
+    permission: 'DESCRIBE_KEY',
+    feature: 'organisation',
+    audit: null,
+    audience: 'user',
+    cli: { columns: ['accessKey', 'user', 'description', 'createdAt', 'expiresAt'] },
+  }),
+  delete: defineCommand({
+    summary: 'Revoke an access key: calls signed with it fail from then on',
+    input: z.strictObject({ accessKey: z.string().trim().min(1).max(64) }),
+    output: ok,
+    permission: 'DELETE_KEY',
+    feature: 'organisation',
+    audit: 'revoke',
+    audience: 'user',
+  }),
+});

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { cloudKinds, regionKinds, regionStatuses } from '../clouds.js';
+import { defineCommand, defineManager } from '../command.js';
+import { displayText, identifier, page, pageInput } from '../common.js';
+import { region } from './organisation-schemas.js';
+
+export const regions = defineManager('regions', 'region', {
+  create: defineCommand({
+    summary: 'Register a cloud region (public or private) that tenants can be activated in',
+    input: z.strictObject({
+      name: identifier('region name'),
+      cloud: z.enum(cloudKinds),
+      kind: z.enum(regionKinds),
+      nativeName: z.string().trim().min(1).max(128),
+      status: z.enum(regionStatuses).optional(),
+      description: displayText(1000).optional(),
+    }),
+    output: region,
+    permission: 'CREATE_REGION',
+    feature: 'organisation',
+    audit: 'create',
+    audience: 'admin',
+  }),
+  describe: defineCommand({
+    summary: 'List regions, or describe one by name',
+    input: z.strictObject({
+      name: identifier('region name').optional(),
+      cloud: z.enum(cloudKinds).optional(),
+      ...pageInput,
+    }),
+    output: page(region),
+    permission: 'DESCRIBE_REGION',
+    feature: 'organisation',
+    audit: null,
+    audience: 'user',
+    cli: { columns: ['name', 'cloud', 'kind', 'nativeName', 'status'] },
+  }),
+  update: defineCommand({
+    summary: "Change a region's status, native name or description",
+    input: z.strictObject({
+      name: identifier('region name'),
+      nativeName: z.string().trim().min(1).max(128).optional(),
+      status: z.enum(regionStatuses).optional(),
+      description: displayText(1000).optional(),
+    }),
+    output: region,
+    permission: 'UPDATE_REGION',
+    feature: 'organisation',
+    audit: 'update',
+    audience: 'admin',
+  }),
+});

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { defineCommand, defineManager } from '../command.js';
+import { displayText, email, identifier, page, pageInput } from '../common.js';
+import { tenant } from './organisation-schemas.js';
+
+const tenantRegion = z.strictObject({
+  tenant: identifier('tenant name'),
+  region: identifier('region name'),
+});
+
+export const tenants = defineManager('tenants', 'tenant', {
+  create: defineCommand({
+    summary: 'Create a tenant: a group of users sharing cloud resources (an AWS account, Azure subscription, GCP project)',
+    input: z.strictObject({
+      customer: identifier('customer name'),
+      name: identifier('tenant name'),
+      displayName: displayText(200).optional(),
+      description: displayText(1000).optional(),
+      group: identifier('tenant group name').optional(),
+      contacts: z.array(email).max(50).optional(),
+    }),
+    output: tenant,
+    permission: 'CREATE_TENANT',
+    feature: 'organisation',
+    audit: 'create',
+    audience: 'admin',
+  }),
+  describe: defineCommand({
+    summary: 'List the tenants you can see, or describe one by name',
+    input: z.strictObject({
+      name: identifier('tenant name').optional(),
+      customer: identifier('customer name').optional(),
+      ...pageInput,
+    }),
+    output: page(tenant),
+    permission: 'DESCRIBE_TENANT',
+    feature: 'organisation',
+    audit: null,
+    audience: 'user',
+    cli: { columns: ['name', 'customer', 'group', 'status', 'regions'] },
+  }),
+  update: defineCommand({
+    summary: "Change a tenant's details, group or status",
+    input: z.strictObject({
+      name: identifier('tenant name'),
+      displayName: displayText(200).optional(),
+      description: displayText(1000).optional(),
+      group: identifier('tenant group name').nullable().optional(),
+      contacts: z.array(email).max(50).optional(),
+      status: z.enum(['active', 'inactive']).optional(),
+    }),
+    output: tenant,
+    permission: 'UPDATE_TENANT',
+    feature: 'organisation',
+    audit: 'update',
+    audience: 'admin',
+  }),
+  activateRegion: defineCommand({
+    summary: 'Let a tenant use a region',
+    input: tenantRegion,
+    output: tenant,
+    permission: 'ACTIVATE_TENANT_REGION',
+    feature: 'organisation',
+    audit: 'enable',
+    audience: 'admin',
+  }),
+  deactivateRegion: defineCommand({
+    summary: 'Stop a tenant from using a region',
+    input: tenantRegion,
+    output: tenant,
+    permission: 'ACTIVATE_TENANT_REGION',
+    feature: 'organisation',
+    audit: 'disable',
+    audience: 'admin',
+  }),
+});

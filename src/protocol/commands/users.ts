@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { defineCommand, defineManager } from '../command.js';
+import { displayText, email, identifier, ok, page, pageInput, userName } from '../common.js';
+import { user } from './organisation-schemas.js';
+
+const roleName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "role names start with a letter and contain letters, digits, '_' and '-'");
+
+export const users = defineManager('users', 'user', {
+  create: defineCommand({
+    summary: 'Create a user, in a customer or (systemAdmin) for the whole platform',
+    input: z.strictObject({
+      name: userName,
+      displayName: displayText(200).optional(),
+      email: email.optional(),
+      customer: identifier('customer name').optional(),
+      systemAdmin: z.boolean().optional(),
+    }),
+    output: user,
+    permission: 'CREATE_USER',
+    feature: 'organisation',
+    audit: 'create',
+    audience: 'admin',
+  }),
+  describe: defineCommand({
+    summary: 'List users, or describe one by name',
+    input: z.strictObject({
+      name: userName.optional(),
+      customer: identifier('customer name').optional(),
+      tenant: identifier('tenant name').optional(),
+      ...pageInput,
+    }),
+    output: page(user),
+    permission: 'DESCRIBE_USER',
+    feature: 'organisation',
+    audit: null,
+    audience: 'admin',
+    cli: { columns: ['name', 'displayName', 'customer', 'status', 'systemAdmin'] },
+  }),
+  whoami: defineCommand({
+    summary: 'Describe the user the credentials belong to',
+    input: z.strictObject({}),
+    output: user,
+    permission: 'DESCRIBE_SYSTEM',
+    feature: 'organisation',
+    audit: null,
+    audience: 'user',
+  }),
+  update: defineCommand({
+    summary: "Change a user's display name, e-mail or status (a disabled user's keys stop working)",
+    input: z.strictObject({
+      name: userName,
+      displayName: displayText(200).optional(),
+      email: email.nullable().optional(),
+      status: z.enum(['active', 'disabled']).optional(),
+    }),
+    output: user,
+    permission: 'UPDATE_USER',
+    feature: 'organisation',
+    audit: 'update',
+    audience: 'admin',
+  }),
+  setPassword: defineCommand({
+    summary: "Set a user's console password (your own, or anyone's as an administrator)",
+    input: z.strictObject({
+      name: userName,
+      password: z.string().min(12, 'passwords must be at least 12 characters').max(256),
+    }),
+    output: ok,
+    permission: 'UPDATE_USER',
+    feature: 'organisation',
+    audit: 'update',
+    audience: 'user',
+  }),
+  addRole: defineCommand({
+    summary: 'Give a user a role in a tenant (replaces the role the user had there)',
+    input: z.strictObject({
+      name: userName,
+      tenant: identifier('tenant name'),
+      role: roleName,
+    }),
+    output: user,
+    permission: 'MANAGE_USER_ROLE',
+    feature: 'organisation',
+    audit: 'allow',
+    audience: 'admin',
+  }),
+  removeRole: defineCommand({
+    summary: "Take away a user's role in a tenant",
+    input: z.strictObject({ name: userName, tenant: identifier('tenant name') }),
+    output: user,
+    permission: 'MANAGE_USER_ROLE',
+    feature: 'organisation',
+    audit: 'deny',
+    audience: 'admin',
+  }),
+});
+

@@ -1,0 +1,95 @@
+import type { EventBus } from '../bus/bus.js';
+import { topics } from '../bus/bus.js';
+import { AppError } from '../protocol/errors.js';
+import type { EventData, EventDefinition, Initiator, RecordedEvent } from '../protocol/events.js';
+import { uuidv7 } from '../protocol/ids.js';
+import type { Clock } from '../domain/clock.js';
+import type { Database, Queryable } from '../store/database.js';
+import { appendEvents, type NewEvent } from '../store/event-log.js';
+import { applyProjections, type Projection } from '../store/projection.js';
+
+export interface EventScope {
+  target: { id: string; name?: string };
+  customerId?: string | null;
+  tenantId?: string | null;
+  region?: string | null;
+  outcome?: RecordedEvent['outcome'];
+  reason?: RecordedEvent['reason'];
+}
+
+export interface EventOrigin {
+  initiator: Initiator;
+  requestId: string | null;
+  observer: RecordedEvent['observer'];
+}
+
+export const NOTIFY_CHANNEL = 'maestro_events';
+
+/**
+ * Turns domain events into log records and appends them with their projections in the
+ * caller's transaction. After commit, `committed` tells the outbox relay (this node through the
+ * bus, other nodes through NOTIFY) that there is something new to read.
+ */
+export class EventWriter {
+  readonly #definitions = new Map<string, EventDefinition>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly projections: readonly Projection[],
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    definitions: readonly EventDefinition[],
+  ) {
+    for (const definition of definitions) this.#definitions.set(definition.type, definition);
+  }
+
+  definitionOf(type: string): EventDefinition | undefined {
+    return this.#definitions.get(type);
+  }
+
+  build<E extends EventDefinition>(definition: E, data: EventData<E>, scope: EventScope, origin: EventOrigin): NewEvent {
+    const parsed = definition.data.safeParse(data);
+    if (!parsed.success) {
+      // A handler built an event its own definition rejects: a bug, not bad input.
+      throw new AppError('internal', `event ${definition.type} does not match its schema: ${parsed.error.message}`);
+    }
+    return {
+      id: uuidv7(),
+      type: definition.type,
+      time: this.clock.now().toISOString(),
+      eventType: definition.eventType,
+      action: definition.action,
+      outcome: scope.outcome ?? 'success',
+      initiator: origin.initiator,
+      target: { typeURI: definition.target, ...scope.target },
+      observer: origin.observer,
+      customerId: scope.customerId ?? null,
+      tenantId: scope.tenantId ?? null,
+      region: scope.region ?? null,
+      requestId: origin.requestId,
+      reason: scope.reason ?? null,
+      data: parsed.data as Record<string, unknown>,
+    };
+  }
+
+  async append(tx: Queryable, events: readonly NewEvent[]): Promise<RecordedEvent[]> {
+    const recorded = await appendEvents(tx, events);
+    await applyProjections(tx, this.projections, recorded);
+    if (this.db.kind === 'postgres' && recorded.length > 0) {
+      await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(recorded.at(-1)!.seq)]);
+    }
+    return recorded;
+  }
+
+  /** Appends in a transaction of its own (failure audits, control events). */
+  async appendStandalone(events: readonly NewEvent[]): Promise<RecordedEvent[]> {
+    const recorded = await this.db.transaction((tx) => this.append(tx, events));
+    await this.committed(recorded);
+    return recorded;
+  }
+
+  async committed(events: readonly RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.bus.publish(topics.eventsCommitted, { seq: events.at(-1)!.seq, types: [...new Set(events.map((e) => e.type))] });
+  }
+}

@@ -1,0 +1,144 @@
+import type { EventDefinition, EventData, RecordedEvent } from '../protocol/events.js';
+import type { Queryable } from './database.js';
+
+/**
+ * A read model kept in step with the event log: `apply` runs in the transaction that appends
+ * the events, and again, from an empty table, when the log is replayed. A projection reads and
+ * writes only its own tables, so projections never depend on each other's order.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly tables: readonly string[];
+  readonly eventTypes: ReadonlySet<string>;
+  apply(tx: Queryable, events: readonly RecordedEvent[]): Promise<void>;
+}
+
+export interface TableSpec<Row> {
+  table: string;
+  /** Every column, named in camelCase; the SQL column is its snake_case form. */
+  columns: readonly (keyof Row & string)[];
+  key: readonly (keyof Row & string)[];
+}
+
+interface Reducer<Row> {
+  type: string;
+  key(event: RecordedEvent): Partial<Row>;
+  apply(row: Row | undefined, event: RecordedEvent): Row | undefined;
+}
+
+/** How one event type changes one row: which row, and its new value (undefined deletes it). */
+export function on<Row, E extends EventDefinition>(
+  event: E,
+  key: (data: EventData<E>, event: RecordedEvent<EventData<E>>) => Partial<Row>,
+  apply: (row: Row | undefined, data: EventData<E>, event: RecordedEvent<EventData<E>>) => Row | undefined,
+): Reducer<Row> {
+  return {
+    type: event.type,
+    key: (recorded) => key(recorded.data as EventData<E>, recorded as RecordedEvent<EventData<E>>),
+    apply: (row, recorded) =>
+      apply(row, recorded.data as EventData<E>, recorded as RecordedEvent<EventData<E>>),
+  };
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const quote = (name: string) => `"${name}"`;
+
+/**
+ * A projection of one table whose rows are folded from events by pure reducers. Whatever the
+ * batch size, it costs three statements: load the touched rows, delete, upsert. That is what lets
+ * a replay run at tens of thousands of events a second.
+ */
+export function entityProjection<Row>(spec: {
+  name: string;
+  table: TableSpec<Row>;
+  reducers: readonly Reducer<Row>[];
+}): Projection {
+  const { table } = spec;
+  const byType = new Map(spec.reducers.map((reducer) => [reducer.type, reducer]));
+  const sqlColumns = table.columns.map((column) => snake(column));
+  const camelOf = new Map(table.columns.map((column) => [snake(column), column]));
+  const keyColumns = table.key.map((column) => snake(column));
+  const name = quote(table.table);
+  const join = keyColumns.map((c) => `t.${quote(c)} = k.${quote(c)}`).join(' AND ');
+  const nonKey = sqlColumns.filter((c) => !keyColumns.includes(c));
+  const loadSql = `SELECT to_jsonb(t) AS row FROM ${name} t
+    JOIN jsonb_populate_recordset(null::${name}, $1::jsonb) k ON ${join}`;
+  const deleteSql = `DELETE FROM ${name} t USING jsonb_populate_recordset(null::${name}, $1::jsonb) k WHERE ${join}`;
+  const columnList = sqlColumns.map(quote).join(', ');
+  const upsertSql = `INSERT INTO ${name} (${columnList})
+    SELECT ${columnList} FROM jsonb_populate_recordset(null::${name}, $1::jsonb)
+    ON CONFLICT (${keyColumns.map(quote).join(', ')}) ${
+      nonKey.length === 0
+        ? 'DO NOTHING'
+        : `DO UPDATE SET ${nonKey.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`
+    }`;
+
+  const keyString = (key: Partial<Row>) =>
+    table.key.map((column) => String(key[column] ?? '')).join('\u0000');
+  const toSqlRow = (row: Partial<Row>) => {
+    const out: Record<string, unknown> = {};
+    for (const column of table.columns) {
+      if (column in (row as object)) out[snake(column)] = row[column] ?? null;
+    }
+    return out;
+  };
+  const fromSqlRow = (row: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const [column, value] of Object.entries(row)) out[camelOf.get(column) ?? column] = value;
+    return out as Row;
+  };
+
+  return {
+    name: spec.name,
+    tables: [table.table],
+    eventTypes: new Set(byType.keys()),
+    async apply(tx, events) {
+      const relevant: Array<{ event: RecordedEvent; reducer: Reducer<Row>; key: string }> = [];
+      const keys = new Map<string, Partial<Row>>();
+      for (const event of events) {
+        if (event.outcome !== 'success') continue;
+        const reducer = byType.get(event.type);
+        if (!reducer) continue;
+        const key = reducer.key(event);
+        const id = keyString(key);
+        keys.set(id, key);
+        relevant.push({ event, reducer, key: id });
+      }
+      if (relevant.length === 0) return;
+
+      const state = new Map<string, Row | undefined>();
+      const { rows } = await tx.query<{ row: Record<string, unknown> }>(loadSql, [
+        JSON.stringify([...keys.values()].map(toSqlRow)),
+      ]);
+      for (const { row } of rows) {
+        const loaded = fromSqlRow(row);
+        state.set(keyString(loaded), loaded);
+      }
+      for (const { event, reducer, key } of relevant) {
+        state.set(key, reducer.apply(state.get(key), event));
+      }
+
+      const deletes: Partial<Row>[] = [];
+      const upserts: Row[] = [];
+      for (const [id, row] of state) {
+        if (row === undefined) deletes.push(keys.get(id)!);
+        else upserts.push(row);
+      }
+      if (deletes.length > 0) await tx.query(deleteSql, [JSON.stringify(deletes.map(toSqlRow))]);
+      if (upserts.length > 0) await tx.query(upsertSql, [JSON.stringify(upserts.map(toSqlRow))]);
+    },
+  };
+}
+
+/** Applies a batch of events to every projection interested in any of them. */
+export async function applyProjections(
+  tx: Queryable,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<void> {
+  for (const projection of projections) {
+    if (events.some((event) => projection.eventTypes.has(event.type))) {
+      await projection.apply(tx, events);
+    }
+  }
+}
