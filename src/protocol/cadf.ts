@@ -49,6 +49,8 @@ export const targetTypes = {
   image: 'data/image',
   key: 'data/security/key',
   job: 'data/workload/job',
+  /** The API itself: the target of calls that were refused before they touched a resource. */
+  api: 'service/api',
 } as const;
 export type TargetTypeUri = (typeof targetTypes)[keyof typeof targetTypes];
 

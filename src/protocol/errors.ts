@@ -71,3 +71,6 @@ export const invalidState = (message: string, details?: Record<string, unknown>)
 export function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && Object.hasOwn(errorKinds, value);
 }
+
+export const forbidden = (message: string, details?: Record<string, unknown>) =>
+  new AppError('forbidden', message, details);

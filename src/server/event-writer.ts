@@ -1,5 +1,6 @@
 import type { EventBus } from '../bus/bus.js';
 import { topics } from '../bus/bus.js';
+import { targetTypes } from '../protocol/cadf.js';
 import { AppError } from '../protocol/errors.js';
 import type { EventData, EventDefinition, Initiator, RecordedEvent } from '../protocol/events.js';
 import { uuidv7 } from '../protocol/ids.js';
@@ -24,6 +25,17 @@ export interface EventOrigin {
 }
 
 export const NOTIFY_CHANNEL = 'maestro_events';
+
+/** What nodes tell each other after a commit (bus and NOTIFY): how far the log goes, and what changed. */
+export interface CommittedMessage {
+  seq: number;
+  types: string[];
+}
+
+const committedMessage = (events: readonly RecordedEvent[]): CommittedMessage => ({
+  seq: events.at(-1)!.seq,
+  types: [...new Set(events.map((event) => event.type))],
+});
 
 /**
  * Turns domain events into log records and appends them with their projections in the
@@ -72,11 +84,40 @@ export class EventWriter {
     };
   }
 
+  /**
+   * The audit record of a well-formed call that was refused (forbidden, not found, conflict …).
+   * It names the command and why, never the parameters, which may hold secrets.
+   */
+  buildRejection(
+    command: { name: string; audit: RecordedEvent['action'] },
+    error: AppError,
+    scope: Pick<EventScope, 'customerId' | 'tenantId'>,
+    origin: EventOrigin,
+  ): NewEvent {
+    return {
+      id: uuidv7(),
+      type: 'command.rejected',
+      time: this.clock.now().toISOString(),
+      eventType: 'activity',
+      action: command.audit,
+      outcome: 'failure',
+      initiator: origin.initiator,
+      target: { typeURI: targetTypes.api, id: command.name },
+      observer: origin.observer,
+      customerId: scope.customerId ?? null,
+      tenantId: scope.tenantId ?? null,
+      region: null,
+      requestId: origin.requestId,
+      reason: { reasonType: 'maestro/error', reasonCode: error.kind },
+      data: { command: command.name, error: error.kind, message: error.message },
+    };
+  }
+
   async append(tx: Queryable, events: readonly NewEvent[]): Promise<RecordedEvent[]> {
     const recorded = await appendEvents(tx, events);
     await applyProjections(tx, this.projections, recorded);
     if (this.db.kind === 'postgres' && recorded.length > 0) {
-      await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, String(recorded.at(-1)!.seq)]);
+      await tx.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, JSON.stringify(committedMessage(recorded))]);
     }
     return recorded;
   }
@@ -90,6 +131,6 @@ export class EventWriter {
 
   async committed(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.bus.publish(topics.eventsCommitted, { seq: events.at(-1)!.seq, types: [...new Set(events.map((e) => e.type))] });
+    await this.bus.publish(topics.eventsCommitted, committedMessage(events));
   }
 }

@@ -24,10 +24,12 @@ function wrap(target: { query: PGlite['query'] }): Queryable {
   };
 }
 
+/** The installed PGlite version (its package.json is not exported, so find it beside the entry point). */
 function pgliteVersion(): string {
   const require = createRequire(import.meta.url);
-  const pkg = require('@electric-sql/pglite/package.json') as { version: string };
-  return pkg.version;
+  let dir = path.dirname(require.resolve('@electric-sql/pglite'));
+  while (!existsSync(path.join(dir, 'package.json')) || path.basename(dir) === 'dist') dir = path.dirname(dir);
+  return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /**

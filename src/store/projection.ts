@@ -27,18 +27,17 @@ interface Reducer<Row> {
 }
 
 /** How one event type changes one row: which row, and its new value (undefined deletes it). */
-export function on<Row, E extends EventDefinition>(
+export type On<Row> = <E extends EventDefinition>(
   event: E,
   key: (data: EventData<E>, event: RecordedEvent<EventData<E>>) => Partial<Row>,
   apply: (row: Row | undefined, data: EventData<E>, event: RecordedEvent<EventData<E>>) => Row | undefined,
-): Reducer<Row> {
-  return {
-    type: event.type,
-    key: (recorded) => key(recorded.data as EventData<E>, recorded as RecordedEvent<EventData<E>>),
-    apply: (row, recorded) =>
-      apply(row, recorded.data as EventData<E>, recorded as RecordedEvent<EventData<E>>),
-  };
-}
+) => Reducer<Row>;
+
+const on = <Row>(): On<Row> => (event, key, apply) => ({
+  type: event.type,
+  key: (recorded) => key(recorded.data as never, recorded as never),
+  apply: (row, recorded) => apply(row, recorded.data as never, recorded as never),
+});
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const quote = (name: string) => `"${name}"`;
@@ -51,10 +50,11 @@ const quote = (name: string) => `"${name}"`;
 export function entityProjection<Row>(spec: {
   name: string;
   table: TableSpec<Row>;
-  reducers: readonly Reducer<Row>[];
+  /** Given `on`, bound to this table's row type, lists how each event type changes a row. */
+  reducers: (on: On<Row>) => readonly Reducer<Row>[];
 }): Projection {
   const { table } = spec;
-  const byType = new Map(spec.reducers.map((reducer) => [reducer.type, reducer]));
+  const byType = new Map(spec.reducers(on<Row>()).map((reducer) => [reducer.type, reducer]));
   const sqlColumns = table.columns.map((column) => snake(column));
   const camelOf = new Map(table.columns.map((column) => [snake(column), column]));
   const keyColumns = table.key.map((column) => snake(column));

@@ -1,0 +1,87 @@
+import { AppError } from '../../protocol/errors.js';
+import { sha256Hex, sign, signatureHeaderNames as h, signaturesEqual } from '../../protocol/signing.js';
+import type { Actor } from '../actor.js';
+import type { CredentialStore } from './credentials.js';
+import type { ReplayCache } from './replay-cache.js';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+const refuse = (message: string, details?: Record<string, unknown>) => new AppError('unauthenticated', message, details);
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Whether the request carries a signature at all (unsigned calls may still reach public methods). */
+export const isSigned = (headers: Headers): boolean =>
+  header(headers, h.signature) !== undefined || header(headers, h.accessKey) !== undefined;
+
+export interface Authenticator {
+  credentials: CredentialStore;
+  replays: ReplayCache;
+  windowMs: number;
+  now(): number;
+}
+
+/**
+ * Verifies a signed request (seed §8.2, PROTOCOL.md) and returns who sent it. Every refusal says
+ * what was wrong, without revealing whether a guessed secret was close.
+ */
+export async function authenticate(auth: Authenticator, headers: Headers, body: Buffer, address?: string): Promise<Actor> {
+  const accessKey = header(headers, h.accessKey);
+  const date = header(headers, h.date);
+  const signature = header(headers, h.signature);
+  const missing = [
+    [h.accessKey, accessKey],
+    [h.date, date],
+    [h.signature, signature],
+  ].filter(([, value]) => !value);
+  if (missing.length > 0) {
+    throw refuse(`the request is not signed: header ${missing.map(([name]) => name).join(', ')} missing`);
+  }
+  if (!/^\d{1,16}$/.test(date!)) {
+    throw refuse(`${h.date} must be milliseconds since the epoch, as digits (got ${JSON.stringify(date!.slice(0, 40))})`);
+  }
+  const now = auth.now();
+  const skewMs = Math.abs(now - Number(date));
+  if (skewMs > auth.windowMs) {
+    throw refuse(
+      `the request date is ${Math.round(skewMs / 1000)} s away from the server clock (at most ${auth.windowMs / 1000} s allowed): ` +
+        'check the client clock, and sign each request when it is sent',
+    );
+  }
+  const credential = await auth.credentials.lookup(accessKey!, now);
+  if (!credential) throw refuse(`unknown access key ${accessKey!.slice(0, 64)}`);
+
+  const contentSha256 = header(headers, h.contentSha256);
+  const bodySha256 = sha256Hex(body);
+  if (contentSha256 !== undefined && !signaturesEqual(bodySha256, contentSha256.toLowerCase())) {
+    throw refuse(`${h.contentSha256} does not match the body: the body was changed after signing`);
+  }
+  const expected = sign(credential.secretKey, {
+    accessKey: accessKey!,
+    date: date!,
+    userIdentifier: header(headers, h.userIdentifier),
+    contentSha256,
+  });
+  if (!signaturesEqual(expected, signature!)) {
+    throw refuse('the signature does not match: check the secret key, and that the date and access key headers are the ones signed');
+  }
+  // Checked after the signature so that nobody learns about keys they cannot sign for.
+  if (credential.expiresAt !== null && credential.expiresAt <= now) {
+    throw refuse(`access key ${accessKey} expired at ${new Date(credential.expiresAt).toISOString()}; create a new one`);
+  }
+  if (credential.userStatus !== 'active') {
+    throw refuse(`user ${credential.actor.name} is disabled; an administrator can enable it again`);
+  }
+  if (!auth.replays.remember(`${signature}:${bodySha256}`, now)) {
+    throw refuse('this request was already received (a replay); sign every request afresh');
+  }
+  const agent = header(headers, h.requestIdentifier);
+  return {
+    ...credential.actor,
+    ...(address ? { address } : {}),
+    ...(agent ? { agent: agent.slice(0, 128) } : {}),
+  };
+}

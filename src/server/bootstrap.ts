@@ -1,0 +1,48 @@
+import { AppError } from '../protocol/errors.js';
+import { systemActor } from './actor.js';
+import type { Dispatcher } from './dispatch.js';
+
+export interface BootstrapCredentials {
+  user: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+export const BOOTSTRAP_USER = 'admin';
+
+/**
+ * On the very first start (no user at all) creates the administrator `admin` with an access key.
+ * The secret exists only in the return value: the caller prints it once. When two nodes start
+ * on an empty database together, one wins and the other finds the user already there.
+ */
+export async function bootstrapAdministrator(dispatcher: Dispatcher, hasUsers: () => Promise<boolean>): Promise<BootstrapCredentials | null> {
+  if (await hasUsers()) return null;
+  const actor = systemActor('bootstrap');
+  try {
+    await dispatcher.call('users.create', { name: BOOTSTRAP_USER, displayName: 'Administrator', systemAdmin: true }, { actor });
+  } catch (error) {
+    if (error instanceof AppError && error.kind === 'conflict') return null;
+    throw error;
+  }
+  const key = (await dispatcher.call(
+    'keys.create',
+    { user: BOOTSTRAP_USER, description: 'created at first start' },
+    { actor },
+  )) as { accessKey: string; secretKey: string };
+  return { user: BOOTSTRAP_USER, accessKey: key.accessKey, secretKey: key.secretKey };
+}
+
+export function bootstrapMessage(credentials: BootstrapCredentials, url: string): string {
+  return [
+    '',
+    '  Maestro created the administrator "admin". Its API credentials are shown only this once:',
+    '',
+    `    MAESTRO_URL=${url}`,
+    `    MAESTRO_ACCESS_KEY=${credentials.accessKey}`,
+    `    MAESTRO_SECRET_KEY=${credentials.secretKey}`,
+    '',
+    '  Save them now, e.g. with `npx maestro configure`, then set a console password with',
+    '    npx maestro admin user set-password --name admin',
+    '',
+  ].join('\n');
+}

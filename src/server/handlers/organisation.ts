@@ -1,0 +1,240 @@
+import * as events from '../../protocol/events/organisation.js';
+import { conflict, forbidden, invalidInput, invalidState } from '../../protocol/errors.js';
+import { uuidv7 } from '../../protocol/ids.js';
+import type { ManagerHandlers } from '../context.js';
+import type { Managers } from '../../protocol/commands/index.js';
+import type { Queryable } from '../../store/database.js';
+import { hashPassword } from '../passwords.js';
+import * as q from '../queries/organisation.js';
+
+const hasChanges = (changes: object) => Object.values(changes).some((value) => value !== undefined);
+
+async function exists(db: Queryable, sql: string, params: unknown[]): Promise<boolean> {
+  const { rows } = await db.query(sql, params);
+  return rows.length > 0;
+}
+
+export const customers: ManagerHandlers<Managers['customers']> = {
+  async create(input, ctx) {
+    if (await exists(ctx.db, 'SELECT 1 FROM customers WHERE name = $1', [input.name])) {
+      throw conflict(`a customer named ${input.name} already exists`, { resource: 'customer', name: input.name });
+    }
+    const id = uuidv7();
+    await ctx.emit(
+      events.customerCreated,
+      { id, name: input.name, displayName: input.displayName ?? input.name },
+      { target: { id, name: input.name }, customerId: id },
+    );
+    return q.customerView(ctx.db, id);
+  },
+  describe: (input, ctx) => q.listCustomers(ctx.db, input),
+  async update({ name, ...changes }, ctx) {
+    const customer = await q.customerRow(ctx.db, name);
+    if (hasChanges(changes)) {
+      await ctx.emit(events.customerUpdated, { id: customer.id, ...changes }, { target: { id: customer.id, name }, customerId: customer.id });
+    }
+    return q.customerView(ctx.db, customer.id);
+  },
+};
+
+export const tenantGroups: ManagerHandlers<Managers['tenantGroups']> = {
+  async create(input, ctx) {
+    const customer = await q.customerRow(ctx.db, input.customer);
+    if (await exists(ctx.db, 'SELECT 1 FROM tenant_groups WHERE customer_id = $1 AND name = $2', [customer.id, input.name])) {
+      throw conflict(`customer ${customer.name} already has a tenant group named ${input.name}`);
+    }
+    const id = uuidv7();
+    await ctx.emit(
+      events.tenantGroupCreated,
+      { id, customerId: customer.id, name: input.name, description: input.description ?? '' },
+      { target: { id, name: input.name }, customerId: customer.id },
+    );
+    return q.tenantGroupView(ctx.db, id);
+  },
+  describe: (input, ctx) => q.listTenantGroups(ctx.db, input),
+  async delete(input, ctx) {
+    const customer = await q.customerRow(ctx.db, input.customer);
+    const group = await q.tenantGroupRow(ctx.db, customer.id, input.name);
+    const { rows } = await ctx.db.query<{ name: string }>('SELECT name FROM tenants WHERE group_id = $1 ORDER BY name LIMIT 5', [group.id]);
+    if (rows.length > 0) {
+      throw invalidState(
+        `tenant group ${group.name} still holds tenants (${rows.map((r) => r.name).join(', ')}); move them to another group first`,
+      );
+    }
+    await ctx.emit(events.tenantGroupDeleted, { id: group.id }, { target: { id: group.id, name: group.name }, customerId: customer.id });
+    return { ok: true as const };
+  },
+};
+
+export const tenants: ManagerHandlers<Managers['tenants']> = {
+  async create(input, ctx) {
+    const customer = await q.customerRow(ctx.db, input.customer);
+    if (customer.status !== 'active') throw invalidState(`customer ${customer.name} is inactive; activate it before adding tenants`);
+    if (await exists(ctx.db, 'SELECT 1 FROM tenants WHERE name = $1', [input.name])) {
+      throw conflict(`a tenant named ${input.name} already exists`, { resource: 'tenant', name: input.name });
+    }
+    const group = input.group === undefined ? null : await q.tenantGroupRow(ctx.db, customer.id, input.group);
+    const id = uuidv7();
+    await ctx.emit(
+      events.tenantCreated,
+      {
+        id,
+        customerId: customer.id,
+        groupId: group?.id ?? null,
+        name: input.name,
+        displayName: input.displayName ?? input.name,
+        description: input.description ?? '',
+        contacts: input.contacts ?? [],
+      },
+      { target: { id, name: input.name }, customerId: customer.id, tenantId: id },
+    );
+    return q.tenantView(ctx.db, id);
+  },
+  describe: (input, ctx) =>
+    q.listTenants(ctx.db, { ...input, memberId: ctx.actor.systemAdmin ? null : ctx.actor.userId }),
+  async update({ name, group, ...changes }, ctx) {
+    const tenant = await q.tenantRow(ctx.db, name);
+    const groupId =
+      group === undefined ? undefined : group === null ? null : (await q.tenantGroupRow(ctx.db, tenant.customerId, group)).id;
+    if (hasChanges({ ...changes, groupId })) {
+      await ctx.emit(
+        events.tenantUpdated,
+        { id: tenant.id, ...changes, ...(groupId !== undefined ? { groupId } : {}) },
+        { target: { id: tenant.id, name }, customerId: tenant.customerId, tenantId: tenant.id },
+      );
+    }
+    return q.tenantView(ctx.db, tenant.id);
+  },
+  async activateRegion(input, ctx) {
+    const tenant = await q.tenantRow(ctx.db, input.tenant);
+    const region = await q.regionRow(ctx.db, input.region);
+    if (await exists(ctx.db, 'SELECT 1 FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2', [tenant.id, region.id])) {
+      throw invalidState(`tenant ${tenant.name} is already active in region ${region.name}`);
+    }
+    await ctx.emit(
+      events.tenantRegionActivated,
+      { tenantId: tenant.id, regionId: region.id },
+      { target: { id: tenant.id, name: tenant.name }, customerId: tenant.customerId, tenantId: tenant.id, region: region.name },
+    );
+    return q.tenantView(ctx.db, tenant.id);
+  },
+  async deactivateRegion(input, ctx) {
+    const tenant = await q.tenantRow(ctx.db, input.tenant);
+    const region = await q.regionRow(ctx.db, input.region);
+    if (!(await exists(ctx.db, 'SELECT 1 FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2', [tenant.id, region.id]))) {
+      throw invalidState(`tenant ${tenant.name} is not active in region ${region.name}`);
+    }
+    await ctx.emit(
+      events.tenantRegionDeactivated,
+      { tenantId: tenant.id, regionId: region.id },
+      { target: { id: tenant.id, name: tenant.name }, customerId: tenant.customerId, tenantId: tenant.id, region: region.name },
+    );
+    return q.tenantView(ctx.db, tenant.id);
+  },
+};
+
+export const regions: ManagerHandlers<Managers['regions']> = {
+  async create(input, ctx) {
+    if (await exists(ctx.db, 'SELECT 1 FROM regions WHERE name = $1', [input.name])) {
+      throw conflict(`a region named ${input.name} already exists`, { resource: 'region', name: input.name });
+    }
+    const id = uuidv7();
+    await ctx.emit(
+      events.regionCreated,
+      {
+        id,
+        name: input.name,
+        cloud: input.cloud,
+        kind: input.kind,
+        nativeName: input.nativeName,
+        status: input.status ?? 'active',
+        description: input.description ?? '',
+      },
+      { target: { id, name: input.name }, region: input.name },
+    );
+    return q.regionView(ctx.db, id);
+  },
+  describe: (input, ctx) => q.listRegions(ctx.db, { ...input, memberId: ctx.actor.systemAdmin ? null : ctx.actor.userId }),
+  async update({ name, ...changes }, ctx) {
+    const region = await q.regionRow(ctx.db, name);
+    if (hasChanges(changes)) {
+      await ctx.emit(events.regionUpdated, { id: region.id, ...changes }, { target: { id: region.id, name }, region: name });
+    }
+    return q.regionView(ctx.db, region.id);
+  },
+};
+
+export const users: ManagerHandlers<Managers['users']> = {
+  async create(input, ctx) {
+    if (await exists(ctx.db, 'SELECT 1 FROM users WHERE name = $1', [input.name])) {
+      throw conflict(`a user named ${input.name} already exists`, { resource: 'user', name: input.name });
+    }
+    if (input.systemAdmin && input.customer !== undefined) {
+      throw invalidInput('a system administrator belongs to the platform, not to a customer: give either customer or systemAdmin', {
+        field: 'customer',
+      });
+    }
+    const customer = input.customer === undefined ? null : await q.customerRow(ctx.db, input.customer);
+    const id = uuidv7();
+    await ctx.emit(
+      events.userCreated,
+      {
+        id,
+        name: input.name,
+        displayName: input.displayName ?? input.name,
+        email: input.email ?? null,
+        customerId: customer?.id ?? null,
+        systemAdmin: input.systemAdmin ?? false,
+      },
+      { target: { id, name: input.name }, customerId: customer?.id ?? null },
+    );
+    return q.userView(ctx.db, id);
+  },
+  describe: (input, ctx) => q.listUsers(ctx.db, input),
+  async whoami(_input, ctx) {
+    if (!ctx.actor.userId) throw invalidState(`the caller is ${ctx.actor.name}, not a user`);
+    return q.userView(ctx.db, ctx.actor.userId);
+  },
+  async update({ name, ...changes }, ctx) {
+    const user = await q.userRow(ctx.db, name);
+    if (hasChanges(changes)) {
+      await ctx.emit(events.userUpdated, { id: user.id, ...changes }, { target: { id: user.id, name }, customerId: user.customerId });
+    }
+    return q.userView(ctx.db, user.id);
+  },
+  async setPassword(input, ctx) {
+    const user = await q.userRow(ctx.db, input.name);
+    if (!ctx.actor.systemAdmin && ctx.actor.userId !== user.id) {
+      throw forbidden(`you may set only your own password; ${input.name} is another user`, { permission: 'UPDATE_USER' });
+    }
+    const passwordHash = await hashPassword(input.password);
+    await ctx.emit(events.userPasswordSet, { id: user.id, passwordHash }, { target: { id: user.id, name: user.name }, customerId: user.customerId });
+    return { ok: true as const };
+  },
+  async addRole(input, ctx) {
+    const user = await q.userRow(ctx.db, input.name);
+    const tenant = await q.tenantRow(ctx.db, input.tenant);
+    if (user.customerId !== null && user.customerId !== tenant.customerId) {
+      throw invalidInput(`user ${user.name} belongs to another customer than tenant ${tenant.name}`, { field: 'tenant' });
+    }
+    await ctx.emit(
+      events.userRoleGranted,
+      { userId: user.id, tenantId: tenant.id, role: input.role },
+      { target: { id: user.id, name: user.name }, customerId: tenant.customerId, tenantId: tenant.id },
+    );
+    return q.userView(ctx.db, user.id);
+  },
+  async removeRole(input, ctx) {
+    const user = await q.userRow(ctx.db, input.name);
+    const tenant = await q.tenantRow(ctx.db, input.tenant);
+    if (!(await exists(ctx.db, 'SELECT 1 FROM user_roles WHERE user_id = $1 AND tenant_id = $2', [user.id, tenant.id]))) {
+      throw invalidState(`user ${user.name} has no role in tenant ${tenant.name}`);
+    }
+    await ctx.emit(
+      events.userRoleRevoked,
+      { userId: user.id, tenantId: tenant.id },
+      { target: { id: user.id, name: user.name }, customerId: tenant.customerId, tenantId: tenant.id },
+    );
+    return q.userView(ctx.db, user.id);
+  },
+};

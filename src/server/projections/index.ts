@@ -1,0 +1,9 @@
+import * as organisationEvents from '../../protocol/events/organisation.js';
+import type { EventDefinition } from '../../protocol/events.js';
+import type { Projection } from '../../store/projection.js';
+import { organisationProjections } from './organisation.js';
+
+/** Every projection kept in step with the log, and every event type the log may hold. */
+export const projections: readonly Projection[] = [...organisationProjections];
+
+export const eventDefinitions: readonly EventDefinition[] = Object.values(organisationEvents);

@@ -1,0 +1,208 @@
+import * as events from '../../protocol/events/organisation.js';
+import { entityProjection } from '../../store/projection.js';
+
+/** Drops the fields an update event leaves out, so they keep their current value. */
+function defined<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function update<Row extends { updatedAt: string }>(
+  row: Row | undefined,
+  changes: object,
+  time: string,
+): Row | undefined {
+  return row && { ...row, ...defined(changes), updatedAt: time };
+}
+
+interface CustomerRow {
+  id: string;
+  name: string;
+  displayName: string;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const customers = entityProjection<CustomerRow>({
+  name: 'customers',
+  table: { table: 'customers', columns: ['id', 'name', 'displayName', 'status', 'createdAt', 'updatedAt'], key: ['id'] },
+  reducers: (on) => [
+    on(events.customerCreated, (d) => ({ id: d.id }), (_row, d, e) => ({
+      ...d,
+      status: 'active',
+      createdAt: e.time,
+      updatedAt: e.time,
+    })),
+    on(events.customerUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => update(row, changes, e.time)),
+  ],
+});
+
+interface TenantGroupRow {
+  id: string;
+  customerId: string;
+  name: string;
+  description: string;
+  createdAt: string;
+}
+
+const tenantGroups = entityProjection<TenantGroupRow>({
+  name: 'tenant_groups',
+  table: { table: 'tenant_groups', columns: ['id', 'customerId', 'name', 'description', 'createdAt'], key: ['id'] },
+  reducers: (on) => [
+    on(events.tenantGroupCreated, (d) => ({ id: d.id }), (_row, d, e) => ({ ...d, createdAt: e.time })),
+    on(events.tenantGroupDeleted, (d) => ({ id: d.id }), () => undefined),
+  ],
+});
+
+interface TenantRow {
+  id: string;
+  customerId: string;
+  groupId: string | null;
+  name: string;
+  displayName: string;
+  description: string;
+  status: string;
+  contacts: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+const tenants = entityProjection<TenantRow>({
+  name: 'tenants',
+  table: {
+    table: 'tenants',
+    columns: ['id', 'customerId', 'groupId', 'name', 'displayName', 'description', 'status', 'contacts', 'createdAt', 'updatedAt'],
+    key: ['id'],
+  },
+  reducers: (on) => [
+    on(events.tenantCreated, (d) => ({ id: d.id }), (_row, d, e) => ({
+      ...d,
+      status: 'active',
+      createdAt: e.time,
+      updatedAt: e.time,
+    })),
+    on(events.tenantUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => update(row, changes, e.time)),
+  ],
+});
+
+interface TenantRegionRow {
+  tenantId: string;
+  regionId: string;
+  activatedAt: string;
+}
+
+const tenantRegions = entityProjection<TenantRegionRow>({
+  name: 'tenant_regions',
+  table: { table: 'tenant_regions', columns: ['tenantId', 'regionId', 'activatedAt'], key: ['tenantId', 'regionId'] },
+  reducers: (on) => [
+    on(events.tenantRegionActivated, (d) => d, (_row, d, e) => ({ ...d, activatedAt: e.time })),
+    on(events.tenantRegionDeactivated, (d) => d, () => undefined),
+  ],
+});
+
+interface RegionRow {
+  id: string;
+  name: string;
+  cloud: string;
+  kind: string;
+  nativeName: string;
+  status: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const regions = entityProjection<RegionRow>({
+  name: 'regions',
+  table: {
+    table: 'regions',
+    columns: ['id', 'name', 'cloud', 'kind', 'nativeName', 'status', 'description', 'createdAt', 'updatedAt'],
+    key: ['id'],
+  },
+  reducers: (on) => [
+    on(events.regionCreated, (d) => ({ id: d.id }), (_row, d, e) => ({ ...d, createdAt: e.time, updatedAt: e.time })),
+    on(events.regionUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => update(row, changes, e.time)),
+  ],
+});
+
+interface UserRow {
+  id: string;
+  name: string;
+  displayName: string;
+  email: string | null;
+  customerId: string | null;
+  systemAdmin: boolean;
+  status: string;
+  passwordHash: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const users = entityProjection<UserRow>({
+  name: 'users',
+  table: {
+    table: 'users',
+    columns: ['id', 'name', 'displayName', 'email', 'customerId', 'systemAdmin', 'status', 'passwordHash', 'createdAt', 'updatedAt'],
+    key: ['id'],
+  },
+  reducers: (on) => [
+    on(events.userCreated, (d) => ({ id: d.id }), (_row, d, e) => ({
+      ...d,
+      status: 'active',
+      passwordHash: null,
+      createdAt: e.time,
+      updatedAt: e.time,
+    })),
+    on(events.userUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => update(row, changes, e.time)),
+    on(events.userPasswordSet, (d) => ({ id: d.id }), (row, d, e) => update(row, { passwordHash: d.passwordHash }, e.time)),
+  ],
+});
+
+interface UserRoleRow {
+  userId: string;
+  tenantId: string;
+  role: string;
+  grantedAt: string;
+}
+
+const userRoles = entityProjection<UserRoleRow>({
+  name: 'user_roles',
+  table: { table: 'user_roles', columns: ['userId', 'tenantId', 'role', 'grantedAt'], key: ['userId', 'tenantId'] },
+  reducers: (on) => [
+    on(events.userRoleGranted, (d) => ({ userId: d.userId, tenantId: d.tenantId }), (_row, d, e) => ({ ...d, grantedAt: e.time })),
+    on(events.userRoleRevoked, (d) => ({ userId: d.userId, tenantId: d.tenantId }), () => undefined),
+  ],
+});
+
+interface AccessKeyRow {
+  accessKey: string;
+  userId: string;
+  secretEncrypted: string;
+  description: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+const accessKeys = entityProjection<AccessKeyRow>({
+  name: 'access_keys',
+  table: {
+    table: 'access_keys',
+    columns: ['accessKey', 'userId', 'secretEncrypted', 'description', 'createdAt', 'expiresAt'],
+    key: ['accessKey'],
+  },
+  reducers: (on) => [
+    on(events.keyCreated, (d) => ({ accessKey: d.accessKey }), (_row, d, e) => ({ ...d, createdAt: e.time })),
+    on(events.keyDeleted, (d) => ({ accessKey: d.accessKey }), () => undefined),
+  ],
+});
+
+export const organisationProjections = [
+  customers,
+  tenantGroups,
+  tenants,
+  tenantRegions,
+  regions,
+  users,
+  userRoles,
+  accessKeys,
+];
