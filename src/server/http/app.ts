@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { commandsByName } from '../../protocol/commands/index.js';
 import { AppError } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
@@ -37,7 +37,8 @@ function statusOf(response: JsonRpcResponse | JsonRpcResponse[]): number {
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines would dominate the log at load; errors are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (request) => {

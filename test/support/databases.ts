@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Database } from '../../src/store/database.js';
+import { migrate } from '../../src/store/migrate.js';
+import { openPglite } from '../../src/store/pglite.js';
+import { openPostgres } from '../../src/store/postgres.js';
+
+export const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let reachable: Promise<string | null> | undefined;
+
+/** null when PostgreSQL answers; otherwise why not. */
+function postgresProblem(): Promise<string | null> {
+  reachable ??= (async () => {
+    const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  })();
+  return reachable;
+}
+
+/**
+ * `skip` for node:test when PostgreSQL is absent on a developer machine. In CI (CI=true) an absent
+ * server is a failure, never a silent skip.
+ */
+export async function postgresSkip(): Promise<string | false> {
+  const problem = await postgresProblem();
+  if (!problem) return false;
+  if (process.env.CI === 'true') throw new Error(`PostgreSQL at ${postgresUrl} is required in CI: ${problem}`);
+  return `PostgreSQL not reachable at ${postgresUrl} (${problem}); set DATABASE_URL to run these tests`;
+}
+
+/** A fresh, empty database on the PostgreSQL server, dropped by the returned function. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `maestro_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestDatabase {
+  db: Database;
+  /** For a second connection to the same database (a second node). */
+  url: string | null;
+  close(): Promise<void>;
+}
+
+export interface DatabaseFlavour {
+  name: 'pglite' | 'postgres';
+  skip(): Promise<string | false>;
+  /** A fresh migrated database. */
+  open(): Promise<TestDatabase>;
+}
+
+export const flavours: DatabaseFlavour[] = [
+  {
+    name: 'pglite',
+    skip: async () => false,
+    async open() {
+      const db = await openPglite();
+      await migrate(db);
+      return { db, url: null, close: () => db.close() };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: postgresSkip,
+    async open() {
+      const created = await createPostgresDatabase();
+      const db = await openPostgres({ url: created.url, poolSize: 5 });
+      await migrate(db);
+      return {
+        db,
+        url: created.url,
+        async close() {
+          await db.close();
+          await created.drop();
+        },
+      };
+    },
+  },
+];

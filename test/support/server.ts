@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Clock } from '../../src/domain/clock.js';
+import { createClient, type MaestroClient } from '../../src/sdk/client.js';
+import { loadConfig, type ConfigInput } from '../../src/server/config.js';
+import { startMaestro, type Maestro } from '../../src/server/runtime.js';
+import type { Database } from '../../src/store/database.js';
+
+export interface TestServer {
+  maestro: Maestro;
+  url: string;
+  /** Signed in as the bootstrap administrator. */
+  admin: MaestroClient;
+  credentials: { accessKey: string; secretKey: string };
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A Maestro node on a random port, with a throw-away data directory. */
+export async function startTestServer(options: { db?: Database; clock?: Clock; config?: ConfigInput } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maestro-test-'));
+  const config = loadConfig({}, { port: 0, dataDir, logLevel: 'silent', validateOutputs: true, ...options.config });
+  const maestro = await startMaestro({
+    config,
+    ...(options.db ? { db: options.db } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  if (!maestro.bootstrap) throw new Error('the test server was expected to create its administrator');
+  const credentials = { accessKey: maestro.bootstrap.accessKey, secretKey: maestro.bootstrap.secretKey };
+  return {
+    maestro,
+    url: maestro.url,
+    admin: createClient({ url: maestro.url, ...credentials }),
+    credentials,
+    dataDir,
+    async close() {
+      await maestro.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
