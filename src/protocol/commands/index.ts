@@ -1,10 +1,17 @@
 import type { CommandDefinition } from '../command.js';
 import { customers } from './customers.js';
+import { images } from './images.js';
+import { instances } from './instances.js';
 import { keys } from './keys.js';
 import { regions } from './regions.js';
+import { shapes } from './shapes.js';
+import { simulator } from './simulator.js';
+import { sshKeys } from './ssh-keys.js';
 import { system } from './system.js';
 import { tenantGroups } from './tenant-groups.js';
+import { resources, tags } from './tags.js';
 import { tenants } from './tenants.js';
+import { volumes } from './volumes.js';
 import { users } from './users.js';
 
 /**
@@ -18,6 +25,14 @@ export const managers = {
   regions,
   users,
   keys,
+  shapes,
+  images,
+  instances,
+  volumes,
+  sshKeys,
+  tags,
+  resources,
+  simulator,
   system,
 } as const;
 

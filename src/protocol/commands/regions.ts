@@ -49,4 +49,13 @@ export const regions = defineManager('regions', 'region', {
     audit: 'update',
     audience: 'admin',
   }),
+  discover: defineCommand({
+    summary: 'Run discovery in a region now: adopt instances created outside Maestro, mark vanished ones terminated',
+    input: z.strictObject({ name: identifier('region name') }),
+    output: z.object({ region: z.string(), discovered: z.number(), vanished: z.number(), unchanged: z.number(), milliseconds: z.number() }),
+    permission: 'DISCOVER_INSTANCES',
+    feature: 'compute',
+    audit: 'discover',
+    audience: 'admin',
+  }),
 });

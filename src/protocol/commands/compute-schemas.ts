@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { cloudKinds } from '../clouds.js';
+import { instanceStates, tags, volumeStates } from '../compute.js';
+import { identifier, timestamp } from '../common.js';
+
+/** The shapes the compute commands take and return. */
+export const tenantScope = { tenant: identifier('tenant name') };
+export const resourceId = (what: string) => z.string().uuid(`${what} ids are UUIDs, as describe returns them`);
+export const resourceName = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} names must not be empty`)
+    .max(128, `${what} names are at most 128 characters`)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._ -]*$/, `${what} names may contain letters, digits, spaces and '._-'`);
+
+export const instance = z.object({
+  id: z.string(),
+  name: z.string(),
+  tenant: z.string(),
+  region: z.string(),
+  cloud: z.enum(cloudKinds),
+  nativeId: z.string(),
+  state: z.enum(instanceStates),
+  stateReason: z.string().nullable(),
+  shape: z.string().nullable(),
+  cpu: z.number(),
+  ramGb: z.number(),
+  diskGb: z.number(),
+  image: z.string().nullable(),
+  keyName: z.string().nullable(),
+  owner: z.string().nullable(),
+  managed: z.boolean(),
+  terminationProtection: z.boolean(),
+  tags: z.record(z.string(), z.string()),
+  stopAfter: timestamp.nullable(),
+  terminateAfter: timestamp.nullable(),
+  launchedAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const shape = z.object({
+  name: z.string(),
+  cpu: z.number(),
+  ramGb: z.number(),
+  custom: z.boolean(),
+});
+
+export const image = z.object({
+  id: z.string(),
+  name: z.string(),
+  region: z.string(),
+  catalog: z.enum(['public', 'tenant']),
+  tenant: z.string().nullable(),
+  os: z.string(),
+  minDiskGb: z.number(),
+  state: z.string(),
+  nativeId: z.string(),
+  createdAt: timestamp,
+});
+
+export const volume = z.object({
+  id: z.string(),
+  name: z.string(),
+  tenant: z.string(),
+  region: z.string(),
+  nativeId: z.string(),
+  sizeGb: z.number(),
+  state: z.enum(volumeStates),
+  instanceId: z.string().nullable(),
+  owner: z.string().nullable(),
+  tags: z.record(z.string(), z.string()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const sshKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  tenant: z.string(),
+  fingerprint: z.string(),
+  publicKey: z.string(),
+  owner: z.string().nullable(),
+  createdAt: timestamp,
+});
+
+export const resource = z.object({
+  id: z.string(),
+  type: z.enum(['instance', 'volume', 'image']),
+  name: z.string(),
+  region: z.string(),
+  cloud: z.enum(cloudKinds),
+  service: z.string(),
+  nativeId: z.string(),
+  tags: z.record(z.string(), z.string()),
+});
+
+export { tags };
+export type Instance = z.infer<typeof instance>;
+export type Shape = z.infer<typeof shape>;
+export type Image = z.infer<typeof image>;
+export type Volume = z.infer<typeof volume>;
+export type SshKey = z.infer<typeof sshKey>;
+export type Resource = z.infer<typeof resource>;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineCommand, defineManager } from '../command.js';
+import { identifier, ok } from '../common.js';
+import { image, resourceId, resourceName, tenantScope } from './compute-schemas.js';
+
+export const images = defineManager('images', 'image', {
+  describe: defineCommand({
+    summary: "List the images a tenant can run in a region: the public catalog and the tenant's own",
+    input: z.strictObject({ ...tenantScope, region: identifier('region name'), name: z.string().max(128).optional() }),
+    output: z.object({ items: z.array(image) }),
+    permission: 'DESCRIBE_IMAGE',
+    feature: 'compute',
+    audit: null,
+    audience: 'user',
+    cli: { columns: ['id', 'name', 'catalog', 'os', 'minDiskGb', 'state'] },
+  }),
+  create: defineCommand({
+    summary: "Capture an instance as an image in the tenant's private catalog (names are unique per catalog)",
+    input: z.strictObject({ ...tenantScope, instance: resourceId('instance'), name: resourceName('image') }),
+    output: image,
+    permission: 'CREATE_IMAGE',
+    feature: 'compute',
+    audit: 'create',
+    audience: 'user',
+  }),
+  delete: defineCommand({
+    summary: "Delete an image of the tenant's private catalog",
+    input: z.strictObject({ ...tenantScope, id: resourceId('image') }),
+    output: ok,
+    permission: 'DELETE_IMAGE',
+    feature: 'compute',
+    audit: 'delete',
+    audience: 'user',
+  }),
+});

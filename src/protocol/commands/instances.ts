@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { instanceStates } from '../compute.js';
+import { defineCommand, defineManager } from '../command.js';
+import { identifier, page, pageInput, timestamp } from '../common.js';
+import { instance, resourceId, resourceName, tags, tenantScope } from './compute-schemas.js';
+
+export const MAX_INSTANCES_PER_RUN = 500;
+
+const instanceRef = z.strictObject({ ...tenantScope, id: resourceId('instance') });
+
+const lifecycle = (summary: string, permission: 'START_INSTANCE' | 'STOP_INSTANCE' | 'REBOOT_INSTANCE' | 'TERMINATE_INSTANCE', audit: 'start' | 'stop' | 'reboot' | 'delete') =>
+  defineCommand({
+    summary,
+    input: instanceRef,
+    output: instance,
+    permission,
+    feature: 'compute',
+    audit,
+    audience: 'user',
+  });
+
+export const instances = defineManager('instances', 'instance', {
+  run: defineCommand({
+    summary: 'Run instances from an image with a shape (or custom CPU/RAM); returns them pending',
+    input: z
+      .strictObject({
+        ...tenantScope,
+        region: identifier('region name'),
+        image: z.string().trim().min(1).max(128).describe('image name or id'),
+        shape: z.string().trim().min(1).max(32).optional().describe('shape name, e.g. SMALL; or give cpu and ramGb'),
+        cpu: z.number().int().min(1).max(256).optional(),
+        ramGb: z.number().min(0.5).max(4096).optional(),
+        diskGb: z.number().int().min(1).max(65536).optional().describe("root disk; at least the image's minimum"),
+        count: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_INSTANCES_PER_RUN, `count must be at most ${MAX_INSTANCES_PER_RUN} per call; split larger runs`)
+          .default(1),
+        name: resourceName('instance').optional().describe('name, or name prefix when count > 1'),
+        keyName: z.string().trim().min(1).max(128).optional().describe('SSH key of the tenant to install'),
+        tags: tags.optional(),
+        initScript: z.string().max(65536, 'init scripts are at most 64 KiB').optional(),
+        stopAfter: timestamp.optional(),
+        terminateAfter: timestamp.optional(),
+        terminationProtection: z.boolean().optional(),
+      })
+      .refine((v) => (v.shape !== undefined) !== (v.cpu !== undefined || v.ramGb !== undefined), {
+        message: 'give either shape, or cpu and ramGb for a custom shape',
+        path: ['shape'],
+      })
+      .refine((v) => v.shape !== undefined || (v.cpu !== undefined && v.ramGb !== undefined), {
+        message: 'a custom shape needs both cpu and ramGb',
+        path: ['cpu'],
+      }),
+    output: z.object({ instances: z.array(instance) }),
+    permission: 'RUN_INSTANCE',
+    feature: 'compute',
+    audit: 'create',
+    audience: 'user',
+    cli: { columns: ['id', 'name', 'state', 'shape', 'region'] },
+  }),
+  describe: defineCommand({
+    summary: "List a tenant's instances with filters (state, owner, tag, name), or describe some by id",
+    input: z.strictObject({
+      ...tenantScope,
+      region: identifier('region name').optional(),
+      ids: z.array(resourceId('instance')).max(100).optional(),
+      name: z.string().max(128).optional(),
+      state: z.enum(instanceStates).optional(),
+      owner: z.string().max(128).optional().describe('user name'),
+      tagKey: z.string().max(128).optional(),
+      tagValue: z.string().max(256).optional(),
+      managed: z.boolean().optional(),
+      ...pageInput,
+    }),
+    output: page(instance),
+    permission: 'DESCRIBE_INSTANCE',
+    feature: 'compute',
+    audit: null,
+    audience: 'user',
+    cli: { columns: ['id', 'name', 'state', 'shape', 'region', 'owner', 'managed'] },
+  }),
+  start: lifecycle('Start a stopped instance', 'START_INSTANCE', 'start'),
+  stop: lifecycle('Stop a running instance', 'STOP_INSTANCE', 'stop'),
+  reboot: lifecycle('Reboot a running instance', 'REBOOT_INSTANCE', 'reboot'),
+  terminate: lifecycle('Terminate an instance (refused while termination protection is on)', 'TERMINATE_INSTANCE', 'delete'),
+  setTerminationProtection: defineCommand({
+    summary: 'Turn termination protection of an instance on or off',
+    input: instanceRef.extend({ enabled: z.boolean() }),
+    output: instance,
+    permission: 'MANAGE_TERMINATION_PROTECTION',
+    feature: 'compute',
+    audit: 'update',
+    audience: 'user',
+  }),
+});

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineCommand, defineManager } from '../command.js';
+import { ok } from '../common.js';
+import { resourceName, sshKey, tenantScope } from './compute-schemas.js';
+
+const keyName = resourceName('SSH key');
+
+export const sshKeys = defineManager('sshKeys', 'ssh-key', {
+  create: defineCommand({
+    summary: 'Generate an SSH key pair; the private key is returned once and never stored',
+    input: z.strictObject({ ...tenantScope, name: keyName }),
+    output: sshKey.extend({ privateKey: z.string() }),
+    permission: 'CREATE_SSH_KEY',
+    feature: 'compute',
+    audit: 'create',
+    audience: 'user',
+  }),
+  import: defineCommand({
+    summary: 'Import an existing SSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256/384/521)',
+    input: z.strictObject({ ...tenantScope, name: keyName, publicKey: z.string().trim().min(1).max(16384) }),
+    output: sshKey,
+    permission: 'CREATE_SSH_KEY',
+    feature: 'compute',
+    audit: 'create',
+    audience: 'user',
+  }),
+  describe: defineCommand({
+    summary: "List a tenant's SSH keys",
+    input: z.strictObject({ ...tenantScope, name: z.string().max(128).optional() }),
+    output: z.object({ items: z.array(sshKey) }),
+    permission: 'DESCRIBE_SSH_KEY',
+    feature: 'compute',
+    audit: null,
+    audience: 'user',
+    cli: { columns: ['name', 'fingerprint', 'owner', 'createdAt'] },
+  }),
+  delete: defineCommand({
+    summary: 'Delete an SSH key (instances that have it keep it)',
+    input: z.strictObject({ ...tenantScope, name: keyName }),
+    output: ok,
+    permission: 'DELETE_SSH_KEY',
+    feature: 'compute',
+    audit: 'delete',
+    audience: 'user',
+  }),
+});

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineCommand, defineManager } from '../command.js';
+import { identifier, ok, page, pageInput } from '../common.js';
+import { resourceId, resourceName, tags, tenantScope, volume } from './compute-schemas.js';
+
+const volumeRef = { ...tenantScope, id: resourceId('volume') };
+
+export const volumes = defineManager('volumes', 'volume', {
+  create: defineCommand({
+    summary: 'Create a volume, and attach it to an instance if one is given',
+    input: z.strictObject({
+      ...tenantScope,
+      region: identifier('region name'),
+      name: resourceName('volume'),
+      sizeGb: z.number().int().min(1).max(65536),
+      instance: resourceId('instance').optional(),
+      tags: tags.optional(),
+    }),
+    output: volume,
+    permission: 'CREATE_VOLUME',
+    feature: 'compute',
+    audit: 'create',
+    audience: 'user',
+  }),
+  attach: defineCommand({
+    summary: 'Attach a volume to an instance in the same region',
+    input: z.strictObject({ ...volumeRef, instance: resourceId('instance') }),
+    output: volume,
+    permission: 'ATTACH_VOLUME',
+    feature: 'compute',
+    audit: 'attach',
+    audience: 'user',
+  }),
+  detach: defineCommand({
+    summary: 'Detach a volume from its instance',
+    input: z.strictObject(volumeRef),
+    output: volume,
+    permission: 'DETACH_VOLUME',
+    feature: 'compute',
+    audit: 'detach',
+    audience: 'user',
+  }),
+  delete: defineCommand({
+    summary: 'Delete a volume that is not attached',
+    input: z.strictObject(volumeRef),
+    output: ok,
+    permission: 'DELETE_VOLUME',
+    feature: 'compute',
+    audit: 'delete',
+    audience: 'user',
+  }),
+  describe: defineCommand({
+    summary: "List a tenant's volumes",
+    input: z.strictObject({
+      ...tenantScope,
+      region: identifier('region name').optional(),
+      instance: resourceId('instance').optional(),
+      ...pageInput,
+    }),
+    output: page(volume),
+    permission: 'DESCRIBE_VOLUME',
+    feature: 'compute',
+    audit: null,
+    audience: 'user',
+    cli: { columns: ['id', 'name', 'sizeGb', 'state', 'instanceId', 'region'] },
+  }),
+});

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { targetTypes } from '../cadf.js';
+import { instanceStates } from '../compute.js';
+import { defineEvent } from '../events.js';
+
+const id = z.string().uuid();
+const state = z.enum(instanceStates);
+const tagSet = z.record(z.string(), z.string());
+
+const instanceFields = {
+  id,
+  tenantId: id,
+  regionId: id,
+  nativeId: z.string(),
+  name: z.string(),
+  state,
+  shape: z.string().nullable(),
+  cpu: z.number().int(),
+  ramMb: z.number().int(),
+  diskGb: z.number().int(),
+  imageId: id.nullable(),
+  keyName: z.string().nullable(),
+  ownerId: id.nullable(),
+  tags: tagSet,
+  launchedAt: z.string(),
+};
+
+export const instanceLaunched = defineEvent('instance.launched', {
+  action: 'create',
+  target: targetTypes.instance,
+  data: z.object({
+    ...instanceFields,
+    terminationProtection: z.boolean(),
+    stopAfter: z.string().nullable(),
+    terminateAfter: z.string().nullable(),
+  }),
+});
+
+/** An instance found in a region that Maestro did not create: adopted as unmanaged. */
+export const instanceDiscovered = defineEvent('instance.discovered', {
+  action: 'discover',
+  target: targetTypes.instance,
+  data: z.object(instanceFields),
+});
+
+/** An instance Maestro knew that the cloud no longer has. */
+export const instanceVanished = defineEvent('instance.vanished', {
+  action: 'discover',
+  target: targetTypes.instance,
+  eventType: 'monitor',
+  data: z.object({ id }),
+});
+
+const actionRequested = (type: string, action: 'start' | 'stop' | 'reboot' | 'delete') =>
+  defineEvent(type, { action, target: targetTypes.instance, data: z.object({ id, state }) });
+
+export const instanceStartRequested = actionRequested('instance.startRequested', 'start');
+export const instanceStopRequested = actionRequested('instance.stopRequested', 'stop');
+export const instanceRebootRequested = actionRequested('instance.rebootRequested', 'reboot');
+export const instanceTerminateRequested = actionRequested('instance.terminateRequested', 'delete');
+
+/** A state the cloud reports: the end of a transition, or a change nobody asked for. */
+export const instanceStateChanged = defineEvent('instance.stateChanged', {
+  action: 'update',
+  target: targetTypes.instance,
+  eventType: 'monitor',
+  data: z.object({ id, state, previous: state, reason: z.string().nullable() }),
+});
+
+export const instanceProtectionChanged = defineEvent('instance.protectionChanged', {
+  action: 'update',
+  target: targetTypes.instance,
+  data: z.object({ id, terminationProtection: z.boolean() }),
+});
+
+export const instanceTagged = defineEvent('instance.tagged', {
+  action: 'tag',
+  target: targetTypes.instance,
+  data: z.object({ id, tags: tagSet, set: tagSet }),
+});
+
+export const instanceUntagged = defineEvent('instance.untagged', {
+  action: 'untag',
+  target: targetTypes.instance,
+  data: z.object({ id, tags: tagSet, removed: z.array(z.string()) }),
+});
+
+export const shapeCreated = defineEvent('shape.created', {
+  action: 'create',
+  target: targetTypes.service,
+  data: z.object({ regionId: id, name: z.string(), cpu: z.number().int(), ramMb: z.number().int() }),
+});
+
+export const shapeDeleted = defineEvent('shape.deleted', {
+  action: 'delete',
+  target: targetTypes.service,
+  data: z.object({ regionId: id, name: z.string() }),
+});
+
+const imageFields = {
+  id,
+  regionId: id,
+  tenantId: id.nullable(),
+  name: z.string(),
+  nativeId: z.string(),
+  os: z.string(),
+  minDiskGb: z.number().int(),
+};
+
+/** An image of a region's public catalog, as the cloud offers it. */
+export const imageRegistered = defineEvent('image.registered', {
+  action: 'create',
+  target: targetTypes.image,
+  data: z.object(imageFields),
+});
+
+export const imageCreated = defineEvent('image.created', {
+  action: 'create',
+  target: targetTypes.image,
+  data: z.object({ ...imageFields, sourceInstanceId: id, ownerId: id.nullable() }),
+});
+
+export const imageDeleted = defineEvent('image.deleted', {
+  action: 'delete',
+  target: targetTypes.image,
+  data: z.object({ id }),
+});
+
+export const volumeCreated = defineEvent('volume.created', {
+  action: 'create',
+  target: targetTypes.volume,
+  data: z.object({
+    id,
+    tenantId: id,
+    regionId: id,
+    nativeId: z.string(),
+    name: z.string(),
+    sizeGb: z.number().int(),
+    ownerId: id.nullable(),
+    tags: tagSet,
+  }),
+});
+
+export const volumeAttached = defineEvent('volume.attached', {
+  action: 'attach',
+  target: targetTypes.volume,
+  data: z.object({ id, instanceId: id }),
+});
+
+export const volumeDetached = defineEvent('volume.detached', {
+  action: 'detach',
+  target: targetTypes.volume,
+  data: z.object({ id, instanceId: id }),
+});
+
+export const volumeDeleted = defineEvent('volume.deleted', {
+  action: 'delete',
+  target: targetTypes.volume,
+  data: z.object({ id }),
+});
+
+export const volumeTagged = defineEvent('volume.tagged', {
+  action: 'tag',
+  target: targetTypes.volume,
+  data: z.object({ id, tags: tagSet, set: tagSet }),
+});
+
+export const volumeUntagged = defineEvent('volume.untagged', {
+  action: 'untag',
+  target: targetTypes.volume,
+  data: z.object({ id, tags: tagSet, removed: z.array(z.string()) }),
+});
+
+export const sshKeyCreated = defineEvent('sshKey.created', {
+  action: 'create',
+  target: targetTypes.key,
+  data: z.object({
+    id,
+    tenantId: id,
+    name: z.string(),
+    publicKey: z.string(),
+    fingerprint: z.string(),
+    ownerId: id.nullable(),
+    generated: z.boolean(),
+  }),
+});
+
+export const sshKeyDeleted = defineEvent('sshKey.deleted', {
+  action: 'delete',
+  target: targetTypes.key,
+  data: z.object({ id }),
+});
