@@ -38,6 +38,22 @@ const settings = {
     env: 'MAESTRO_RELAY_INTERVAL_MS',
     schema: z.coerce.number().int().min(10).max(60_000).default(1000),
   },
+  cloudCallTimeoutMs: {
+    env: 'MAESTRO_CLOUD_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(10).max(600_000).default(30_000),
+  },
+  simLatencyMs: {
+    env: 'MAESTRO_SIM_LATENCY_MS',
+    schema: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  },
+  stateSyncIntervalMs: {
+    env: 'MAESTRO_STATE_SYNC_INTERVAL_MS',
+    schema: z.coerce.number().int().min(10).max(600_000).default(250),
+  },
+  discoveryIntervalMinutes: {
+    env: 'MAESTRO_DISCOVERY_INTERVAL_MINUTES',
+    schema: z.coerce.number().min(0.01).max(24 * 60).default(30),
+  },
   validateOutputs: {
     env: 'MAESTRO_VALIDATE_OUTPUTS',
     schema: z

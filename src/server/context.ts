@@ -1,6 +1,8 @@
 import type { ParsedInputOf, OutputOf } from '../protocol/command.js';
 import type { Managers } from '../protocol/commands/index.js';
 import type { EventData, EventDefinition, RecordedEvent } from '../protocol/events.js';
+import type { DriverRegistry } from '../clouds/registry.js';
+import type { SimulatedCloud } from '../clouds/sim/driver.js';
 import type { Clock } from '../domain/clock.js';
 import type { Database, Queryable } from '../store/database.js';
 import type { Actor } from './actor.js';
@@ -15,6 +17,12 @@ export interface Services {
   readonly nodeName: string;
   readonly version: string;
   readonly startedAt: Date;
+  readonly clouds: DriverRegistry;
+  /** The built-in simulated cloud, for its administrative commands. */
+  readonly simulator: SimulatedCloud;
+  readonly cloudCallTimeoutMs: number;
+  /** Runs discovery in one region now. */
+  discover(regionName: string): Promise<{ region: string; discovered: number; vanished: number; unchanged: number; milliseconds: number }>;
   /** Drops and replays every projection (system.rebuild). */
   rebuild(): Promise<{ events: number; projections: string[]; milliseconds: number }>;
 }
@@ -30,7 +38,19 @@ export interface CommandContext {
   readonly services: Services;
   /** Records an event and updates the projections, in the call's transaction. */
   emit<E extends EventDefinition>(definition: E, data: EventData<E>, scope: EventScope): Promise<RecordedEvent>;
+  /** Records many events at once (one append, one projection pass): multi-instance runs. */
+  emitMany(events: ReadonlyArray<PendingEvent>): Promise<RecordedEvent[]>;
 }
+
+export interface PendingEvent<E extends EventDefinition = EventDefinition> {
+  definition: E;
+  data: EventData<E>;
+  scope: EventScope;
+}
+
+/** Pairs an event definition with its data, type-checked. */
+export const pending = <E extends EventDefinition>(definition: E, data: EventData<E>, scope: EventScope): PendingEvent =>
+  ({ definition, data, scope }) as PendingEvent;
 
 export type Handler<C> = (input: ParsedInputOf<C>, ctx: CommandContext) => Promise<OutputOf<C>>;
 

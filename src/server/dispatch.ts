@@ -142,6 +142,13 @@ export class Dispatcher {
         recorded.push(event!);
         return event!;
       },
+      async emitMany(events) {
+        if (!recorded) throw new AppError('internal', 'a read-only command tried to record events');
+        if (events.length === 0) return [];
+        const appended = await writer.append(db, events.map((e) => writer.build(e.definition, e.data, e.scope, origin)));
+        recorded.push(...appended);
+        return appended;
+      },
     };
   }
 }

@@ -132,7 +132,8 @@ export function signedCall(
   params: unknown = {},
   options: { style?: SignStyle; date?: number | string; id?: unknown } = {},
 ): Promise<RawResponse> {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: options.id ?? nextId++, method, params });
+  const id = Object.hasOwn(options, 'id') ? options.id : nextId++;
+  const body = JSON.stringify({ jsonrpc: '2.0', id, method, params });
   return request(baseUrl, { body, headers: signHeaders(credentials, body, options) });
 }
 

@@ -1,0 +1,50 @@
+import { CloudError, type Driver, type DriverCall, type RegionTarget } from '../../clouds/driver.js';
+import { AppError } from '../../protocol/errors.js';
+import type { CommandContext } from '../context.js';
+import type { RegionRef } from '../queries/compute.js';
+
+const kindOf: Record<CloudError['reason'], AppError['kind']> = {
+  capacity: 'limit_exceeded',
+  not_found: 'not_found',
+  conflict: 'invalid_state',
+  invalid: 'invalid_input',
+  api: 'unavailable',
+  timeout: 'unavailable',
+  unsupported: 'invalid_input',
+};
+
+/** Turns a cloud's failure into the platform's error vocabulary, naming the region. */
+export function fromCloudError(error: unknown, region: string): unknown {
+  if (!(error instanceof CloudError)) return error;
+  const suffix = error.reason === 'timeout' ? '; the operation may still complete: describe the resource before retrying' : '';
+  return new AppError(kindOf[error.reason], `${region}: ${error.message}${suffix}`, { cloudReason: error.reason, region });
+}
+
+/**
+ * Calls a region's driver inside a command: with the command's transaction (for in-process
+ * clouds), the command's clock, and a timeout after which the call is abandoned.
+ */
+export async function callCloud<T>(
+  ctx: CommandContext,
+  region: RegionRef,
+  fn: (driver: Driver, target: RegionTarget, call: DriverCall) => Promise<T>,
+): Promise<T> {
+  const driver = ctx.services.clouds.get(region.cloud);
+  const controller = new AbortController();
+  const timeoutMs = ctx.services.cloudCallTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new CloudError('timeout', `the cloud did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    const call: DriverCall = { db: ctx.db, now: ctx.services.clock.now(), signal: controller.signal };
+    return await Promise.race([fn(driver, { name: region.name, nativeName: region.nativeName }, call), timeout]);
+  } catch (error) {
+    throw fromCloudError(error, region.name);
+  } finally {
+    clearTimeout(timer);
+  }
+}

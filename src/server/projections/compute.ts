@@ -1,0 +1,199 @@
+import * as events from '../../protocol/events/compute.js';
+import { entityProjection } from '../../store/projection.js';
+import { foldTags } from '../queries/compute.js';
+
+interface InstanceRow {
+  id: string;
+  tenantId: string;
+  regionId: string;
+  nativeId: string;
+  name: string;
+  state: string;
+  shape: string | null;
+  cpu: number;
+  ramMb: number;
+  diskGb: number;
+  imageId: string | null;
+  keyName: string | null;
+  ownerId: string | null;
+  managed: boolean;
+  terminationProtection: boolean;
+  tags: Record<string, string>;
+  tagsFolded: Record<string, string>;
+  stopAfter: string | null;
+  terminateAfter: string | null;
+  stateReason: string | null;
+  launchedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const touch = <Row extends { updatedAt: string }>(row: Row | undefined, changes: Partial<Row>, time: string): Row | undefined =>
+  row && { ...row, ...changes, updatedAt: time };
+
+const withTags = <Row extends { updatedAt: string }>(row: Row | undefined, tags: Record<string, string>, time: string) =>
+  touch(row, { tags, tagsFolded: foldTags(tags) } as unknown as Partial<Row>, time);
+
+const instances = entityProjection<InstanceRow>({
+  name: 'instances',
+  table: {
+    table: 'instances',
+    columns: [
+      'id', 'tenantId', 'regionId', 'nativeId', 'name', 'state', 'shape', 'cpu', 'ramMb', 'diskGb', 'imageId', 'keyName',
+      'ownerId', 'managed', 'terminationProtection', 'tags', 'tagsFolded', 'stopAfter', 'terminateAfter', 'stateReason',
+      'launchedAt', 'createdAt', 'updatedAt',
+    ],
+    key: ['id'],
+  },
+  reducers: (on) => [
+    on(events.instanceLaunched, (d) => ({ id: d.id }), (_row, d, e) => ({
+      ...d,
+      managed: true,
+      tagsFolded: foldTags(d.tags),
+      stateReason: null,
+      createdAt: e.time,
+      updatedAt: e.time,
+    })),
+    on(events.instanceDiscovered, (d) => ({ id: d.id }), (_row, d, e) => ({
+      ...d,
+      managed: false,
+      terminationProtection: false,
+      tagsFolded: foldTags(d.tags),
+      stopAfter: null,
+      terminateAfter: null,
+      stateReason: 'discovered in the cloud',
+      createdAt: e.time,
+      updatedAt: e.time,
+    })),
+    on(events.instanceVanished, (d) => ({ id: d.id }), (row, _d, e) =>
+      touch(row, { state: 'terminated', stateReason: 'no longer exists in the cloud' }, e.time),
+    ),
+    ...[events.instanceStartRequested, events.instanceStopRequested, events.instanceRebootRequested, events.instanceTerminateRequested].map(
+      (definition) => on(definition, (d) => ({ id: d.id }), (row, d, e) => touch(row, { state: d.state, stateReason: null }, e.time)),
+    ),
+    on(events.instanceStateChanged, (d) => ({ id: d.id }), (row, d, e) => touch(row, { state: d.state, stateReason: d.reason }, e.time)),
+    on(events.instanceProtectionChanged, (d) => ({ id: d.id }), (row, d, e) =>
+      touch(row, { terminationProtection: d.terminationProtection }, e.time),
+    ),
+    on(events.instanceTagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
+    on(events.instanceUntagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
+  ],
+});
+
+interface ShapeRow {
+  regionId: string;
+  name: string;
+  cpu: number;
+  ramMb: number;
+  createdAt: string;
+}
+
+const regionShapes = entityProjection<ShapeRow>({
+  name: 'region_shapes',
+  table: { table: 'region_shapes', columns: ['regionId', 'name', 'cpu', 'ramMb', 'createdAt'], key: ['regionId', 'name'] },
+  reducers: (on) => [
+    on(events.shapeCreated, (d) => ({ regionId: d.regionId, name: d.name }), (_row, d, e) => ({ ...d, createdAt: e.time })),
+    on(events.shapeDeleted, (d) => ({ regionId: d.regionId, name: d.name }), () => undefined),
+  ],
+});
+
+interface ImageRow {
+  id: string;
+  regionId: string;
+  tenantId: string | null;
+  name: string;
+  nativeId: string;
+  os: string;
+  state: string;
+  minDiskGb: number;
+  sourceInstanceId: string | null;
+  ownerId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const images = entityProjection<ImageRow>({
+  name: 'images',
+  table: {
+    table: 'images',
+    columns: ['id', 'regionId', 'tenantId', 'name', 'nativeId', 'os', 'state', 'minDiskGb', 'sourceInstanceId', 'ownerId', 'createdAt', 'updatedAt'],
+    key: ['id'],
+  },
+  reducers: (on) => [
+    on(events.imageRegistered, (d) => ({ id: d.id }), (_row, d, e) => ({
+      ...d,
+      state: 'available',
+      sourceInstanceId: null,
+      ownerId: null,
+      createdAt: e.time,
+      updatedAt: e.time,
+    })),
+    on(events.imageCreated, (d) => ({ id: d.id }), (_row, d, e) => ({ ...d, state: 'available', createdAt: e.time, updatedAt: e.time })),
+    on(events.imageDeleted, (d) => ({ id: d.id }), () => undefined),
+  ],
+});
+
+interface VolumeRow {
+  id: string;
+  tenantId: string;
+  regionId: string;
+  nativeId: string;
+  name: string;
+  sizeGb: number;
+  state: string;
+  instanceId: string | null;
+  ownerId: string | null;
+  tags: Record<string, string>;
+  tagsFolded: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const volumes = entityProjection<VolumeRow>({
+  name: 'volumes',
+  table: {
+    table: 'volumes',
+    columns: ['id', 'tenantId', 'regionId', 'nativeId', 'name', 'sizeGb', 'state', 'instanceId', 'ownerId', 'tags', 'tagsFolded', 'createdAt', 'updatedAt'],
+    key: ['id'],
+  },
+  reducers: (on) => [
+    on(events.volumeCreated, (d) => ({ id: d.id }), (_row, d, e) => ({
+      ...d,
+      state: 'available',
+      instanceId: null,
+      tagsFolded: foldTags(d.tags),
+      createdAt: e.time,
+      updatedAt: e.time,
+    })),
+    on(events.volumeAttached, (d) => ({ id: d.id }), (row, d, e) => touch(row, { state: 'in-use', instanceId: d.instanceId }, e.time)),
+    on(events.volumeDetached, (d) => ({ id: d.id }), (row, _d, e) => touch(row, { state: 'available', instanceId: null }, e.time)),
+    on(events.volumeDeleted, (d) => ({ id: d.id }), () => undefined),
+    on(events.volumeTagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
+    on(events.volumeUntagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
+  ],
+});
+
+interface SshKeyRow {
+  id: string;
+  tenantId: string;
+  name: string;
+  publicKey: string;
+  fingerprint: string;
+  ownerId: string | null;
+  createdAt: string;
+}
+
+const sshKeys = entityProjection<SshKeyRow>({
+  name: 'ssh_keys',
+  table: {
+    table: 'ssh_keys',
+    columns: ['id', 'tenantId', 'name', 'publicKey', 'fingerprint', 'ownerId', 'createdAt'],
+    key: ['id'],
+  },
+  reducers: (on) => [
+    on(events.sshKeyCreated, (d) => ({ id: d.id }), (_row, { generated: _generated, ...d }, e) => ({ ...d, createdAt: e.time })),
+    on(events.sshKeyDeleted, (d) => ({ id: d.id }), () => undefined),
+  ],
+});
+
+export const computeProjections = [instances, regionShapes, images, volumes, sshKeys];
