@@ -82,15 +82,57 @@ function readConfigFile(file: string): Record<string, unknown> {
   } catch (error) {
     throw new ConfigError([`MAESTRO_CONFIG: cannot read ${file}: ${(error as Error).message}`]);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Error('the file must hold one JSON object');
-    }
-    return parsed as Record<string, unknown>;
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([`MAESTRO_CONFIG: ${file} is not valid JSON: ${(error as Error).message}`]);
+    throw new ConfigError([`MAESTRO_CONFIG: ${file} is not valid JSON: ${describeJsonError(text, error as Error)}`]);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError([`MAESTRO_CONFIG: ${file} must hold one JSON object of settings`]);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Where the JSON is broken, without quoting it: V8's messages quote the text around the error,
+ * and this file may hold the master key and the database password.
+ */
+function describeJsonError(text: string, error: Error): string {
+  const positionOf = (message: string): number | null => {
+    const match = /at position (\d+)/.exec(message);
+    return match ? Number(match[1]) : null;
+  };
+  const endsEarly = (message: string) => message.includes('Unexpected end of JSON input');
+  let position = positionOf(error.message);
+  if (position === null && !endsEarly(error.message)) {
+    // "Unexpected token" says no position: find the shortest prefix that is wrong, not merely
+    // unfinished (an unfinished prefix fails at its very end, or with "Unexpected end").
+    const wrong = (length: number): boolean => {
+      try {
+        JSON.parse(text.slice(0, length));
+        return false;
+      } catch (e) {
+        const message = (e as Error).message;
+        const at = positionOf(message);
+        return !endsEarly(message) && (at === null || at < length);
+      }
+    };
+    let good = 0;
+    let bad = text.length;
+    while (bad - good > 1) {
+      const middle = Math.floor((good + bad) / 2);
+      if (wrong(middle)) bad = middle;
+      else good = middle;
+    }
+    position = bad - 1;
+  }
+  const reason = error.message.startsWith('Unexpected token')
+    ? 'unexpected character'
+    : error.message.replace(/ (?:in JSON )?at position \d+.*$/s, '').replace(/,? *".*$/s, '');
+  if (position === null) return reason;
+  const lines = text.slice(0, position).split('\n');
+  return `${reason} at line ${lines.length}, column ${lines[lines.length - 1]!.length + 1}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { EventData, EventDefinition, RecordedEvent } from '../protocol/even
 import type { DriverRegistry } from '../clouds/registry.js';
 import type { SimulatedCloud } from '../clouds/sim/driver.js';
 import type { Clock } from '../domain/clock.js';
+import type { DiscoveryReport } from './compute/discovery.js';
 import type { Database, Queryable } from '../store/database.js';
 import type { Actor } from './actor.js';
 import type { EventScope } from './event-writer.js';
@@ -22,7 +23,7 @@ export interface Services {
   readonly simulator: SimulatedCloud;
   readonly cloudCallTimeoutMs: number;
   /** Runs discovery in one region now. */
-  discover(regionName: string): Promise<{ region: string; discovered: number; vanished: number; unchanged: number; milliseconds: number }>;
+  discover(regionName: string): Promise<DiscoveryReport>;
   /** Drops and replays every projection (system.rebuild). */
   rebuild(): Promise<{ events: number; projections: string[]; milliseconds: number }>;
 }

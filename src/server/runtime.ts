@@ -7,18 +7,23 @@ import { allCommands } from '../protocol/commands/index.js';
 import { openRpcDocument } from '../protocol/openrpc.js';
 import type { Database } from '../store/database.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
-import { migrate } from '../store/migrate.js';
+import { migrate, migrationsFingerprint } from '../store/migrate.js';
 import { openPglite } from '../store/pglite.js';
-import { openPostgres } from '../store/postgres.js';
 import { rebuildProjections } from '../store/rebuild.js';
 import { version } from '../version.js';
+import { SimulatedCloud } from '../clouds/sim/driver.js';
+import { DriverRegistry } from '../clouds/registry.js';
 import { CredentialStore } from './auth/credentials.js';
+import { initiatorOf, systemActor } from './actor.js';
+import { discoverRegion } from './compute/discovery.js';
+import { DiscoverySchedule } from './compute/discovery-schedule.js';
+import { StateSync } from './compute/state-sync.js';
 import { ReplayCache } from './auth/replay-cache.js';
 import { bootstrapAdministrator, type BootstrapCredentials } from './bootstrap.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { Dispatcher } from './dispatch.js';
-import { EventWriter, NOTIFY_CHANNEL, type CommittedMessage } from './event-writer.js';
+import { EventWriter, NOTIFY_CHANNEL, type CommittedMessage, type EventOrigin } from './event-writer.js';
 import { handlers } from './handlers/index.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -51,13 +56,26 @@ export interface Maestro {
   close(): Promise<void>;
 }
 
-async function openDatabase(config: Config): Promise<{ db: Database; release: () => void }> {
+async function openDatabase(config: Config, logger: Logger): Promise<{ db: Database; release: () => void }> {
   if (config.databaseUrl) {
+    // Imported here: the embedded default never loads the pg driver.
+    const { openPostgres } = await import('../store/postgres.js');
     return { db: await openPostgres({ url: config.databaseUrl, poolSize: config.databasePoolSize }), release: () => undefined };
   }
   const unlock = lockDataDir(config.dataDir);
   try {
-    return { db: await openPglite({ dataDir: path.join(config.dataDir, 'pglite') }), release: unlock };
+    const db = await openPglite({
+      dataDir: path.join(config.dataDir, 'pglite'),
+      // A new data directory starts as a copy of a cached, already migrated cluster.
+      template: {
+        key: migrationsFingerprint(),
+        async prepare(template) {
+          await migrate(template);
+        },
+      },
+      onTiming: (timings) => logger.debug(timings, 'embedded database opened'),
+    });
+    return { db, release: unlock };
   } catch (error) {
     unlock();
     throw error;
@@ -70,7 +88,14 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
-  const opened = options.db ? { db: options.db, release: () => undefined } : await openDatabase(config);
+  // Where start-up time goes, logged at debug level once the node is ready.
+  const startup = performance.now();
+  const phases: Record<string, number> = {};
+  const phase = (name: string) => {
+    phases[name] = Math.round(performance.now() - startup);
+  };
+  const opened = options.db ? { db: options.db, release: () => undefined } : await openDatabase(config, logger);
+  phase('databaseMs');
   const { db } = opened;
   const cleanups: Array<() => Promise<void> | void> = [() => opened.release()];
   if (!options.db) cleanups.unshift(() => db.close());
@@ -78,6 +103,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
   try {
     const migrations = await migrate(db);
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
+    phase('migratedMs');
 
     const masterKey = loadMasterKey(config.masterKey, config.dataDir);
     const secrets = createSecretBox(masterKey.key);
@@ -85,6 +111,16 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     cleanups.unshift(() => bus.close());
     const writer = new EventWriter(db, projections, bus, clock, eventDefinitions);
     const credentials = new CredentialStore(db, secrets);
+    const simulator = new SimulatedCloud({ latencyMs: config.simLatencyMs });
+    const clouds = new DriverRegistry();
+    clouds.register(simulator);
+    const cloudOrigin: EventOrigin = {
+      initiator: initiatorOf(systemActor('cloud')),
+      requestId: null,
+      observer: { typeURI: 'service/maestro', id: config.nodeName },
+    };
+    const stateSync = new StateSync(db, clouds, writer, clock, logger, cloudOrigin, config.stateSyncIntervalMs);
+    cleanups.unshift(() => stateSync.stop());
 
     const services: Services = {
       db,
@@ -93,6 +129,10 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       nodeName: config.nodeName,
       version,
       startedAt,
+      clouds,
+      simulator,
+      cloudCallTimeoutMs: config.cloudCallTimeoutMs,
+      discover: (regionName) => discoverRegion(db, clouds, writer, clock, cloudOrigin, regionName),
       async rebuild() {
         const report = await rebuildProjections(db, projections);
         credentials.invalidate();
@@ -113,6 +153,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       if (CredentialStore.affectedBy(message.types)) credentials.invalidate();
       metrics.eventLogHead.set(message.seq);
       relay.wake();
+      if (message.types.some((type) => type.startsWith('instance.') && type !== 'instance.stateChanged')) stateSync.wake();
     };
     await bus.subscribe(topics.eventsCommitted, (message) => onCommitted(message as CommittedMessage));
     if (db.kind === 'postgres') {
@@ -127,13 +168,19 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       cleanups.unshift(unlisten);
     }
     relay.start();
+    stateSync.start();
+    const discovery = new DiscoverySchedule(services, logger, config.discoveryIntervalMinutes * 60_000);
+    discovery.start();
+    cleanups.unshift(() => discovery.stop());
 
     const bootstrap = await bootstrapAdministrator(dispatcher, async () => {
       const { rows } = await db.query('SELECT 1 FROM users LIMIT 1');
       return rows.length > 0;
     });
+    phase('bootstrapMs');
 
-    const openRpc = openRpcDocument(allCommands, version);
+    // Built on the first rpc.discover: start-up does not pay for it.
+    let openRpc: unknown;
     const app = await buildApp({
       dispatcher,
       authenticator: {
@@ -146,7 +193,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       metrics,
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      openRpc: () => openRpc,
+      openRpc: () => (openRpc ??= openRpcDocument(allCommands, version)),
     });
     cleanups.unshift(() => app.close());
     let url = '';
@@ -159,6 +206,8 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     } else {
       await app.ready();
     }
+    phase('httpMs');
+    logger.debug(phases, 'start-up phases');
 
     let closed = false;
     return {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from './database.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 
@@ -17,13 +18,15 @@ export async function migrate(
   db: Database,
   migrations: readonly Migration[] = allMigrations,
 ): Promise<MigrationReport> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
   return db.transaction(async (tx) => {
+    // The lock comes first: two nodes racing on CREATE TABLE IF NOT EXISTS both see no table and
+    // the loser fails on a catalog unique index (pg_type_typname_nsp_index) instead of waiting.
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
     const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
     const done = new Set(rows.map((row) => row.version));
     const known = new Set(migrations.map((m) => m.version));
@@ -47,6 +50,18 @@ export async function migrate(
     const current = Math.max(0, ...migrations.map((m) => m.version));
     return { applied, current };
   });
+}
+
+/**
+ * Identifies a set of migrations by content: a cached schema template (the embedded store's)
+ * made from one set is never used for another.
+ */
+export function migrationsFingerprint(migrations: readonly Migration[] = allMigrations): string {
+  const hash = createHash('sha256');
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    hash.update(`${m.version}\u0000${m.name}\u0000${m.sql}\u0000`);
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**

@@ -2,11 +2,19 @@ import pg from 'pg';
 import { toIsoTimestamp, type Database, type QueryResult, type Queryable } from './database.js';
 
 const INT8 = 20;
+const INT8_ARRAY: number = 1016;
 const TIMESTAMPTZ = 1184;
 const TIMESTAMP = 1114;
 
+const parseInt8Array = (value: string): unknown =>
+  (pg.types.getTypeParser(INT8_ARRAY, 'text')(value) as Array<string | null>).map((item) =>
+    item === null ? null : Number(item),
+  );
+
 const typeParsers: Record<number, (value: string) => unknown> = {
   [INT8]: Number,
+  // As PGlite does (its array parser applies the element parser): bigint[] as numbers too.
+  [INT8_ARRAY]: parseInt8Array,
   [TIMESTAMPTZ]: toIsoTimestamp,
   [TIMESTAMP]: (value: string) => toIsoTimestamp(`${value}Z`),
 };
@@ -50,16 +58,29 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     query: root.query,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A checked-out client whose connection drops (server restart, pg_terminate_backend, network)
+      // emits 'error'; without a listener that is an uncaught exception that ends the process. The
+      // pool's own listener covers idle clients only.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken ??= error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          // A session that cannot roll back is in an unknown state: never hand it out again.
+          broken ??= rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // Released with an error, the pool destroys the connection instead of reusing it.
+        client.release(broken);
       }
     },
     async exec(sql: string) {
@@ -71,13 +92,39 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       const handler = (message: pg.Notification) => {
         if (message.channel === channel) onPayload(message.payload ?? '');
       };
+      let lost = false;
+      // The listening connection is checked out for good, so a drop would otherwise be an uncaught
+      // 'error'. Notifications stop until the caller listens again; the relay's timer covers that.
+      const onError = (error: Error) => {
+        if (lost) return;
+        lost = true;
+        client.off('notification', handler);
+        const index = listeners.indexOf(client);
+        if (index >= 0) {
+          listeners.splice(index, 1);
+          client.release(error);
+        }
+      };
+      client.on('error', onError);
       client.on('notification', handler);
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      try {
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      } catch (error) {
+        onError(error as Error);
+        throw error;
+      }
       return async () => {
+        if (lost) return;
         client.off('notification', handler);
         await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
-        listeners.splice(listeners.indexOf(client), 1);
-        client.release();
+        if (lost) return;
+        lost = true;
+        client.off('error', onError);
+        const index = listeners.indexOf(client);
+        if (index >= 0) {
+          listeners.splice(index, 1);
+          client.release();
+        }
       };
     },
     async close() {

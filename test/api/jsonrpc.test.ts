@@ -176,6 +176,31 @@ describe('JSON-RPC over HTTP', () => {
       assert.ok(!customers.items.some((c) => ['TYPED-CO', 'EXTRA-CO'].includes(c.name)));
     });
 
+    it('answers text the database cannot store (NUL, lone surrogates) with -32602 naming the field', async () => {
+      const before = await eventSeq();
+      const cases: Array<[string, unknown, RegExp]> = [
+        ['customers.create', { name: 'nul-co', displayName: 'a\u0000b' }, /displayName/],
+        ['customers.create', { name: 'surrogate-co', displayName: 'x\ud800' }, /displayName/],
+        ['customers.update', { name: 'nul-co', displayName: '\udc00 alone' }, /displayName/],
+        ['keys.create', { description: 'trailing \ud83d' }, /description/],
+        ['users.setPassword', { name: 'admin', password: 'twelve chars \u0000 and more' }, /password/],
+        ['customers.describe', { cursor: '\u0000' }, /cursor/],
+        ['customers.create', { name: 'nul-key-co', ['\u0000']: 1 }, /params/],
+      ];
+      for (const [method, params, field] of cases) {
+        // JSON.stringify writes lone surrogates as \u escapes, as a client would.
+        const error = rpcError(await call(method, params), 200, -32602);
+        assert.equal(error.data?.kind, 'invalid_input');
+        assert.match(error.message, field, `${method}: ${error.message}`);
+        assert.match(error.message, /NUL|surrogate/);
+        assert.ok(Array.isArray(error.data?.details?.issues));
+      }
+      assert.equal(await eventSeq(), before);
+      // Paired surrogates (an emoji written as escapes) are ordinary text.
+      const created = rpcResult<{ displayName: string }>(await call('customers.create', { name: 'emoji-co', displayName: 'party \ud83c\udf89' }));
+      assert.equal(created.displayName, 'party 🎉');
+    });
+
     it('answers positional parameters with -32602', async () => {
       const before = await eventSeq();
       const error = rpcError(await call('customers.create', ['positional-co']), 200, -32602);

@@ -52,7 +52,7 @@ export const regions = defineManager('regions', 'region', {
   discover: defineCommand({
     summary: 'Run discovery in a region now: adopt instances created outside Maestro, mark vanished ones terminated',
     input: z.strictObject({ name: identifier('region name') }),
-    output: z.object({ region: z.string(), discovered: z.number(), vanished: z.number(), unchanged: z.number(), milliseconds: z.number() }),
+    output: z.object({ region: z.string(), discovered: z.number(), vanished: z.number(), unchanged: z.number(), unassigned: z.number(), milliseconds: z.number() }),
     permission: 'DISCOVER_INSTANCES',
     feature: 'compute',
     audit: 'discover',

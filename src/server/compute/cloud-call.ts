@@ -1,4 +1,4 @@
-import { CloudError, type Driver, type DriverCall, type RegionTarget } from '../../clouds/driver.js';
+import { CloudError, PartialRunError, type Driver, type DriverCall, type RegionTarget } from '../../clouds/driver.js';
 import { AppError } from '../../protocol/errors.js';
 import type { CommandContext } from '../context.js';
 import type { RegionRef } from '../queries/compute.js';
@@ -15,7 +15,8 @@ const kindOf: Record<CloudError['reason'], AppError['kind']> = {
 
 /** Turns a cloud's failure into the platform's error vocabulary, naming the region. */
 export function fromCloudError(error: unknown, region: string): unknown {
-  if (!(error instanceof CloudError)) return error;
+  // A partial run carries the instances it created: the caller undoes it and reports them.
+  if (!(error instanceof CloudError) || error instanceof PartialRunError) return error;
   const suffix = error.reason === 'timeout' ? '; the operation may still complete: describe the resource before retrying' : '';
   return new AppError(kindOf[error.reason], `${region}: ${error.message}${suffix}`, { cloudReason: error.reason, region });
 }

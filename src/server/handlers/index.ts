@@ -1,6 +1,24 @@
 import type { AllHandlers } from '../context.js';
+import { images } from './images.js';
+import { instances } from './instances.js';
 import { keys } from './keys.js';
 import { customers, regions, tenantGroups, tenants, users } from './organisation.js';
+import { shapes } from './shapes.js';
+import { simulator } from './simulator.js';
+import { sshKeys } from './ssh-keys.js';
 import { system } from './system.js';
 
-export const handlers: AllHandlers = { customers, tenantGroups, tenants, regions, users, keys, system };
+export const handlers: AllHandlers = {
+  customers,
+  tenantGroups,
+  tenants,
+  regions,
+  users,
+  keys,
+  shapes,
+  images,
+  instances,
+  sshKeys,
+  simulator,
+  system,
+} as AllHandlers;

@@ -6,6 +6,11 @@ import type { Managers } from '../../protocol/commands/index.js';
 import type { Queryable } from '../../store/database.js';
 import { hashPassword } from '../passwords.js';
 import * as q from '../queries/organisation.js';
+import { regionRef, type RegionRef } from '../queries/compute.js';
+import { callCloud } from '../compute/cloud-call.js';
+import { reconcileRegion } from '../compute/discovery.js';
+import * as computeEvents from '../../protocol/events/compute.js';
+import { pending, type CommandContext } from '../context.js';
 
 const hasChanges = (changes: object) => Object.values(changes).some((value) => value !== undefined);
 
@@ -152,6 +157,7 @@ export const regions: ManagerHandlers<Managers['regions']> = {
       },
       { target: { id, name: input.name }, region: input.name },
     );
+    if (ctx.services.clouds.has(input.cloud)) await importPublicCatalog(ctx, await regionRef(ctx.db, input.name));
     return q.regionView(ctx.db, id);
   },
   describe: (input, ctx) => q.listRegions(ctx.db, { ...input, memberId: ctx.actor.systemAdmin ? null : ctx.actor.userId }),
@@ -162,6 +168,8 @@ export const regions: ManagerHandlers<Managers['regions']> = {
     }
     return q.regionView(ctx.db, region.id);
   },
+  discover: (input, ctx) =>
+    reconcileRegion(ctx.db, ctx.services.clouds, ctx.services.clock, input.name, (changes) => ctx.emitMany(changes)),
 };
 
 export const users: ManagerHandlers<Managers['users']> = {
@@ -238,3 +246,18 @@ export const users: ManagerHandlers<Managers['users']> = {
     return q.userView(ctx.db, user.id);
   },
 };
+
+/** A new region of a cloud we have a driver for: prepare it and list its public images. */
+async function importPublicCatalog(ctx: CommandContext, region: RegionRef): Promise<void> {
+  const images = await callCloud(ctx, region, (driver, target, call) => driver.prepareRegion(target, call));
+  await ctx.emitMany(
+    images.map((image) => {
+      const id = uuidv7();
+      return pending(
+        computeEvents.imageRegistered,
+        { id, regionId: region.id, tenantId: null, name: image.name, nativeId: image.nativeId, os: image.os, minDiskGb: image.minDiskGb },
+        { target: { id, name: image.name }, region: region.name },
+      );
+    }),
+  );
+}

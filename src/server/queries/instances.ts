@@ -3,7 +3,7 @@ import type { InstanceState } from '../../protocol/compute.js';
 import { notFound } from '../../protocol/errors.js';
 import type { Queryable } from '../../store/database.js';
 import type { Page, PageRequest } from './organisation.js';
-import { decodeCursor, pageOf } from './paging.js';
+import { decodeUuidCursor, pageOf } from './paging.js';
 
 /** An instance as handlers need it: ids, state, where it runs. */
 export interface InstanceRow {
@@ -84,7 +84,7 @@ export async function listInstances(db: Queryable, filter: InstanceFilter): Prom
     if (value !== undefined) add((p) => `${column} @> ${p}::jsonb`, JSON.stringify({ [fold(key)]: fold(value) }));
     else add((p) => `${column} ? ${p}`, fold(key));
   }
-  const after = decodeCursor(filter.cursor);
+  const after = decodeUuidCursor(filter.cursor);
   if (after !== null) add((p) => `i.id > ${p}::uuid`, after);
   params.push(filter.limit + 1);
   const { rows } = await db.query<Instance>(`${instanceSelect} WHERE ${where.join(' AND ')} ORDER BY i.id LIMIT $${params.length}`, params);

@@ -29,3 +29,14 @@ export function pageOf<T>(rows: T[], limit: number, keyOf: (item: T) => string):
   const items = rows.slice(0, limit);
   return { items, nextCursor: encodeCursor(keyOf(items[items.length - 1]!)) };
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** For lists ordered by a UUID column: a cursor that is not one is refused before SQL sees it. */
+export function decodeUuidCursor(cursor: string | undefined): string | null {
+  const after = decodeCursor(cursor);
+  if (after !== null && !uuidPattern.test(after)) {
+    throw invalidInput('cursor is not one this server returned; pass the nextCursor of the previous page', { field: 'cursor' });
+  }
+  return after;
+}

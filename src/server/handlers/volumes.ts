@@ -1,0 +1,183 @@
+import { tagProblems } from '../../domain/tag-rules.js';
+import type { Managers } from '../../protocol/commands/index.js';
+import * as events from '../../protocol/events/compute.js';
+import { AppError, invalidInput, invalidState } from '../../protocol/errors.js';
+import { uuidv7 } from '../../protocol/ids.js';
+import { callCloud } from '../compute/cloud-call.js';
+import type { CommandContext, ManagerHandlers } from '../context.js';
+import type { EventScope } from '../event-writer.js';
+import { regionRef, regionRefById, type RegionRef } from '../queries/compute.js';
+import { instanceRow, type InstanceRow } from '../queries/instances.js';
+import type { TenantRow } from '../queries/organisation.js';
+import { tagRulesOf } from '../queries/resources.js';
+import { listVolumes, volumeRow, volumeView, type VolumeRow } from '../queries/volumes.js';
+import { tenantInScope, usableRegion } from './scope.js';
+
+const scopeOf = (tenant: TenantRow, region: RegionRef, volume: { id: string; name: string }): EventScope => ({
+  target: { id: volume.id, name: volume.name },
+  customerId: tenant.customerId,
+  tenantId: tenant.id,
+  region: region.name,
+});
+
+/** An instance a volume of `region` may be attached to: the tenant's own, in that region, alive. */
+async function attachableInstance(ctx: CommandContext, tenant: TenantRow, region: RegionRef, id: string): Promise<InstanceRow> {
+  const instance = await instanceRow(ctx.db, tenant.id, id);
+  if (instance.regionId !== region.id) {
+    const elsewhere = await regionRefById(ctx.db, instance.regionId);
+    throw invalidInput(
+      `instance ${instance.name} (${instance.id}) is in region ${elsewhere.name} and the volume in ${region.name}; ` +
+        `a volume attaches only to instances of its own region`,
+      { field: 'instance' },
+    );
+  }
+  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
+    throw invalidState(`instance ${instance.name} (${instance.id}) is ${instance.state}; attach the volume to a live instance`, {
+      state: instance.state,
+    });
+  }
+  return instance;
+}
+
+async function attach(
+  ctx: CommandContext,
+  tenant: TenantRow,
+  region: RegionRef,
+  volume: Pick<VolumeRow, 'id' | 'name' | 'nativeId'>,
+  instance: InstanceRow,
+): Promise<void> {
+  await callCloud(ctx, region, (driver, target, call) => driver.attachVolume(target, volume.nativeId, instance.nativeId, call));
+  await ctx.emit(events.volumeAttached, { id: volume.id, instanceId: instance.id }, scopeOf(tenant, region, volume));
+}
+
+/** The instance a volume is attached to, named for messages ("web-1 (id)"). */
+async function attachedToName(ctx: CommandContext, volume: VolumeRow): Promise<string> {
+  const { rows } = await ctx.db.query<{ name: string }>('SELECT name FROM instances WHERE id = $1', [volume.instanceId]);
+  return rows[0] ? `${rows[0].name} (${volume.instanceId})` : `${volume.instanceId}`;
+}
+
+/**
+ * A create whose attach failed removes the volume it made from the cloud again, so nothing is
+ * left behind (the transaction already undoes Maestro's record, and the simulator's).
+ */
+async function undoCreate(ctx: CommandContext, region: RegionRef, nativeId: string, error: unknown): Promise<never> {
+  if (!(error instanceof AppError)) throw error;
+  let outcome = 'the new volume was deleted again';
+  try {
+    await callCloud(ctx, region, (driver, target, call) => driver.deleteVolume(target, nativeId, call));
+  } catch {
+    outcome = `the new volume ${nativeId} could not be deleted again and remains in the cloud`;
+  }
+  throw new AppError(error.kind, `${error.message}; the volume was not attached and ${outcome}`, error.details);
+}
+
+export const volumes: ManagerHandlers<Managers['volumes']> = {
+  async create(input, ctx) {
+    const tenant = await tenantInScope(ctx, input.tenant);
+    const region = await usableRegion(ctx, tenant, input.region);
+    const { capabilities } = ctx.services.clouds.get(region.cloud);
+    if (!capabilities.volumes) {
+      throw invalidInput(`${region.cloud} regions (${region.name}) do not offer volumes through Maestro; choose a region of another cloud`, {
+        field: 'region',
+      });
+    }
+    const tags = input.tags ?? {};
+    const problems = tagProblems(tags, tagRulesOf(ctx.services.clouds, region.cloud).reservedTagPrefixes, region.cloud);
+    if (problems.length > 0) throw invalidInput(`${problems.join('; ')}; choose other tag keys`, { field: 'tags' });
+    // Checked before anything is created, so a bad instance leaves no volume behind.
+    const instance = input.instance === undefined ? null : await attachableInstance(ctx, tenant, region, input.instance);
+
+    const created = await callCloud(ctx, region, (driver, target, call) =>
+      driver.createVolume(target, { name: input.name, sizeGb: input.sizeGb }, call),
+    );
+    const id = uuidv7();
+    await ctx.emit(
+      events.volumeCreated,
+      {
+        id,
+        tenantId: tenant.id,
+        regionId: region.id,
+        nativeId: created.nativeId,
+        name: input.name,
+        sizeGb: created.sizeGb,
+        ownerId: ctx.actor.userId,
+        tags,
+      },
+      scopeOf(tenant, region, { id, name: input.name }),
+    );
+    if (instance) {
+      try {
+        await attach(ctx, tenant, region, { id, name: input.name, nativeId: created.nativeId }, instance);
+      } catch (error) {
+        await undoCreate(ctx, region, created.nativeId, error);
+      }
+    }
+    return volumeView(ctx.db, id);
+  },
+
+  async attach(input, ctx) {
+    const tenant = await tenantInScope(ctx, input.tenant);
+    const volume = await volumeRow(ctx.db, tenant.id, input.id);
+    if (volume.state === 'in-use') {
+      const attachedTo = await attachedToName(ctx, volume);
+      throw invalidState(
+        volume.instanceId === input.instance
+          ? `volume ${volume.name} (${volume.id}) is already attached to instance ${attachedTo}`
+          : `volume ${volume.name} (${volume.id}) is attached to instance ${attachedTo}; detach it first, then attach it elsewhere`,
+        { state: volume.state, instanceId: volume.instanceId },
+      );
+    }
+    if (volume.state !== 'available') {
+      throw invalidState(`volume ${volume.name} (${volume.id}) is ${volume.state}; only available volumes can be attached`, {
+        state: volume.state,
+      });
+    }
+    const region = await regionRefById(ctx.db, volume.regionId);
+    const instance = await attachableInstance(ctx, tenant, region, input.instance);
+    await attach(ctx, tenant, region, volume, instance);
+    return volumeView(ctx.db, volume.id);
+  },
+
+  async detach(input, ctx) {
+    const tenant = await tenantInScope(ctx, input.tenant);
+    const volume = await volumeRow(ctx.db, tenant.id, input.id);
+    if (volume.state !== 'in-use' || volume.instanceId === null) {
+      throw invalidState(`volume ${volume.name} (${volume.id}) is ${volume.state} and not attached to any instance; there is nothing to detach`, {
+        state: volume.state,
+      });
+    }
+    // Whatever state the instance is in: detaching from a dead instance is how its data is saved.
+    const region = await regionRefById(ctx.db, volume.regionId);
+    await callCloud(ctx, region, (driver, target, call) => driver.detachVolume(target, volume.nativeId, call));
+    await ctx.emit(events.volumeDetached, { id: volume.id, instanceId: volume.instanceId }, scopeOf(tenant, region, volume));
+    return volumeView(ctx.db, volume.id);
+  },
+
+  async delete(input, ctx) {
+    const tenant = await tenantInScope(ctx, input.tenant);
+    const volume = await volumeRow(ctx.db, tenant.id, input.id);
+    if (volume.state === 'in-use') {
+      throw invalidState(
+        `volume ${volume.name} (${volume.id}) is attached to instance ${await attachedToName(ctx, volume)}; detach it first`,
+        { state: volume.state, instanceId: volume.instanceId },
+      );
+    }
+    const region = await regionRefById(ctx.db, volume.regionId);
+    await callCloud(ctx, region, (driver, target, call) => driver.deleteVolume(target, volume.nativeId, call));
+    await ctx.emit(events.volumeDeleted, { id: volume.id }, scopeOf(tenant, region, volume));
+    return { ok: true as const };
+  },
+
+  async describe(input, ctx) {
+    const tenant = await tenantInScope(ctx, input.tenant);
+    // Any existing region: a tenant may still hold volumes in a region it was since deactivated in.
+    const region = input.region === undefined ? undefined : await regionRef(ctx.db, input.region);
+    return listVolumes(ctx.db, {
+      tenantId: tenant.id,
+      regionId: region?.id,
+      instanceId: input.instance,
+      limit: input.limit,
+      cursor: input.cursor,
+    });
+  },
+};
