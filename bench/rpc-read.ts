@@ -1,0 +1,146 @@
+// 1. A signed JSON-RPC read (`tenants.describe`, limit 100, 100 tenants) as the bootstrap
+// administrator, against a bare fastify route that runs the same SQL on the same database
+// connection and returns the same page as JSON.
+import Fastify from 'fastify';
+import { createClient } from '../src/sdk/client.js';
+import { loadConfig } from '../src/server/config.js';
+import { listTenants } from '../src/server/queries/organisation.js';
+import { pageOf } from '../src/server/queries/paging.js';
+import { startMaestro } from '../src/server/runtime.js';
+import type { Queryable } from '../src/store/database.js';
+import { createPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
+import { LoadGenerator, type LoadRequest, type LoadResult } from './support/load.js';
+import type { Figure } from './support/report.js';
+
+const TENANTS = 100;
+const LIMIT = 100;
+const CONCURRENCY = 16;
+const WARM_UP_MS = 1000;
+/** Each side is measured for ROUNDS × SEGMENT_MS, alternating A B B A so drift hits both alike. */
+const ROUNDS = 2;
+const SEGMENT_MS = 2500;
+
+/** The statement `tenants.describe` runs for the administrator, captured rather than copied. */
+async function tenantsListStatement(): Promise<{ sql: string; params: unknown[] }> {
+  let captured: { sql: string; params: unknown[] } | undefined;
+  const recorder: Queryable = {
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      captured = { sql, params: [...(params ?? [])] };
+      return { rows: [] as R[], rowCount: 0 };
+    },
+  };
+  await listTenants(recorder, { limit: LIMIT, memberId: null });
+  return captured!;
+}
+
+function combine(results: readonly LoadResult[]): LoadResult {
+  const ok = results.reduce((sum, r) => sum + r.ok, 0);
+  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
+  // Percentiles of the segments, weighted by their request counts (the segments are alike).
+  const weighted = (pick: (r: LoadResult) => number) => results.reduce((sum, r) => sum + pick(r) * r.ok, 0) / ok;
+  return {
+    ok,
+    failed: results.reduce((sum, r) => sum + r.failed, 0),
+    seconds,
+    perSecond: ok / seconds,
+    p50Ms: weighted((r) => r.p50Ms),
+    p99Ms: weighted((r) => r.p99Ms),
+  };
+}
+
+async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Figure> {
+  const temp = tempDir('rpc');
+  const postgres = flavour === 'postgres' ? await createPostgresDatabase() : null;
+  const config = loadConfig(
+    {},
+    { port: 0, dataDir: temp.dir, logLevel: 'silent', ...(postgres ? { databaseUrl: postgres.url } : {}) },
+  );
+  const maestro = await startMaestro({ config });
+  const bare = Fastify({ logger: false });
+  try {
+    const credentials = { accessKey: maestro.bootstrap!.accessKey, secretKey: maestro.bootstrap!.secretKey };
+    const client = createClient({ url: maestro.url, ...credentials });
+
+    // 100 tenants of one customer, each active in one of two regions (so the regions sub-select has work).
+    await client.customers.create({ name: 'bench' });
+    for (const name of ['sim-1', 'sim-2']) {
+      await client.regions.create({ name, cloud: 'SIMULATED', kind: 'private', nativeName: name });
+    }
+    const names = Array.from({ length: TENANTS }, (_, i) => `tenant-${String(i).padStart(3, '0')}`);
+    const calls = [
+      ...names.map((name) => ({
+        method: 'tenants.create',
+        params: { customer: 'bench', name, description: `benchmark tenant ${name}`, contacts: [`ops@${name}.example`] },
+      })),
+      ...names.map((name, i) => ({ method: 'tenants.activateRegion', params: { tenant: name, region: `sim-${(i % 2) + 1}` } })),
+    ];
+    for (let i = 0; i < calls.length; i += 100) {
+      const failed = (await client.batch(calls.slice(i, i + 100))).find((s) => s.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
+    const page = await client.tenants.describe({ limit: LIMIT });
+    if (page.items.length !== TENANTS) throw new Error(`expected ${TENANTS} tenants, got ${page.items.length}`);
+
+    const { sql, params } = await tenantsListStatement();
+    const db = maestro.db;
+    bare.get('/tenants', async () => {
+      const { rows } = await db.query<{ name: string }>(sql, params);
+      return pageOf(rows, LIMIT, (t) => t.name);
+    });
+    const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+
+    const rpc: LoadRequest['target'] = {
+      kind: 'rpc',
+      url: `${maestro.url}/api/v1/rpc`,
+      credentials,
+      method: 'tenants.describe',
+      params: { limit: LIMIT },
+    };
+    const get: LoadRequest['target'] = { kind: 'get', url: `${bareUrl}/tenants` };
+    await load.measure({ target: get, concurrency: CONCURRENCY, durationMs: WARM_UP_MS });
+    await load.measure({ target: rpc, concurrency: CONCURRENCY, durationMs: WARM_UP_MS });
+
+    const results = { bare: [] as LoadResult[], rpc: [] as LoadResult[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['bare', 'rpc'] as const) : (['rpc', 'bare'] as const);
+      for (const side of order) {
+        const target = side === 'bare' ? get : rpc;
+        results[side].push(await load.measure({ target, concurrency: CONCURRENCY, durationMs: SEGMENT_MS }));
+      }
+    }
+    const measured = combine(results.rpc);
+    const baseline = combine(results.bare);
+    return {
+      benchmark: 'rpc-read',
+      name: `signed tenants.describe, ${flavourName[flavour]}`,
+      value: measured.perSecond,
+      unit: 'req/s',
+      baseline: { name: 'bare fastify, same SQL', value: baseline.perSecond },
+      target: { kind: 'ratio-at-least', value: 0.4 },
+      details: {
+        concurrency: CONCURRENCY,
+        seconds: Number(measured.seconds.toFixed(1)),
+        p50Ms: Number(measured.p50Ms.toFixed(2)),
+        p99Ms: Number(measured.p99Ms.toFixed(2)),
+        baselineP50Ms: Number(baseline.p50Ms.toFixed(2)),
+        baselineP99Ms: Number(baseline.p99Ms.toFixed(2)),
+      },
+    };
+  } finally {
+    await bare.close();
+    await maestro.close();
+    await postgres?.drop();
+    temp.remove();
+  }
+}
+
+export async function rpcRead(flavours: readonly Flavour[]): Promise<Figure[]> {
+  const load = LoadGenerator.start();
+  try {
+    const figures: Figure[] = [];
+    for (const flavour of flavours) figures.push(await measureFlavour(flavour, load));
+    return figures;
+  } finally {
+    load.close();
+  }
+}

@@ -1,0 +1,63 @@
+// `npm run bench [name…]`: runs the benchmarks (all, or those named), prints a table, and writes
+// the figures to bench/results/latest.json. Every figure has a baseline measured in the same run,
+// because on a shared machine only the ratio is comparable from one run to the next.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { append } from './append.js';
+import { coldStart } from './cold-start.js';
+import { rebuild } from './rebuild.js';
+import { rpcRead } from './rpc-read.js';
+import { flavourName, postgresProblem, postgresUrl, type Flavour } from './support/databases.js';
+import { evaluate, machine, table, writeResults, type Figure } from './support/report.js';
+
+interface Benchmark {
+  describe: string;
+  run(flavours: readonly Flavour[]): Promise<Figure[]>;
+}
+
+const benchmarks: Record<string, Benchmark> = {
+  'rpc-read': { describe: 'signed JSON-RPC read vs bare fastify', run: rpcRead },
+  append: { describe: 'event append with projections vs bare INSERT (PostgreSQL)', run: append },
+  rebuild: { describe: 'projection rebuild vs bare log read', run: rebuild },
+  'cold-start': { describe: 'npm start to ready API vs bare node HTTP server', run: coldStart },
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in benchmarks));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+const names = requested.length > 0 ? requested : Object.keys(benchmarks);
+
+const started = performance.now();
+const machineBefore = machine();
+const problem = await postgresProblem();
+const flavours: Flavour[] = problem ? ['pglite'] : ['pglite', 'postgres'];
+const notes: string[] = [];
+if (problem) notes.push(`PostgreSQL not reachable at ${postgresUrl} (${problem}): its figures are missing`);
+for (const note of notes) console.error(`note: ${note}`);
+
+const figures: Figure[] = [];
+for (const name of names) {
+  const benchmark = benchmarks[name]!;
+  const t = performance.now();
+  console.error(`${name}: ${benchmark.describe} (${flavours.map((f) => flavourName[f]).join(', ')}) …`);
+  figures.push(...(await benchmark.run(flavours)));
+  console.error(`${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+const reported = figures.map(evaluate);
+console.log(`\n${table(reported)}\n`);
+const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+writeResults(file, {
+  generatedAt: new Date().toISOString(),
+  benchmarks: names,
+  seconds: Math.round((performance.now() - started) / 1000),
+  machine: { ...machineBefore, loadAverageAfter: machine().loadAverage },
+  notes,
+  figures: reported,
+});
+console.log(`figures written to ${path.relative(process.cwd(), file)}`);
+const missed = reported.filter((f) => f.met === false);
+if (missed.length > 0) console.log(`targets missed: ${missed.map((f) => f.name).join('; ')}`);
