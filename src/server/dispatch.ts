@@ -91,6 +91,12 @@ export class Dispatcher {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       throw new AppError('invalid_input', `${command.name} takes its parameters by name, as one JSON object`);
     }
+    const nul = pathOfNul(params);
+    if (nul !== null) {
+      throw new AppError('invalid_input', `invalid parameters for ${command.name}: ${nul || 'params'}: text must not contain NUL characters`, {
+        issues: [{ path: nul.split('.').filter(Boolean), message: 'text must not contain NUL characters' }],
+      });
+    }
     const parsed = command.input.safeParse(params);
     if (!parsed.success) {
       throw new AppError('invalid_input', `invalid parameters for ${command.name}: ${describeIssues(parsed.error)}`, {
@@ -168,4 +174,17 @@ export function toAppError(error: unknown): AppError {
   return new AppError('internal', 'an internal error occurred; the server log has the details', {
     cause: error instanceof Error ? error.name : typeof error,
   });
+}
+
+/** Where a NUL character hides in the input, if anywhere: PostgreSQL text cannot store one. */
+function pathOfNul(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return childPath;
+    const found = pathOfNul(child, childPath);
+    if (found !== null) return found;
+  }
+  return null;
 }

@@ -12,7 +12,8 @@ export interface MigrationReport {
 
 /**
  * Brings the schema up to date. Nodes starting together serialise on an advisory lock, so each
- * migration runs exactly once; each runs in its own transaction with its bookkeeping row.
+ * migration runs exactly once. All pending migrations run in one transaction with their
+ * bookkeeping rows, so a failing one leaves the schema as it was.
  */
 export async function migrate(
   db: Database,

@@ -102,7 +102,7 @@ export function removeTags(existing: TagSet, keys: readonly string[], rules: Tag
     else removed.add(current);
   }
   if (missing.length > 0) {
-    const present = Object.keys(existing);
+    const present = Object.keys(existing).sort();
     throw invalidInput(
       `the resource has no tag ${missing.map((k) => `'${k}'`).join(', ')}; ` +
         (present.length > 0 ? `its tag keys are ${present.map((k) => `'${k}'`).join(', ')}` : 'it has no tags at all'),
