@@ -176,14 +176,17 @@ export function toAppError(error: unknown): AppError {
   });
 }
 
+const MAX_DEPTH = 32;
+
 /** Where a NUL character hides in the input, if anywhere: PostgreSQL text cannot store one. */
-function pathOfNul(value: unknown, path = ''): string | null {
+function pathOfNul(value: unknown, path = '', depth = 0): string | null {
+  if (depth > MAX_DEPTH) throw new AppError('invalid_input', `params nest deeper than ${MAX_DEPTH} levels`);
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (typeof value !== 'object' || value === null) return null;
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
     if (key.includes('\u0000')) return childPath;
-    const found = pathOfNul(child, childPath);
+    const found = pathOfNul(child, childPath, depth + 1);
     if (found !== null) return found;
   }
   return null;
