@@ -131,7 +131,8 @@ export class Dispatcher {
         );
         await this.writer.appendStandalone([rejection]).catch(() => undefined);
       }
-      throw appError;
+      // The original, so that call() can log what really went wrong.
+      throw error;
     }
   }
 

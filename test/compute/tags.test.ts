@@ -181,6 +181,14 @@ describe('tags and resources through the API', () => {
     assert.deepEqual((await admin.tags.describe({ tenant: 'tag-a', resourceId: web.id })).tags, { Owner: 'ops', Env: 'Prod' });
   });
 
+  it('concurrent tag changes to one resource all land', async () => {
+    await Promise.all(['a', 'b', 'c', 'd'].map((key) => admin.tags.set({ tenant: 'tag-a', resourceId: web.id, tags: { [`race-${key}`]: key } })));
+    const { tags } = await admin.tags.describe({ tenant: 'tag-a', resourceId: web.id });
+    assert.deepEqual(Object.keys(tags).filter((k) => k.startsWith('race-')).sort(), ['race-a', 'race-b', 'race-c', 'race-d']);
+    assert.deepEqual(await simTags(web.nativeId), tags);
+    await admin.tags.delete({ tenant: 'tag-a', resourceId: web.id, keys: ['race-a', 'race-b', 'race-c', 'race-d'] });
+  });
+
   it('deletes tags, recording the remaining set and the removed keys', async () => {
     await admin.tags.set({ tenant: 'tag-a', resourceId: web.id, tags: { Temp: '1', Scratch: '2' } });
     const result = await admin.tags.delete({ tenant: 'tag-a', resourceId: web.id, keys: ['temp', 'Scratch'] });

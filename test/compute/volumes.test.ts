@@ -123,6 +123,25 @@ describe('volumes', () => {
     await assert.rejects(admin.volumes.attach({ tenant: 'vol-a', id: volume.id, instance: web.id }), failsWith('not_found'));
   });
 
+  it('two attaches of one volume racing: one wins, the other is told where the volume went', async () => {
+    const volume = await admin.volumes.create({ tenant: 'vol-a', region: 'vol-east', name: 'contended', sizeGb: 1 });
+    const rival = await runningInstance(admin, 'vol-a', 'vol-east', 'rival');
+    const results = await Promise.allSettled([
+      admin.volumes.attach({ tenant: 'vol-a', id: volume.id, instance: web.id }),
+      admin.volumes.attach({ tenant: 'vol-a', id: volume.id, instance: rival.id }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    assert.equal(won.length, 1);
+    assert.equal(lost.length, 1);
+    failsWith('invalid_state', /attached to instance/)(lost[0]!.reason);
+    const winner = (won[0] as PromiseFulfilledResult<{ instanceId: string | null }>).value.instanceId;
+    const sim = (await simVolumes()).find((v) => v.nativeId === volume.nativeId)!;
+    assert.equal(sim.attachedTo, winner === web.id ? web.nativeId : rival.nativeId);
+    await admin.volumes.detach({ tenant: 'vol-a', id: volume.id });
+    await admin.volumes.delete({ tenant: 'vol-a', id: volume.id });
+  });
+
   it('moves a volume to a new instance: the disaster-recovery scenario', async () => {
     const a = await runningInstance(admin, 'vol-a', 'vol-east', 'app-a');
     const data = await admin.volumes.create({ tenant: 'vol-a', region: 'vol-east', name: 'app-data', sizeGb: 50, instance: a.id });

@@ -75,7 +75,10 @@ export async function authenticate(auth: Authenticator, headers: Headers, body: 
   if (credential.userStatus !== 'active') {
     throw refuse(`user ${credential.actor.name} is disabled; an administrator can enable it again`);
   }
-  if (!auth.replays.remember(`${signature}:${bodySha256}`, now)) {
+  // Without a body digest the signature does not cover the body, so the signature itself may be
+  // used only once: a captured one cannot carry a different body inside the window.
+  const replayKey = contentSha256 !== undefined ? `${signature}:${bodySha256}` : signature!;
+  if (!auth.replays.remember(replayKey, now)) {
     throw refuse('this request was already received (a replay); sign every request afresh');
   }
   const agent = header(headers, h.requestIdentifier);

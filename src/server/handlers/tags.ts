@@ -24,13 +24,15 @@ interface Taggable {
   tags: TagSet;
 }
 
-async function taggable(ctx: CommandContext, tenant: TenantRow, id: string): Promise<Taggable> {
+/** `forUpdate` locks the row, so concurrent changes to one resource's tags merge in turn, none lost. */
+async function taggable(ctx: CommandContext, tenant: TenantRow, id: string, forUpdate = false): Promise<Taggable> {
   const { rows } = await ctx.db.query<Omit<Taggable, 'type'>>(
-    `SELECT id, name, region_id AS "regionId", native_id AS "nativeId", state, tags FROM instances WHERE id = $1 AND tenant_id = $2`,
+    `SELECT id, name, region_id AS "regionId", native_id AS "nativeId", state, tags FROM instances WHERE id = $1 AND tenant_id = $2
+     ${forUpdate ? 'FOR UPDATE' : ''}`,
     [id, tenant.id],
   );
   if (rows[0]) return { type: 'instance', ...rows[0] };
-  const volume = await findVolume(ctx.db, tenant.id, id);
+  const volume = await findVolume(ctx.db, tenant.id, id, forUpdate);
   if (volume) return { type: 'volume', ...volume };
   // Another tenant's resources are reported as missing: ids of others are not to be probed.
   throw notFound('resource', id, `tags belong to instances and volumes; list those of tenant ${tenant.name} with \`maestro resources describe\``);
@@ -135,7 +137,7 @@ async function pushToCloud(ctx: CommandContext, region: RegionRef, resource: Tag
 export const tags: ManagerHandlers<Managers['tags']> = {
   async set(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
-    const resource = await taggable(ctx, tenant, input.resourceId);
+    const resource = await taggable(ctx, tenant, input.resourceId, true);
     refuseTerminated(resource);
     const region = await regionRefById(ctx.db, resource.regionId);
     const { tags, changed } = mergeTags(resource.tags, input.tags, tagRulesOf(ctx.services.clouds, region.cloud), region.cloud);
@@ -149,7 +151,7 @@ export const tags: ManagerHandlers<Managers['tags']> = {
 
   async delete(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
-    const resource = await taggable(ctx, tenant, input.resourceId);
+    const resource = await taggable(ctx, tenant, input.resourceId, true);
     refuseTerminated(resource);
     const region = await regionRefById(ctx.db, resource.regionId);
     const { tags, removed } = removeTags(resource.tags, input.keys, tagRulesOf(ctx.services.clouds, region.cloud));

@@ -117,7 +117,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
 
   async attach(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
-    const volume = await volumeRow(ctx.db, tenant.id, input.id);
+    const volume = await volumeRow(ctx.db, tenant.id, input.id, true);
     if (volume.state === 'in-use') {
       const attachedTo = await attachedToName(ctx, volume);
       throw invalidState(
@@ -140,7 +140,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
 
   async detach(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
-    const volume = await volumeRow(ctx.db, tenant.id, input.id);
+    const volume = await volumeRow(ctx.db, tenant.id, input.id, true);
     if (volume.state !== 'in-use' || volume.instanceId === null) {
       throw invalidState(`volume ${volume.name} (${volume.id}) is ${volume.state} and not attached to any instance; there is nothing to detach`, {
         state: volume.state,
@@ -155,7 +155,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
 
   async delete(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
-    const volume = await volumeRow(ctx.db, tenant.id, input.id);
+    const volume = await volumeRow(ctx.db, tenant.id, input.id, true);
     if (volume.state === 'in-use') {
       throw invalidState(
         `volume ${volume.name} (${volume.id}) is attached to instance ${await attachedToName(ctx, volume)}; detach it first`,

@@ -20,14 +20,21 @@ export interface VolumeRow {
 const volumeRowSelect = `SELECT id, tenant_id AS "tenantId", region_id AS "regionId", native_id AS "nativeId", name, state,
   instance_id AS "instanceId", tags FROM volumes`;
 
-/** The tenant's volume of that id, or null (another tenant's volume is null too). */
-export async function findVolume(db: Queryable, tenantId: string, id: string): Promise<VolumeRow | null> {
-  const { rows } = await db.query<VolumeRow>(`${volumeRowSelect} WHERE id = $1 AND tenant_id = $2`, [id, tenantId]);
+/**
+ * The tenant's volume of that id, or null (another tenant's volume is null too). `forUpdate`
+ * locks the row until the command's transaction ends, so two calls changing the same volume
+ * (two attaches, an attach and a delete) take turns and the second sees what the first did.
+ */
+export async function findVolume(db: Queryable, tenantId: string, id: string, forUpdate = false): Promise<VolumeRow | null> {
+  const { rows } = await db.query<VolumeRow>(`${volumeRowSelect} WHERE id = $1 AND tenant_id = $2${forUpdate ? ' FOR UPDATE' : ''}`, [
+    id,
+    tenantId,
+  ]);
   return rows[0] ?? null;
 }
 
-export async function volumeRow(db: Queryable, tenantId: string, id: string): Promise<VolumeRow> {
-  const row = await findVolume(db, tenantId, id);
+export async function volumeRow(db: Queryable, tenantId: string, id: string, forUpdate = false): Promise<VolumeRow> {
+  const row = await findVolume(db, tenantId, id, forUpdate);
   // Another tenant's volume is reported as missing: ids of others are not to be probed.
   if (!row) throw notFound('volume', id, 'list volumes with `maestro volumes describe`');
   return row;
