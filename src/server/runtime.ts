@@ -196,6 +196,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       openRpc: () => (openRpc ??= openRpcDocument(allCommands, version)),
     });
     cleanups.unshift(() => app.close());
+    phase('appBuiltMs');
     let url = '';
     if (options.listen !== false) {
       await app.listen({ host: config.host, port: config.port });

@@ -9,17 +9,11 @@ import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
 import { AppError } from '../../src/protocol/errors.js';
 import { uuidv7 } from '../../src/protocol/ids.js';
 import { createClient, MaestroError, type MaestroClient } from '../../src/sdk/client.js';
-import { handlers } from '../../src/server/handlers/index.js';
-import { mergeTags, removeTags, resources, tags } from '../../src/server/handlers/tags.js';
-import { volumes } from '../../src/server/handlers/volumes.js';
+import { mergeTags, removeTags } from '../../src/server/handlers/tags.js';
 import { foldTags } from '../../src/server/queries/compute.js';
 import { encodeCursor } from '../../src/server/queries/paging.js';
 import { caseInsensitiveClouds, tagRulesOf } from '../../src/server/queries/resources.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-// TEMPORARY until handlers/index.ts registers them.
-if (!Object.hasOwn(handlers, 'tags')) Object.assign(handlers, { tags, resources });
-if (!Object.hasOwn(handlers, 'volumes')) Object.assign(handlers, { volumes });
 
 const failsWith = (kind: string, pattern?: RegExp) => (error: unknown) => {
   assert.ok(error instanceof MaestroError || error instanceof AppError, String(error));

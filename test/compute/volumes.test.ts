@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
+import type { Driver } from '../../src/clouds/driver.js';
 import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
 import { createClient, MaestroError, type MaestroClient } from '../../src/sdk/client.js';
 import { encodeCursor } from '../../src/server/queries/paging.js';
-import { handlers } from '../../src/server/handlers/index.js';
-import { volumes } from '../../src/server/handlers/volumes.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-// TEMPORARY until handlers/index.ts registers them.
-if (!Object.hasOwn(handlers, 'volumes')) Object.assign(handlers, { volumes });
 
 const failsWith = (kind: string, pattern?: RegExp) => (error: unknown) => {
   assert.ok(error instanceof MaestroError, String(error));
@@ -162,7 +158,7 @@ describe('volumes', () => {
     assert.deepEqual((await admin.volumes.describe({ tenant: 'vol-a', instance: a.id })).items, []);
   });
 
-  it('detaches a volume from an instance that was terminated while it was attached', async () => {
+  it('detaches the volumes of an instance when it is terminated', async () => {
     const doomed = await runningInstance(admin, 'vol-a', 'vol-east', 'doomed');
     const volume = await admin.volumes.create({ tenant: 'vol-a', region: 'vol-east', name: 'rescue', sizeGb: 2, instance: doomed.id });
     await admin.instances.terminate({ tenant: 'vol-a', id: doomed.id });
@@ -170,8 +166,10 @@ describe('volumes', () => {
       admin.volumes.attach({ tenant: 'vol-a', id: (await admin.volumes.create({ tenant: 'vol-a', region: 'vol-east', name: 'late', sizeGb: 1 })).id, instance: doomed.id }),
       failsWith('invalid_state', /(shutting-down|terminated); attach the volume to a live instance/),
     );
-    const saved = await admin.volumes.detach({ tenant: 'vol-a', id: volume.id });
-    assert.equal(saved.state, 'available');
+    const [saved] = (await admin.volumes.describe({ tenant: 'vol-a', instance: undefined })).items.filter((v) => v.id === volume.id);
+    assert.equal(saved!.state, 'available');
+    assert.equal(saved!.instanceId, null);
+    await assert.rejects(admin.volumes.detach({ tenant: 'vol-a', id: volume.id }), failsWith('invalid_state'));
   });
 
   it('refuses instances of another region, terminated ones and unknown ones, creating nothing', async () => {
@@ -226,10 +224,39 @@ describe('volumes', () => {
     await admin.volumes.delete({ tenant: 'vol-a', id: volume.id });
   });
 
+  it('refuses clouds whose driver offers no volumes, naming the cloud', async () => {
+    const sim = server.maestro.services.simulator;
+    const capabilities = { ...sim.capabilities, volumes: false };
+    // The simulator as a cloud without volumes.
+    const noVolumes = new Proxy(sim, {
+      get(target, property) {
+        if (property === 'cloud') return 'NUTANIX';
+        if (property === 'capabilities') return capabilities;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as unknown as Driver;
+    server.maestro.services.clouds.register(noVolumes);
+    await admin.regions.create({ name: 'vol-nutanix', cloud: 'NUTANIX', kind: 'private', nativeName: 'vol-nutanix-dc' });
+    await admin.tenants.activateRegion({ tenant: 'vol-a', region: 'vol-nutanix' });
+    await assert.rejects(
+      admin.volumes.create({ tenant: 'vol-a', region: 'vol-nutanix', name: 'x', sizeGb: 1 }),
+      failsWith('invalid_input', /NUTANIX regions \(VOL-NUTANIX\) do not offer volumes/),
+    );
+  });
+
   it('refuses regions the tenant is not activated in, and unknown regions', async () => {
     await assert.rejects(admin.volumes.create({ tenant: 'vol-b', region: 'vol-west', name: 'x', sizeGb: 1 }), failsWith('invalid_state', /not activated/));
     await assert.rejects(admin.volumes.create({ tenant: 'vol-a', region: 'nowhere', name: 'x', sizeGb: 1 }), failsWith('not_found', /region/));
     await assert.rejects(admin.volumes.describe({ tenant: 'vol-a', region: 'nowhere' }), failsWith('not_found', /region/));
+  });
+
+  it("applies the cloud's tag rules on create: the simulator ignores case, so 'Env' and 'env' are one key", async () => {
+    await assert.rejects(
+      admin.volumes.create({ tenant: 'vol-a', region: 'vol-east', name: 'twice', sizeGb: 1, tags: { Env: 'a', env: 'b' } }),
+      failsWith('invalid_input', /'Env' and 'env' are the same key in SIMULATED/),
+    );
+    assert.equal((await admin.volumes.describe({ tenant: 'vol-a' })).items.filter((v) => v.name === 'twice').length, 0);
   });
 
   it('lists by page, region and instance; a bad cursor is invalid input', async () => {

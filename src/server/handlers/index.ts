@@ -7,6 +7,8 @@ import { shapes } from './shapes.js';
 import { simulator } from './simulator.js';
 import { sshKeys } from './ssh-keys.js';
 import { system } from './system.js';
+import { resources, tags } from './tags.js';
+import { volumes } from './volumes.js';
 
 export const handlers: AllHandlers = {
   customers,
@@ -18,7 +20,10 @@ export const handlers: AllHandlers = {
   shapes,
   images,
   instances,
+  volumes,
+  tags,
+  resources,
   sshKeys,
   simulator,
   system,
-} as AllHandlers;
+};

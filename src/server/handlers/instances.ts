@@ -12,7 +12,17 @@ import { pending, type CommandContext, type ManagerHandlers } from '../context.j
 import { regionRefById, type RegionRef } from '../queries/compute.js';
 import { instanceRow, instanceView, instanceViews, listInstances } from '../queries/instances.js';
 import type { TenantRow } from '../queries/organisation.js';
+import { tagRulesOf } from '../queries/resources.js';
 import { tenantInScope, usableRegion } from './scope.js';
+import type { CloudKind } from '../../protocol/clouds.js';
+
+async function tenantClouds(ctx: CommandContext, tenantId: string): Promise<CloudKind[]> {
+  const { rows } = await ctx.db.query<{ cloud: CloudKind }>(
+    'SELECT DISTINCT r.cloud FROM tenant_regions tr JOIN regions r ON r.id = tr.region_id WHERE tr.tenant_id = $1',
+    [tenantId],
+  );
+  return rows.map((row) => row.cloud);
+}
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
@@ -96,6 +106,23 @@ async function undoPartialRun(ctx: CommandContext, region: RegionRef, error: Par
   );
 }
 
+/** Volumes outlive their instance: terminating one detaches them first, as clouds do. */
+async function detachAll(
+  ctx: CommandContext,
+  region: RegionRef,
+  instanceId: string,
+  scope: { customerId: string; tenantId: string; region: string },
+): Promise<void> {
+  const { rows } = await ctx.db.query<{ id: string; name: string; nativeId: string }>(
+    'SELECT id, name, native_id AS "nativeId" FROM volumes WHERE instance_id = $1',
+    [instanceId],
+  );
+  for (const volume of rows) {
+    await callCloud(ctx, region, (driver, target, call) => driver.detachVolume(target, volume.nativeId, call));
+    await ctx.emit(events.volumeDetached, { id: volume.id, instanceId }, { target: { id: volume.id, name: volume.name }, ...scope });
+  }
+}
+
 async function act(action: InstanceAction, input: { tenant: string; id: string }, ctx: CommandContext) {
   const tenant = await tenantInScope(ctx, input.tenant);
   const instance = await instanceRow(ctx.db, tenant.id, input.id);
@@ -107,6 +134,8 @@ async function act(action: InstanceAction, input: { tenant: string; id: string }
     );
   }
   const region = await regionRefById(ctx.db, instance.regionId);
+  const scope = { customerId: tenant.customerId, tenantId: tenant.id, region: region.name };
+  if (action === 'terminate') await detachAll(ctx, region, instance.id, scope);
   const state = await callCloud(ctx, region, (driver, target, call) => driver.instanceAction(target, instance.nativeId, action, call));
   const definition = {
     start: events.instanceStartRequested,
@@ -200,7 +229,9 @@ export const instances: ManagerHandlers<Managers['instances']> = {
   async describe(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
     const region = input.region === undefined ? undefined : await usableRegion(ctx, tenant, input.region);
-    const caseInsensitive = region ? ctx.services.clouds.has(region.cloud) && ctx.services.clouds.get(region.cloud).capabilities.tagMatching === 'case-insensitive' : true;
+    // Without a region, a tag filter follows the rule of the tenant's clouds only if they agree.
+    const clouds = region ? [region.cloud] : await tenantClouds(ctx, tenant.id);
+    const caseInsensitive = clouds.every((cloud) => tagRulesOf(ctx.services.clouds, cloud).tagMatching === 'case-insensitive');
     if (input.tagValue !== undefined && input.tagKey === undefined) throw invalidInput('tagValue needs tagKey', { field: 'tagValue' });
     return listInstances(ctx.db, {
       tenantId: tenant.id,

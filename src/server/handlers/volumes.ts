@@ -1,4 +1,3 @@
-import { tagProblems } from '../../domain/tag-rules.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/compute.js';
 import { AppError, invalidInput, invalidState } from '../../protocol/errors.js';
@@ -12,6 +11,7 @@ import type { TenantRow } from '../queries/organisation.js';
 import { tagRulesOf } from '../queries/resources.js';
 import { listVolumes, volumeRow, volumeView, type VolumeRow } from '../queries/volumes.js';
 import { tenantInScope, usableRegion } from './scope.js';
+import { mergeTags } from './tags.js';
 
 const scopeOf = (tenant: TenantRow, region: RegionRef, volume: { id: string; name: string }): EventScope => ({
   target: { id: volume.id, name: volume.name },
@@ -81,9 +81,8 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
         field: 'region',
       });
     }
-    const tags = input.tags ?? {};
-    const problems = tagProblems(tags, tagRulesOf(ctx.services.clouds, region.cloud).reservedTagPrefixes, region.cloud);
-    if (problems.length > 0) throw invalidInput(`${problems.join('; ')}; choose other tag keys`, { field: 'tags' });
+    // The rules tags.set applies: reserved prefixes, and no two keys one on a case-insensitive cloud.
+    const { tags } = mergeTags({}, input.tags ?? {}, tagRulesOf(ctx.services.clouds, region.cloud), region.cloud);
     // Checked before anything is created, so a bad instance leaves no volume behind.
     const instance = input.instance === undefined ? null : await attachableInstance(ctx, tenant, region, input.instance);
 
