@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, settingNames } from '../server/config.js';
-import { bootstrapMessage } from '../server/bootstrap.js';
-import { startMaestro } from '../server/runtime.js';
 
 /** `maestro serve`: runs a control-plane node until SIGINT/SIGTERM. */
 export function registerServe(program: Command): void {
@@ -33,6 +31,11 @@ export function registerServe(program: Command): void {
         throw error;
       }
       const started = performance.now();
+      // Loaded here, not at the top: every other CLI command would otherwise pay for the server.
+      const [{ startMaestro }, { bootstrapMessage }] = await Promise.all([
+        import('../server/runtime.js'),
+        import('../server/bootstrap.js'),
+      ]);
       const maestro = await startMaestro({ config });
       maestro.logger.info(
         {

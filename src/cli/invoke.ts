@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { CommandDefinition } from '../protocol/command.js';
+import { createClient, type MaestroClient } from '../sdk/client.js';
+import { version } from '../version.js';
+import { resolveCredentials } from './credentials.js';
+import { CliError, reportError, UsageError } from './errors.js';
+import { flagValues, missingFlags, parseInputOption, type Flag } from './flags.js';
+import { moreHint, render, rowsOf } from './output.js';
+import { askHidden, readLine } from './prompt.js';
+
+export interface CommonOptions {
+  input?: string;
+  json?: boolean;
+  all?: boolean;
+}
+
+/** List commands: their output is a page (`items` + `nextCursor`) and their input takes a cursor. */
+export function isPaged(command: CommandDefinition): boolean {
+  const output = command.output;
+  const input = command.input;
+  return (
+    output instanceof z.ZodObject &&
+    'items' in output.shape &&
+    'nextCursor' in output.shape &&
+    input instanceof z.ZodObject &&
+    'cursor' in input.shape
+  );
+}
+
+/** The action of every generated command: build the input, call, print. */
+export async function invoke(cli: Command, command: CommandDefinition, flags: readonly Flag[]): Promise<void> {
+  try {
+    const options = cli.opts<CommonOptions>();
+    const input = { ...(await parseInputOption(options.input)), ...flagValues(cli, flags) };
+    for (const flag of flags) {
+      if (flag.secret && flag.required && input[flag.property] === undefined) input[flag.property] = await readSecret(flag, input);
+    }
+    const missing = missingFlags(flags, input);
+    if (missing.length > 0) {
+      throw new UsageError(`missing required ${missing.length === 1 ? 'flag' : 'flags'} ${missing.map((f) => f.flag).join(', ')}`);
+    }
+    const client = createClient({
+      ...resolveCredentials(process.env, { anonymous: command.audience === 'public' }),
+      agent: `maestro-cli/${version}`,
+    });
+    const result = options.all && isPaged(command) ? await callAll(client, command, input) : await client.call(command.name, input);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(render(result, command.cli?.columns));
+    const hint = moreHint(result);
+    // On stderr so that a table piped elsewhere holds only rows.
+    if (hint) process.stderr.write(`${hint}\n`);
+  } catch (error) {
+    if (error instanceof UsageError) cli.error(`error: ${error.message}`, { exitCode: 2, code: 'maestro.usage' });
+    reportError(error);
+  }
+}
+
+/** `--all`: follows nextCursor to the end and returns one page holding every item. */
+async function callAll(client: MaestroClient, command: CommandDefinition, input: Record<string, unknown>): Promise<unknown> {
+  const items: unknown[] = [];
+  const progress = process.stdout.isTTY === true;
+  let cursor = input.cursor;
+  for (;;) {
+    const page = await client.call(command.name, { ...input, ...(cursor ? { cursor } : {}) });
+    items.push(...(rowsOf(page) ?? []));
+    cursor = (page as { nextCursor?: unknown }).nextCursor;
+    if (typeof cursor !== 'string' || cursor === '') break;
+    if (progress) process.stderr.write(`\rfetched ${items.length} items…`);
+  }
+  if (progress) process.stderr.write('\r\u001b[K');
+  return { items, nextCursor: null };
+}
+
+/** Passwords are asked for rather than typed into shell history; a pipe gives its first line. */
+async function readSecret(flag: Flag, input: Record<string, unknown>): Promise<string> {
+  const whose = typeof input.name === 'string' ? ` for ${input.name}` : '';
+  if (process.stdin.isTTY) {
+    const value = await askHidden(`${flag.property}${whose}: `);
+    if (value === '') throw new CliError('cancelled', `no ${flag.property} given`, 2);
+    const again = await askHidden(`repeat ${flag.property}: `);
+    if (again !== value) throw new CliError('invalid_input', `the two ${flag.property}s differ; nothing was changed`, 2);
+    return value;
+  }
+  const line = await readLine();
+  if (line === null || line === '') {
+    throw new UsageError(`${flag.flag} not given and stdin holds no line to read it from`);
+  }
+  return line;
+}
