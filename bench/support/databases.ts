@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Database } from '../../src/store/database.js';
-import { migrate, migrationsFingerprint } from '../../src/store/migrate.js';
+import { migrate, migratedTemplate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { openPostgres } from '../../src/store/postgres.js';
 
@@ -69,7 +69,7 @@ export async function openBenchDatabase(flavour: Flavour): Promise<{ db: Databas
   const temp = tempDir('pglite');
   const db = await openPglite({
     dataDir: path.join(temp.dir, 'pglite'),
-    template: { key: migrationsFingerprint(), prepare: async (template) => void (await migrate(template)) },
+    template: migratedTemplate(),
   });
   await migrate(db);
   return {
@@ -81,5 +81,3 @@ export async function openBenchDatabase(flavour: Flavour): Promise<{ db: Databas
   };
 }
 
-/** The test suite's pace: yields so that one benchmark's background work settles before the next. */
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

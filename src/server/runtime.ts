@@ -7,7 +7,7 @@ import { allCommands } from '../protocol/commands/index.js';
 import { openRpcDocument } from '../protocol/openrpc.js';
 import type { Database } from '../store/database.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
-import { migrate, migrationsFingerprint } from '../store/migrate.js';
+import { migrate, migratedTemplate } from '../store/migrate.js';
 import { openPglite } from '../store/pglite.js';
 import { rebuildProjections } from '../store/rebuild.js';
 import { version } from '../version.js';
@@ -67,12 +67,7 @@ async function openDatabase(config: Config, logger: Logger): Promise<{ db: Datab
     const db = await openPglite({
       dataDir: path.join(config.dataDir, 'pglite'),
       // A new data directory starts as a copy of a cached, already migrated cluster.
-      template: {
-        key: migrationsFingerprint(),
-        async prepare(template) {
-          await migrate(template);
-        },
-      },
+      template: migratedTemplate(),
       onTiming: (timings) => logger.debug(timings, 'embedded database opened'),
     });
     return { db, release: unlock };

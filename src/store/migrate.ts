@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from './database.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import type { PgliteTemplate } from './pglite.js';
 
 // Any constant works; it only has to be the same on every node.
 const MIGRATION_LOCK = 7_316_001;
@@ -63,6 +64,19 @@ export function migrationsFingerprint(migrations: readonly Migration[] = allMigr
     hash.update(`${m.version}\u0000${m.name}\u0000${m.sql}\u0000`);
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The embedded store's template: a cluster with every migration applied, cached per set of
+ * migrations, so a new data directory starts from a copy and migrate() then finds nothing to do.
+ */
+export function migratedTemplate(migrations: readonly Migration[] = allMigrations): PgliteTemplate {
+  return {
+    key: migrationsFingerprint(migrations),
+    async prepare(db) {
+      await migrate(db, migrations);
+    },
+  };
 }
 
 /**

@@ -170,9 +170,18 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
   const seedCacheDir = options.seedCacheDir ?? defaultSeedCache();
   const needsSeed = !options.dataDir || !existsSync(path.join(options.dataDir, 'PG_VERSION'));
   let loadDataDir: Blob | undefined;
+  let templateDir: string | undefined;
   if (needsSeed && options.dataDir && options.template) {
+    try {
+      templateDir = await pgliteTemplate(seedCacheDir, options.template);
+    } catch (error) {
+      // A cache that cannot be written (read-only install) must not stop a start: the caller's
+      // migrations do the same work on the new data directory, only slower.
+      timings.templateError = (error as Error).message;
+    }
+  }
+  if (templateDir && options.dataDir) {
     timings.from = 'template';
-    const templateDir = await pgliteTemplate(seedCacheDir, options.template);
     lap('templateReadyMs');
     copyTemplate(templateDir, options.dataDir);
     lap('copiedMs');
