@@ -91,6 +91,8 @@ function toFlag(property: string, schema: JsonSchema, required: boolean, fallbac
     base.default !== undefined ? `default: ${JSON.stringify(base.default)}` : '',
     required ? 'required' : '',
   ].filter(Boolean);
+  const secret = /password|secret/i.test(property) && kind === 'string';
+  if (secret) notes.push('asked for without echo when omitted, or read from piped stdin');
   const text = base.description ?? fallback ?? words(property);
   const flag = `--${kebab(property)}`;
   return {
@@ -102,7 +104,7 @@ function toFlag(property: string, schema: JsonSchema, required: boolean, fallbac
     choices,
     required,
     nullable,
-    secret: /password|secret/i.test(property) && kind === 'string',
+    secret,
     description: notes.length > 0 ? `${text} (${notes.join('; ')})` : text,
   };
 }

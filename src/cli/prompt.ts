@@ -4,15 +4,18 @@ import { CliError } from './errors.js';
 /** Prompts go to stderr so that stdout stays the command's result. */
 export async function ask(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  let onClose: (() => void) | undefined;
   try {
     return await new Promise<string>((resolve, reject) => {
-      rl.once('close', () => reject(new CliError('cancelled', 'cancelled', 130)));
+      onClose = () => reject(new CliError('cancelled', 'cancelled', 130));
+      rl.once('close', onClose);
       // Without a listener, Ctrl-C only pauses readline and the prompt would hang.
       rl.once('SIGINT', () => rl.close());
       rl.question(question, resolve);
     });
   } finally {
-    rl.removeAllListeners('close');
+    // Only our listener: readline's own 'close' listeners detach it from stdin.
+    if (onClose) rl.off('close', onClose);
     rl.close();
   }
 }
