@@ -32,17 +32,12 @@ class EventSource {
       const n = this.#next++;
       if (n % 2 === 0) {
         const id = randomUUID();
-        return this.writer.build(events.customerCreated, { id, name: `C-${n}`, displayName: `Customer ${n}` }, {
-          target: { id, name: `C-${n}` },
-          customerId: id,
-        }, origin);
+        const data = { id, name: `C-${n}`, displayName: `Customer ${n}` };
+        return this.writer.build(events.customerCreated, data, { target: { id, name: data.name }, customerId: id }, origin);
       }
       const tenant = this.tenants[n % this.tenants.length]!;
-      return this.writer.build(events.tenantUpdated, { id: tenant.id, displayName: `Tenant v${n}` }, {
-        target: { id: tenant.id },
-        customerId: tenant.customerId,
-        tenantId: tenant.id,
-      }, origin);
+      const scope = { target: { id: tenant.id }, customerId: tenant.customerId, tenantId: tenant.id };
+      return this.writer.build(events.tenantUpdated, { id: tenant.id, displayName: `Tenant v${n}` }, scope, origin);
     });
   }
 }

@@ -6,7 +6,7 @@ import { createClient } from '../src/sdk/client.js';
 import { loadConfig } from '../src/server/config.js';
 import { listTenants } from '../src/server/queries/organisation.js';
 import { pageOf } from '../src/server/queries/paging.js';
-import { startMaestro } from '../src/server/runtime.js';
+import { startMaestro, type Maestro } from '../src/server/runtime.js';
 import type { Queryable } from '../src/store/database.js';
 import { createPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
 import { LoadGenerator, type LoadRequest, type LoadResult } from './support/load.js';
@@ -55,9 +55,10 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
     {},
     { port: 0, dataDir: temp.dir, logLevel: 'silent', ...(postgres ? { databaseUrl: postgres.url } : {}) },
   );
-  const maestro = await startMaestro({ config });
   const bare = Fastify({ logger: false });
+  let maestro: Maestro | undefined;
   try {
+    maestro = await startMaestro({ config });
     const credentials = { accessKey: maestro.bootstrap!.accessKey, secretKey: maestro.bootstrap!.secretKey };
     const client = createClient({ url: maestro.url, ...credentials });
 
@@ -128,7 +129,7 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
     };
   } finally {
     await bare.close();
-    await maestro.close();
+    await maestro?.close();
     await postgres?.drop();
     temp.remove();
   }
