@@ -8,7 +8,7 @@ import { initiatorOf, systemActor } from '../src/server/actor.js';
 import { EventWriter, type EventOrigin } from '../src/server/event-writer.js';
 import { eventDefinitions, projections } from '../src/server/projections/index.js';
 import type { Database } from '../src/store/database.js';
-import type { NewEvent } from '../src/store/event-log.js';
+import { toRow, type NewEvent } from '../src/store/event-log.js';
 import { flavourName, openBenchDatabase, type Flavour } from './support/databases.js';
 import type { Figure } from './support/report.js';
 
@@ -40,30 +40,6 @@ class EventSource {
       return this.writer.build(events.tenantUpdated, { id: tenant.id, displayName: `Tenant v${n}` }, scope, origin);
     });
   }
-}
-
-/** The event_log row of an event, as appendEvents stores it (seq numbered here). */
-function plainRow(event: NewEvent, seq: number): Record<string, unknown> {
-  return {
-    seq,
-    id: event.id,
-    type: event.type,
-    time: event.time,
-    event_type: event.eventType,
-    action: event.action,
-    outcome: event.outcome,
-    initiator: event.initiator,
-    target_type_uri: event.target.typeURI,
-    target_id: event.target.id,
-    target_name: event.target.name ?? null,
-    observer: event.observer,
-    customer_id: event.customerId,
-    tenant_id: event.tenantId,
-    region: event.region,
-    request_id: event.requestId,
-    reason: event.reason,
-    data: event.data,
-  };
 }
 
 interface Run {
@@ -105,7 +81,7 @@ async function setUp(db: Database) {
     await writer.committed(recorded);
   };
   const insertPlain = async (batch: NewEvent[]) => {
-    const rows = batch.map((event) => plainRow(event, ++plainSeq));
+    const rows = batch.map((event) => toRow({ ...event, seq: ++plainSeq }));
     await db.transaction((tx) =>
       tx.query('INSERT INTO bench_plain_events SELECT * FROM jsonb_populate_recordset(null::bench_plain_events, $1::jsonb)', [
         JSON.stringify(rows),

@@ -8,7 +8,7 @@ import { listTenants } from '../src/server/queries/organisation.js';
 import { pageOf } from '../src/server/queries/paging.js';
 import { startMaestro, type Maestro } from '../src/server/runtime.js';
 import type { Queryable } from '../src/store/database.js';
-import { createPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
+import { createBenchPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
 import { LoadGenerator, type LoadRequest, type LoadResult } from './support/load.js';
 import type { Figure } from './support/report.js';
 
@@ -50,7 +50,7 @@ function combine(results: readonly LoadResult[]): LoadResult {
 
 async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Figure> {
   const temp = tempDir('rpc');
-  const postgres = flavour === 'postgres' ? await createPostgresDatabase() : null;
+  const postgres = flavour === 'postgres' ? await createBenchPostgresDatabase() : null;
   const config = loadConfig(
     {},
     { port: 0, dataDir: temp.dir, logLevel: 'silent', ...(postgres ? { databaseUrl: postgres.url } : {}) },

@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../protocol/events.js';
 import { isDatabaseError, sqlState } from '../store/database.js';
 import { initiatorOf, type Actor } from './actor.js';
 import { authorize } from './authorize.js';
+import { refuseUnstorableText } from './storable-text.js';
 import type { AllHandlers, CommandContext, Handler, Services } from './context.js';
 import type { EventOrigin, EventWriter } from './event-writer.js';
 
@@ -91,12 +92,7 @@ export class Dispatcher {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       throw new AppError('invalid_input', `${command.name} takes its parameters by name, as one JSON object`);
     }
-    const nul = pathOfNul(params);
-    if (nul !== null) {
-      throw new AppError('invalid_input', `invalid parameters for ${command.name}: ${nul || 'params'}: text must not contain NUL characters`, {
-        issues: [{ path: nul.split('.').filter(Boolean), message: 'text must not contain NUL characters' }],
-      });
-    }
+    refuseUnstorableText(command.name, params);
     const parsed = command.input.safeParse(params);
     if (!parsed.success) {
       throw new AppError('invalid_input', `invalid parameters for ${command.name}: ${describeIssues(parsed.error)}`, {
@@ -175,20 +171,4 @@ export function toAppError(error: unknown): AppError {
   return new AppError('internal', 'an internal error occurred; the server log has the details', {
     cause: error instanceof Error ? error.name : typeof error,
   });
-}
-
-const MAX_DEPTH = 32;
-
-/** Where a NUL character hides in the input, if anywhere: PostgreSQL text cannot store one. */
-function pathOfNul(value: unknown, path = '', depth = 0): string | null {
-  if (depth > MAX_DEPTH) throw new AppError('invalid_input', `params nest deeper than ${MAX_DEPTH} levels`);
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return childPath;
-    const found = pathOfNul(child, childPath, depth + 1);
-    if (found !== null) return found;
-  }
-  return null;
 }

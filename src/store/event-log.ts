@@ -27,7 +27,8 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
-function toRow(event: RecordedEvent): EventRow {
+/** The event_log row of an event, column by column. */
+export function toRow(event: RecordedEvent): EventRow {
   return {
     seq: event.seq,
     id: event.id,

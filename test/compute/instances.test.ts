@@ -3,14 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { createClient, type MaestroError } from '../../src/sdk/client.js';
 import { headSeq } from '../../src/store/event-log.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { simulatedTenant, waitForState } from './setup.js';
+import { failsWith, simulatedTenant, waitForState } from './setup.js';
 
 const T = 'ACME-DEV';
 const R = 'SIM-EAST';
-const kindOf = (kind: string) => (error: MaestroError) => {
-  assert.equal(error.kind, kind, error.message);
-  return true;
-};
 
 describe('instances on the simulated cloud', () => {
   let server: TestServer;
@@ -43,11 +39,11 @@ describe('instances on the simulated cloud', () => {
   it('enforces the state machine: stop, start, reboot, terminate, protection', async () => {
     const [vm] = (await run({ name: 'lifecycle' })).instances;
     await waitForState(server.admin, T, [vm!.id], 'running');
-    await assert.rejects(server.admin.instances.start({ tenant: T, id: vm!.id }), kindOf('invalid_state'));
+    await assert.rejects(server.admin.instances.start({ tenant: T, id: vm!.id }), failsWith('invalid_state'));
     assert.equal((await server.admin.instances.stop({ tenant: T, id: vm!.id })).state, 'stopping');
     await waitForState(server.admin, T, [vm!.id], 'stopped');
     await assert.rejects(server.admin.instances.stop({ tenant: T, id: vm!.id }), /already stopped/);
-    await assert.rejects(server.admin.instances.reboot({ tenant: T, id: vm!.id }), kindOf('invalid_state'));
+    await assert.rejects(server.admin.instances.reboot({ tenant: T, id: vm!.id }), failsWith('invalid_state'));
     assert.equal((await server.admin.instances.start({ tenant: T, id: vm!.id })).state, 'starting');
     await waitForState(server.admin, T, [vm!.id], 'running');
     assert.equal((await server.admin.instances.reboot({ tenant: T, id: vm!.id })).state, 'rebooting');
@@ -63,9 +59,9 @@ describe('instances on the simulated cloud', () => {
   it('refuses bad input clearly and creates nothing', async () => {
     const before = await headSeq(server.maestro.db);
     const vms = await simCount();
-    await assert.rejects(run({ image: 'no-such-image' }), kindOf('not_found'));
-    await assert.rejects(run({ shape: 'GIGANTIC' }), kindOf('not_found'));
-    await assert.rejects(run({ region: 'NOWHERE' }), kindOf('not_found'));
+    await assert.rejects(run({ image: 'no-such-image' }), failsWith('not_found'));
+    await assert.rejects(run({ shape: 'GIGANTIC' }), failsWith('not_found'));
+    await assert.rejects(run({ region: 'NOWHERE' }), failsWith('not_found'));
     await assert.rejects(run({ keyName: 'missing-key' }), /SSH key 'missing-key' does not exist/);
     await assert.rejects(run({ count: 10_000 }), /count must be at most 500/);
     await assert.rejects(run({ cpu: 2, ramGb: 4 }), /either shape, or cpu and ramGb/);
@@ -117,7 +113,7 @@ describe('instances on the simulated cloud', () => {
     assert.deepEqual(page2.items.map((i) => i.name), ['web-3']);
     const terminated = await server.admin.instances.describe({ tenant: T, state: 'terminated' });
     assert.ok(terminated.items.every((i) => i.state === 'terminated'));
-    await assert.rejects(server.admin.instances.describe({ tenant: T, cursor: 'garbage' }), kindOf('invalid_input'));
+    await assert.rejects(server.admin.instances.describe({ tenant: T, cursor: 'garbage' }), failsWith('invalid_input'));
   });
 
   it('discovers instances created outside Maestro and marks vanished ones terminated', async () => {
@@ -146,9 +142,9 @@ describe('instances on the simulated cloud', () => {
     await admin.users.addRole({ name: 'mallory', tenant: 'acme-other', role: 'Tenant_Admin' });
     const key = await admin.keys.create({ user: 'mallory' });
     const mallory = createClient({ url: server.url, accessKey: key.accessKey, secretKey: key.secretKey });
-    await assert.rejects(mallory.instances.describe({ tenant: T }), kindOf('forbidden'));
+    await assert.rejects(mallory.instances.describe({ tenant: T }), failsWith('forbidden'));
     const [vm] = (await admin.instances.describe({ tenant: T, limit: 1 })).items;
-    await assert.rejects(mallory.instances.stop({ tenant: 'acme-other', id: vm!.id }), kindOf('not_found'));
+    await assert.rejects(mallory.instances.stop({ tenant: 'acme-other', id: vm!.id }), failsWith('not_found'));
   });
 
   it('rebuilds compute projections from the log to the same state', async () => {

@@ -1,4 +1,7 @@
-import type { MaestroClient } from '../../src/sdk/client.js';
+import assert from 'node:assert/strict';
+import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
+import { AppError } from '../../src/protocol/errors.js';
+import { MaestroError, type MaestroClient } from '../../src/sdk/client.js';
 
 /** A customer, a tenant and a simulated region it is activated in. */
 export async function simulatedTenant(admin: MaestroClient, names: { customer: string; tenant: string; region: string }) {
@@ -18,3 +21,24 @@ export async function waitForState(admin: MaestroClient, tenant: string, ids: st
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Runs one instance and waits until the simulated cloud reports it running. */
+export async function runningInstance(
+  client: MaestroClient,
+  tenant: string,
+  region: string,
+  name: string,
+  tags?: Record<string, string>,
+): Promise<Instance> {
+  const { instances } = await client.instances.run({ tenant, region, image: 'ubuntu-24.04', shape: 'SMALL', name, ...(tags ? { tags } : {}) });
+  const [running] = await waitForState(client, tenant, [instances[0]!.id], 'running');
+  return running!;
+}
+
+/** For assert.rejects: the error has this kind (and message). */
+export const failsWith = (kind: string, pattern?: RegExp) => (error: unknown) => {
+  assert.ok(error instanceof MaestroError || error instanceof AppError, String(error));
+  assert.equal(error.kind, kind, error.message);
+  if (pattern) assert.match(error.message, pattern);
+  return true;
+};

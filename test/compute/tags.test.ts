@@ -6,39 +6,14 @@ import { DriverRegistry } from '../../src/clouds/registry.js';
 import { SimulatedCloud } from '../../src/clouds/sim/driver.js';
 import type { CloudKind } from '../../src/protocol/clouds.js';
 import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
-import { AppError } from '../../src/protocol/errors.js';
 import { uuidv7 } from '../../src/protocol/ids.js';
-import { createClient, MaestroError, type MaestroClient } from '../../src/sdk/client.js';
+import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { mergeTags, removeTags } from '../../src/server/handlers/tags.js';
 import { foldTags } from '../../src/server/queries/compute.js';
 import { encodeCursor } from '../../src/server/queries/paging.js';
 import { caseInsensitiveClouds, tagRulesOf } from '../../src/server/queries/resources.js';
+import { failsWith, runningInstance } from './setup.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const failsWith = (kind: string, pattern?: RegExp) => (error: unknown) => {
-  assert.ok(error instanceof MaestroError || error instanceof AppError, String(error));
-  assert.equal(error.kind, kind, error.message);
-  if (pattern) assert.match(error.message, pattern);
-  return true;
-};
-
-async function runningInstance(
-  client: MaestroClient,
-  tenant: string,
-  region: string,
-  name: string,
-  tags?: Record<string, string>,
-): Promise<Instance> {
-  const { instances } = await client.instances.run({ tenant, region, image: 'ubuntu-24.04', shape: 'SMALL', name, ...(tags ? { tags } : {}) });
-  const id = instances[0]!.id;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const current = (await client.instances.describe({ tenant, ids: [id] })).items[0]!;
-    if (current.state === 'running') return current;
-    if (Date.now() > deadline) throw new Error(`instance ${name} stayed ${current.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * The simulator under another cloud's name and tag rules: how a case-sensitive cloud behaves

@@ -3,29 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import type { Driver } from '../../src/clouds/driver.js';
 import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
-import { createClient, MaestroError, type MaestroClient } from '../../src/sdk/client.js';
+import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { encodeCursor } from '../../src/server/queries/paging.js';
+import { failsWith, runningInstance } from './setup.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const failsWith = (kind: string, pattern?: RegExp) => (error: unknown) => {
-  assert.ok(error instanceof MaestroError, String(error));
-  assert.equal(error.kind, kind, error.message);
-  if (pattern) assert.match(error.message, pattern);
-  return true;
-};
-
-/** Runs an instance and waits until the simulated cloud reports it running. */
-async function runningInstance(client: MaestroClient, tenant: string, region: string, name: string): Promise<Instance> {
-  const { instances } = await client.instances.run({ tenant, region, image: 'ubuntu-24.04', shape: 'SMALL', name });
-  const id = instances[0]!.id;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const current = (await client.instances.describe({ tenant, ids: [id] })).items[0]!;
-    if (current.state === 'running') return current;
-    if (Date.now() > deadline) throw new Error(`instance ${name} stayed ${current.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('volumes', () => {
   let server: TestServer;

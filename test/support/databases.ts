@@ -10,7 +10,7 @@ export const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.
 let reachable: Promise<string | null> | undefined;
 
 /** null when PostgreSQL answers; otherwise why not. */
-function postgresProblem(): Promise<string | null> {
+export function postgresProblem(): Promise<string | null> {
   reachable ??= (async () => {
     const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
     try {
@@ -38,8 +38,8 @@ export async function postgresSkip(): Promise<string | false> {
 }
 
 /** A fresh, empty database on the PostgreSQL server, dropped by the returned function. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `maestro_test_${randomBytes(6).toString('hex')}`;
+export async function createPostgresDatabase(prefix = 'maestro_test'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

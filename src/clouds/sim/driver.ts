@@ -26,32 +26,8 @@ export interface SimRegionSettings {
   latencyMs: number;
 }
 
-interface VmRow {
-  nativeId: string;
-  name: string;
-  state: InstanceState;
-  cpu: number;
-  ramMb: number;
-  diskGb: number;
-  image: string | null;
-  tags: Record<string, string>;
-  launchedAt: string;
-}
-
-const vmColumns = `native_id AS "nativeId", name, state, cpu, ram_mb AS "ramMb", disk_gb AS "diskGb", image,
-  tags, launched_at AS "launchedAt"`;
-
-const toInstance = (row: VmRow): CloudInstance => ({
-  nativeId: row.nativeId,
-  name: row.name,
-  state: row.state,
-  cpu: row.cpu,
-  ramMb: row.ramMb,
-  diskGb: row.diskGb,
-  imageNativeId: row.image,
-  tags: row.tags,
-  launchedAt: row.launchedAt,
-});
+const vmColumns = `native_id AS "nativeId", name, state, cpu, ram_mb AS "ramMb", disk_gb AS "diskGb",
+  image AS "imageNativeId", tags, launched_at AS "launchedAt"`;
 
 /**
  * The built-in simulated private cloud: a real driver with its own persistent state (the `sim_`
@@ -136,7 +112,7 @@ export class SimulatedCloud implements Driver {
 
     const created = fault?.kind === 'partial' ? Math.min(fault.createdBefore ?? 0, count) : count;
     const vms = request.names.slice(0, created).map((name) => ({ nativeId: nativeId('i'), name }));
-    const { rows } = await call.db.query<VmRow>(
+    const { rows } = await call.db.query<CloudInstance>(
       `INSERT INTO sim_vms (region, native_id, name, state, cpu, ram_mb, disk_gb, image, public_key, user_data, tags, launched_at, due_at)
        SELECT $1, x."nativeId", x.name, 'pending', $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $9::timestamptz + make_interval(secs => $10::double precision / 1000)
          FROM jsonb_to_recordset($11::jsonb) AS x("nativeId" text, name text)
@@ -156,9 +132,9 @@ export class SimulatedCloud implements Driver {
       ],
     );
     if (created < count) {
-      throw new PartialRunError(rows.map(toInstance), `the simulated cloud failed after creating ${created} of ${count} instances`);
+      throw new PartialRunError(rows, `the simulated cloud failed after creating ${created} of ${count} instances`);
     }
-    return rows.map(toInstance);
+    return rows;
   }
 
   async instanceAction(region: RegionTarget, id: string, action: InstanceAction, call: DriverCall): Promise<InstanceState> {
@@ -197,11 +173,11 @@ export class SimulatedCloud implements Driver {
   }
 
   async listInstances(region: RegionTarget, call: DriverCall): Promise<CloudInstance[]> {
-    const { rows } = await call.db.query<VmRow>(
+    const { rows } = await call.db.query<CloudInstance>(
       `SELECT ${vmColumns} FROM sim_vms WHERE region = $1 AND state <> 'terminated'`,
       [region.nativeName],
     );
-    return rows.map(toInstance);
+    return rows;
   }
 
   async setInstanceTags(region: RegionTarget, id: string, tags: Record<string, string>, call: DriverCall): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Services } from '../context.js';
+import { CoalescingRunner } from '../coalescing-runner.js';
 import type { Logger } from '../logger.js';
 import { allRegionRefs } from '../queries/compute.js';
 
@@ -8,20 +9,22 @@ import { allRegionRefs } from '../queries/compute.js';
  * discovery, so running it on every node is safe. (The job engine will take this over.)
  */
 export class DiscoverySchedule {
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<void> | null = null;
+  readonly #runner: CoalescingRunner;
 
   constructor(
     private readonly services: Services,
     private readonly logger: Logger,
-    private readonly intervalMs: number,
-  ) {}
+    intervalMs: number,
+  ) {
+    this.#runner = new CoalescingRunner(() => this.runAll(), intervalMs, (error) => this.logger.error({ err: error }, 'discovery failed'));
+  }
 
   start(): void {
-    this.#timer = setInterval(() => {
-      if (!this.#running) this.#running = this.runAll().finally(() => (this.#running = null));
-    }, this.intervalMs);
-    this.#timer.unref();
+    this.#runner.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#runner.stop();
   }
 
   async runAll(): Promise<void> {
@@ -34,10 +37,5 @@ export class DiscoverySchedule {
         this.logger.error({ err: error, region: region.name }, 'discovery failed');
       }
     }
-  }
-
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running;
   }
 }

@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../../protocol/events.js';
 import type { Database } from '../../store/database.js';
 import type { NewEvent } from '../../store/event-log.js';
 import type { EventOrigin, EventWriter } from '../event-writer.js';
+import { CoalescingRunner } from '../coalescing-runner.js';
 import type { Logger } from '../logger.js';
 import { allRegionRefs, type RegionRef } from '../queries/compute.js';
 
@@ -15,10 +16,7 @@ import { allRegionRefs, type RegionRef } from '../queries/compute.js';
  * records, so a report is recorded once even with several nodes polling.
  */
 export class StateSync {
-  #running: Promise<void> | null = null;
-  #again = false;
-  #timer: NodeJS.Timeout | null = null;
-  #stopped = false;
+  readonly #runner: CoalescingRunner;
 
   constructor(
     private readonly db: Database,
@@ -27,36 +25,25 @@ export class StateSync {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly origin: EventOrigin,
-    private readonly intervalMs: number,
-  ) {}
+    intervalMs: number,
+  ) {
+    this.#runner = new CoalescingRunner(
+      async () => void (await this.syncOnce()),
+      intervalMs,
+      (error) => this.logger.error({ err: error }, 'instance state sync failed'),
+    );
+  }
 
   start(): void {
-    this.#timer = setInterval(() => this.wake(), this.intervalMs);
-    this.#timer.unref();
+    this.#runner.start();
   }
 
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.syncOnce()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'instance state sync failed'))
-      .finally(() => {
-        this.#running = null;
-        if (this.#again) {
-          this.#again = false;
-          this.wake();
-        }
-      });
+    this.#runner.wake();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    while (this.#running) await this.#running;
+  stop(): Promise<void> {
+    return this.#runner.stop();
   }
 
   /** Polls every region once; returns how many state changes were recorded. */

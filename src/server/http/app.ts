@@ -111,7 +111,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     const response = await handleJsonRpc(payload, async ({ method, params }) => {
       const label = method === 'rpc.discover' || commandsByName.has(method) ? method : 'unknown';
       try {
-        if (commandsByName.has(method)) refuseUnstorableText(method, params);
         const result = method === 'rpc.discover' ? deps.openRpc() : await deps.dispatcher.call(method, params, { actor, requestId: request.id });
         deps.metrics.rpcCalls.labels(label, 'ok').inc();
         return result;
@@ -158,51 +157,6 @@ function withoutPresentedKey(reason: string, headers: Record<string, string | st
   const presented = (Array.isArray(raw) ? raw[0] : raw)?.slice(0, 64);
   if (!presented || presented.length < 8 || accessKeyShape.test(presented)) return reason;
   return reason.split(presented).join(`${presented.slice(0, 4)}…(${presented.length} characters, not an access key)`);
-}
-
-/** NUL, or a UTF-16 surrogate without its partner (only reachable through \\u escapes in the JSON). */
-const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const unstorableAll = new RegExp(unstorable.source, 'g');
-
-/**
- * PostgreSQL text and jsonb cannot hold NUL or unpaired surrogates, so such a string in the
- * parameters would fail deep inside a transaction as an internal (and supposedly retryable)
- * error. Refuse it up front as invalid input naming the field. Iterative, as params may nest
- * deeply.
- */
-function refuseUnstorableText(method: string, params: unknown): void {
-  type Frame = { value: unknown; key: string | null; parent: Frame | null };
-  const pathOf = (frame: Frame): string[] => {
-    const path: string[] = [];
-    for (let f: Frame | null = frame; f && f.key !== null; f = f.parent) path.push(f.key);
-    return path.reverse();
-  };
-  const stack: Frame[] = [{ value: params, key: null, parent: null }];
-  while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const { value } = frame;
-    let problem: string[] | null = null;
-    if (typeof value === 'string') {
-      if (unstorable.test(value)) problem = pathOf(frame);
-    } else if (typeof value === 'object' && value !== null) {
-      for (const [key, item] of Object.entries(value)) {
-        if (unstorable.test(key)) {
-          problem = pathOf(frame);
-          break;
-        }
-        stack.push({ value: item, key, parent: frame });
-      }
-    }
-    if (problem) {
-      const message = 'text must not contain the NUL character (\\u0000) or unpaired UTF-16 surrogates';
-      // The path names the field; keys and depth are the caller's, so keep them short.
-      const path = problem.slice(0, 16).map((key) => key.slice(0, 64).replace(unstorableAll, '\ufffd'));
-      const shown = path.length > 0 ? path.join('.') : 'params';
-      throw new AppError('invalid_input', `invalid parameters for ${method}: ${shown}: ${message}`, {
-        issues: [{ path, message }],
-      });
-    }
-  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,25 +1,26 @@
 import type { Database } from '../../store/database.js';
 import { deliverNext, type Consumer } from '../../store/outbox.js';
+import { CoalescingRunner } from '../coalescing-runner.js';
 import type { Logger } from '../logger.js';
 
 /**
  * Feeds committed events to the outbox consumers. It wakes when this node commits (bus), when
- * another node commits (NOTIFY), and on a timer in case a signal was lost; a wake-up during a
- * run schedules one more run, so nothing committed is left waiting for the timer.
+ * another node commits (NOTIFY), and on a timer in case a signal was lost.
  */
 export class OutboxRelay {
   #consumers: Consumer[] = [];
-  #running: Promise<void> | null = null;
-  #again = false;
-  #timer: NodeJS.Timeout | null = null;
-  #stopped = false;
   #failures = 0;
+  readonly #runner: CoalescingRunner;
 
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
-    private readonly intervalMs: number,
-  ) {}
+    intervalMs: number,
+  ) {
+    this.#runner = new CoalescingRunner(() => this.#drain(), intervalMs, (error) =>
+      this.logger.error({ err: error }, 'outbox relay failed'),
+    );
+  }
 
   add(consumer: Consumer): void {
     this.#consumers.push(consumer);
@@ -27,41 +28,27 @@ export class OutboxRelay {
   }
 
   start(): void {
-    this.#timer = setInterval(() => this.wake(), this.intervalMs);
-    this.#timer.unref();
+    this.#runner.start();
     this.wake();
   }
 
   wake(): void {
-    if (this.#stopped || this.#consumers.length === 0) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#drain().finally(() => {
-      this.#running = null;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      }
-    });
+    if (this.#consumers.length > 0) this.#runner.wake();
   }
 
   /** Resolves when every consumer has seen everything committed so far (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+  idle(): Promise<void> {
+    return this.#runner.idle();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.idle();
+  stop(): Promise<void> {
+    return this.#runner.stop();
   }
 
   async #drain(): Promise<void> {
     for (const consumer of this.#consumers) {
       try {
-        while (!this.#stopped && (await deliverNext(this.db, consumer)) > 0) {
+        while (!this.#runner.stopped && (await deliverNext(this.db, consumer)) > 0) {
           // keep going until this consumer is up to date
         }
         this.#failures = 0;

@@ -1,6 +1,7 @@
 import * as events from '../../protocol/events/compute.js';
 import { entityProjection } from '../../store/projection.js';
 import { foldTags } from '../queries/compute.js';
+import { updated } from './row-updates.js';
 
 interface InstanceRow {
   id: string;
@@ -28,11 +29,8 @@ interface InstanceRow {
   updatedAt: string;
 }
 
-const touch = <Row extends { updatedAt: string }>(row: Row | undefined, changes: Partial<Row>, time: string): Row | undefined =>
-  row && { ...row, ...changes, updatedAt: time };
-
 const withTags = <Row extends { updatedAt: string }>(row: Row | undefined, tags: Record<string, string>, time: string) =>
-  touch(row, { tags, tagsFolded: foldTags(tags) } as unknown as Partial<Row>, time);
+  updated(row, { tags, tagsFolded: foldTags(tags) }, time);
 
 const instances = entityProjection<InstanceRow>({
   name: 'instances',
@@ -66,14 +64,14 @@ const instances = entityProjection<InstanceRow>({
       updatedAt: e.time,
     })),
     on(events.instanceVanished, (d) => ({ id: d.id }), (row, _d, e) =>
-      touch(row, { state: 'terminated', stateReason: 'no longer exists in the cloud' }, e.time),
+      updated(row, { state: 'terminated', stateReason: 'no longer exists in the cloud' }, e.time),
     ),
     ...[events.instanceStartRequested, events.instanceStopRequested, events.instanceRebootRequested, events.instanceTerminateRequested].map(
-      (definition) => on(definition, (d) => ({ id: d.id }), (row, d, e) => touch(row, { state: d.state, stateReason: null }, e.time)),
+      (definition) => on(definition, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: d.state, stateReason: null }, e.time)),
     ),
-    on(events.instanceStateChanged, (d) => ({ id: d.id }), (row, d, e) => touch(row, { state: d.state, stateReason: d.reason }, e.time)),
+    on(events.instanceStateChanged, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: d.state, stateReason: d.reason }, e.time)),
     on(events.instanceProtectionChanged, (d) => ({ id: d.id }), (row, d, e) =>
-      touch(row, { terminationProtection: d.terminationProtection }, e.time),
+      updated(row, { terminationProtection: d.terminationProtection }, e.time),
     ),
     on(events.instanceTagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
     on(events.instanceUntagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
@@ -165,8 +163,8 @@ const volumes = entityProjection<VolumeRow>({
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on(events.volumeAttached, (d) => ({ id: d.id }), (row, d, e) => touch(row, { state: 'in-use', instanceId: d.instanceId }, e.time)),
-    on(events.volumeDetached, (d) => ({ id: d.id }), (row, _d, e) => touch(row, { state: 'available', instanceId: null }, e.time)),
+    on(events.volumeAttached, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: 'in-use', instanceId: d.instanceId }, e.time)),
+    on(events.volumeDetached, (d) => ({ id: d.id }), (row, _d, e) => updated(row, { state: 'available', instanceId: null }, e.time)),
     on(events.volumeDeleted, (d) => ({ id: d.id }), () => undefined),
     on(events.volumeTagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
     on(events.volumeUntagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),

@@ -1,18 +1,6 @@
 import * as events from '../../protocol/events/organisation.js';
 import { entityProjection } from '../../store/projection.js';
-
-/** Drops the fields an update event leaves out, so they keep their current value. */
-function defined<T extends object>(changes: T): Partial<T> {
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function update<Row extends { updatedAt: string }>(
-  row: Row | undefined,
-  changes: object,
-  time: string,
-): Row | undefined {
-  return row && { ...row, ...defined(changes), updatedAt: time };
-}
+import { updated } from './row-updates.js';
 
 interface CustomerRow {
   id: string;
@@ -33,7 +21,7 @@ const customers = entityProjection<CustomerRow>({
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on(events.customerUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => update(row, changes, e.time)),
+    on(events.customerUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => updated(row, changes, e.time)),
   ],
 });
 
@@ -81,7 +69,7 @@ const tenants = entityProjection<TenantRow>({
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on(events.tenantUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => update(row, changes, e.time)),
+    on(events.tenantUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => updated(row, changes, e.time)),
   ],
 });
 
@@ -121,7 +109,7 @@ const regions = entityProjection<RegionRow>({
   },
   reducers: (on) => [
     on(events.regionCreated, (d) => ({ id: d.id }), (_row, d, e) => ({ ...d, createdAt: e.time, updatedAt: e.time })),
-    on(events.regionUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => update(row, changes, e.time)),
+    on(events.regionUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => updated(row, changes, e.time)),
   ],
 });
 
@@ -153,8 +141,8 @@ const users = entityProjection<UserRow>({
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on(events.userUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => update(row, changes, e.time)),
-    on(events.userPasswordSet, (d) => ({ id: d.id }), (row, d, e) => update(row, { passwordHash: d.passwordHash }, e.time)),
+    on(events.userUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => updated(row, changes, e.time)),
+    on(events.userPasswordSet, (d) => ({ id: d.id }), (row, d, e) => updated(row, { passwordHash: d.passwordHash }, e.time)),
   ],
 });
 
