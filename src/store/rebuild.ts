@@ -10,7 +10,8 @@ export interface RebuildReport {
 
 /**
  * Drops every projection and replays the whole log into them, in one transaction: readers see
- * the old state until the new one commits, and appends wait on the log head meanwhile.
+ * the old state until the new one commits, and appends wait on the log head meanwhile. The
+ * folded rows are held in memory until the end: one row per live entity, not per event.
  */
 export async function rebuildProjections(
   db: Database,
@@ -24,16 +25,18 @@ export async function rebuildProjections(
     const head = await tx.query<{ seq: number }>('SELECT seq FROM event_log_head FOR UPDATE');
     const total = head.rows[0]?.seq ?? 0;
     if (tables.length > 0) await tx.query(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')}`);
+    const replays = projections.map((projection) => projection.replay());
     let after = 0;
     let count = 0;
     for (;;) {
       const events = await readEvents(tx, after, chunkSize);
       if (events.length === 0) break;
-      for (const projection of projections) await projection.apply(tx, events);
+      for (const replay of replays) replay.fold(events);
       after = events[events.length - 1]!.seq;
       count += events.length;
       options.onProgress?.(count, total);
     }
+    for (const replay of replays) await replay.write(tx);
     return count;
   });
   return {

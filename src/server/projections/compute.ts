@@ -44,7 +44,7 @@ const instances = entityProjection<InstanceRow>({
     key: ['id'],
   },
   reducers: (on) => [
-    on(events.instanceLaunched, (d) => ({ id: d.id }), (_row, d, e) => ({
+    on.set(events.instanceLaunched, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
       managed: true,
       tagsFolded: foldTags(d.tags),
@@ -52,7 +52,7 @@ const instances = entityProjection<InstanceRow>({
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on(events.instanceDiscovered, (d) => ({ id: d.id }), (_row, d, e) => ({
+    on.set(events.instanceDiscovered, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
       managed: false,
       terminationProtection: false,
@@ -90,8 +90,8 @@ const regionShapes = entityProjection<ShapeRow>({
   name: 'region_shapes',
   table: { table: 'region_shapes', columns: ['regionId', 'name', 'cpu', 'ramMb', 'createdAt'], key: ['regionId', 'name'] },
   reducers: (on) => [
-    on(events.shapeCreated, (d) => ({ regionId: d.regionId, name: d.name }), (_row, d, e) => ({ ...d, createdAt: e.time })),
-    on(events.shapeDeleted, (d) => ({ regionId: d.regionId, name: d.name }), () => undefined),
+    on.set(events.shapeCreated, (d) => ({ regionId: d.regionId, name: d.name }), (d, e) => ({ ...d, createdAt: e.time })),
+    on.remove(events.shapeDeleted, (d) => ({ regionId: d.regionId, name: d.name })),
   ],
 });
 
@@ -118,7 +118,7 @@ const images = entityProjection<ImageRow>({
     key: ['id'],
   },
   reducers: (on) => [
-    on(events.imageRegistered, (d) => ({ id: d.id }), (_row, d, e) => ({
+    on.set(events.imageRegistered, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
       state: 'available',
       sourceInstanceId: null,
@@ -126,8 +126,8 @@ const images = entityProjection<ImageRow>({
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on(events.imageCreated, (d) => ({ id: d.id }), (_row, d, e) => ({ ...d, state: 'available', createdAt: e.time, updatedAt: e.time })),
-    on(events.imageDeleted, (d) => ({ id: d.id }), () => undefined),
+    on.set(events.imageCreated, (d) => ({ id: d.id }), (d, e) => ({ ...d, state: 'available', createdAt: e.time, updatedAt: e.time })),
+    on.remove(events.imageDeleted, (d) => ({ id: d.id })),
   ],
 });
 
@@ -155,7 +155,7 @@ const volumes = entityProjection<VolumeRow>({
     key: ['id'],
   },
   reducers: (on) => [
-    on(events.volumeCreated, (d) => ({ id: d.id }), (_row, d, e) => ({
+    on.set(events.volumeCreated, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
       state: 'available',
       instanceId: null,
@@ -165,7 +165,7 @@ const volumes = entityProjection<VolumeRow>({
     })),
     on(events.volumeAttached, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: 'in-use', instanceId: d.instanceId }, e.time)),
     on(events.volumeDetached, (d) => ({ id: d.id }), (row, _d, e) => updated(row, { state: 'available', instanceId: null }, e.time)),
-    on(events.volumeDeleted, (d) => ({ id: d.id }), () => undefined),
+    on.remove(events.volumeDeleted, (d) => ({ id: d.id })),
     on(events.volumeTagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
     on(events.volumeUntagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
   ],
@@ -189,8 +189,8 @@ const sshKeys = entityProjection<SshKeyRow>({
     key: ['id'],
   },
   reducers: (on) => [
-    on(events.sshKeyCreated, (d) => ({ id: d.id }), (_row, { generated: _generated, ...d }, e) => ({ ...d, createdAt: e.time })),
-    on(events.sshKeyDeleted, (d) => ({ id: d.id }), () => undefined),
+    on.set(events.sshKeyCreated, (d) => ({ id: d.id }), ({ generated: _generated, ...d }, e) => ({ ...d, createdAt: e.time })),
+    on.remove(events.sshKeyDeleted, (d) => ({ id: d.id })),
   ],
 });
 

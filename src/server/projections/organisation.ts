@@ -15,7 +15,7 @@ const customers = entityProjection<CustomerRow>({
   name: 'customers',
   table: { table: 'customers', columns: ['id', 'name', 'displayName', 'status', 'createdAt', 'updatedAt'], key: ['id'] },
   reducers: (on) => [
-    on(events.customerCreated, (d) => ({ id: d.id }), (_row, d, e) => ({
+    on.set(events.customerCreated, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
       status: 'active',
       createdAt: e.time,
@@ -37,8 +37,8 @@ const tenantGroups = entityProjection<TenantGroupRow>({
   name: 'tenant_groups',
   table: { table: 'tenant_groups', columns: ['id', 'customerId', 'name', 'description', 'createdAt'], key: ['id'] },
   reducers: (on) => [
-    on(events.tenantGroupCreated, (d) => ({ id: d.id }), (_row, d, e) => ({ ...d, createdAt: e.time })),
-    on(events.tenantGroupDeleted, (d) => ({ id: d.id }), () => undefined),
+    on.set(events.tenantGroupCreated, (d) => ({ id: d.id }), (d, e) => ({ ...d, createdAt: e.time })),
+    on.remove(events.tenantGroupDeleted, (d) => ({ id: d.id })),
   ],
 });
 
@@ -63,7 +63,7 @@ const tenants = entityProjection<TenantRow>({
     key: ['id'],
   },
   reducers: (on) => [
-    on(events.tenantCreated, (d) => ({ id: d.id }), (_row, d, e) => ({
+    on.set(events.tenantCreated, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
       status: 'active',
       createdAt: e.time,
@@ -83,8 +83,8 @@ const tenantRegions = entityProjection<TenantRegionRow>({
   name: 'tenant_regions',
   table: { table: 'tenant_regions', columns: ['tenantId', 'regionId', 'activatedAt'], key: ['tenantId', 'regionId'] },
   reducers: (on) => [
-    on(events.tenantRegionActivated, (d) => d, (_row, d, e) => ({ ...d, activatedAt: e.time })),
-    on(events.tenantRegionDeactivated, (d) => d, () => undefined),
+    on.set(events.tenantRegionActivated, (d) => d, (d, e) => ({ ...d, activatedAt: e.time })),
+    on.remove(events.tenantRegionDeactivated, (d) => d),
   ],
 });
 
@@ -108,7 +108,7 @@ const regions = entityProjection<RegionRow>({
     key: ['id'],
   },
   reducers: (on) => [
-    on(events.regionCreated, (d) => ({ id: d.id }), (_row, d, e) => ({ ...d, createdAt: e.time, updatedAt: e.time })),
+    on.set(events.regionCreated, (d) => ({ id: d.id }), (d, e) => ({ ...d, createdAt: e.time, updatedAt: e.time })),
     on(events.regionUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => updated(row, changes, e.time)),
   ],
 });
@@ -134,7 +134,7 @@ const users = entityProjection<UserRow>({
     key: ['id'],
   },
   reducers: (on) => [
-    on(events.userCreated, (d) => ({ id: d.id }), (_row, d, e) => ({
+    on.set(events.userCreated, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
       status: 'active',
       passwordHash: null,
@@ -157,8 +157,8 @@ const userRoles = entityProjection<UserRoleRow>({
   name: 'user_roles',
   table: { table: 'user_roles', columns: ['userId', 'tenantId', 'role', 'grantedAt'], key: ['userId', 'tenantId'] },
   reducers: (on) => [
-    on(events.userRoleGranted, (d) => ({ userId: d.userId, tenantId: d.tenantId }), (_row, d, e) => ({ ...d, grantedAt: e.time })),
-    on(events.userRoleRevoked, (d) => ({ userId: d.userId, tenantId: d.tenantId }), () => undefined),
+    on.set(events.userRoleGranted, (d) => ({ userId: d.userId, tenantId: d.tenantId }), (d, e) => ({ ...d, grantedAt: e.time })),
+    on.remove(events.userRoleRevoked, (d) => ({ userId: d.userId, tenantId: d.tenantId })),
   ],
 });
 
@@ -179,8 +179,8 @@ const accessKeys = entityProjection<AccessKeyRow>({
     key: ['accessKey'],
   },
   reducers: (on) => [
-    on(events.keyCreated, (d) => ({ accessKey: d.accessKey }), (_row, d, e) => ({ ...d, createdAt: e.time })),
-    on(events.keyDeleted, (d) => ({ accessKey: d.accessKey }), () => undefined),
+    on.set(events.keyCreated, (d) => ({ accessKey: d.accessKey }), (d, e) => ({ ...d, createdAt: e.time })),
+    on.remove(events.keyDeleted, (d) => ({ accessKey: d.accessKey })),
   ],
 });
 
