@@ -29,7 +29,7 @@ async function tenantsListStatement(): Promise<{ sql: string; params: unknown[] 
       return { rows: [] as R[], rowCount: 0 };
     },
   };
-  await listTenants(recorder, { limit: LIMIT, memberId: null });
+  await listTenants(recorder, { limit: LIMIT, tenantIds: null });
   return captured!;
 }
 

@@ -5,8 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { append } from './append.js';
 import { coldStart } from './cold-start.js';
+import { describeTags } from './describe-tags.js';
+import { discovery } from './discovery.js';
 import { rebuild } from './rebuild.js';
 import { rpcRead } from './rpc-read.js';
+import { runInstances } from './run-instances.js';
 import { flavourName, postgresProblem, postgresUrl, type Flavour } from './support/databases.js';
 import { evaluate, machine, table, writeResults, type Figure } from './support/report.js';
 
@@ -22,6 +25,9 @@ const benchmarks: Record<string, Benchmark> = {
   append: { describe: 'event append with projections vs bare INSERT', perDatabase: true, run: append },
   rebuild: { describe: 'projection rebuild vs bare log read', perDatabase: true, run: rebuild },
   'cold-start': { describe: 'npm start (embedded PGlite) to ready API vs bare node HTTP server', perDatabase: false, run: coldStart },
+  discovery: { describe: 'discovery of 100k instances (10% new, 10% vanished) vs reading both lists', perDatabase: true, run: discovery },
+  'describe-tags': { describe: 'instances.describe with a tag filter over 100k instances vs bare route, same SQL', perDatabase: true, run: describeTags },
+  'run-instances': { describe: 'instances.run of 1,000 instances through the signed API vs bare INSERT', perDatabase: true, run: runInstances },
 };
 
 const requested = process.argv.slice(2);

@@ -32,9 +32,10 @@ export function registerServe(program: Command): void {
       }
       const started = performance.now();
       // Loaded here, not at the top: every other CLI command would otherwise pay for the server.
-      const [{ startMaestro }, { bootstrapMessage }] = await Promise.all([
+      const [{ startMaestro }, { bootstrapMessage }, { defaultRegionMessage }] = await Promise.all([
         import('../server/runtime.js'),
         import('../server/bootstrap.js'),
+        import('../server/default-region.js'),
       ]);
       const maestro = await startMaestro({ config });
       maestro.logger.info(
@@ -47,6 +48,7 @@ export function registerServe(program: Command): void {
         'Maestro is ready',
       );
       if (maestro.bootstrap) process.stdout.write(`${bootstrapMessage(maestro.bootstrap, maestro.url)}\n`);
+      if (maestro.defaultRegion) process.stdout.write(`${defaultRegionMessage(maestro.defaultRegion).join('\n')}\n`);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;

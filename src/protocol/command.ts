@@ -10,6 +10,26 @@ import type { CadfAction } from './cadf.js';
  */
 export type Audience = 'user' | 'admin' | 'public';
 
+/**
+ * Where a call acts, which is where its permission is looked up (seed §3.2.1) and whose licence
+ * applies (§3.2.2). Fields name the input property that identifies the place.
+ * - `public`: no credentials needed.
+ * - `platform`: the platform itself; system administrators only.
+ * - `self`: any signed-in user; the handler shows or does only what the caller may.
+ * - `tenant`: the tenant named by `field`.
+ * - `customer`: the customer of the entity named by `field` (a customer, a user, an access key);
+ *   when `field` is optional and left out, the caller's own customer. With `selfAllowed`, a call
+ *   about the caller themselves (field left out, or naming them) needs no permission.
+ * - `tenantOrCustomer`: the tenant named by `tenantField` when given, else the customer as above.
+ */
+export type CommandScope =
+  | { kind: 'public' }
+  | { kind: 'platform' }
+  | { kind: 'self' }
+  | { kind: 'tenant'; field: string }
+  | { kind: 'customer'; via: 'customer' | 'user' | 'accessKey'; field: string; selfAllowed?: boolean }
+  | { kind: 'tenantOrCustomer'; tenantField: string; customerField: string };
+
 export interface CliHints {
   /** Columns of the table printed for list results (paths into each item). */
   columns?: readonly string[];
@@ -26,6 +46,7 @@ export interface CommandSpec<I extends z.ZodType, O extends z.ZodType> {
   /** The CADF action recorded when the command changes state; null for reads. */
   audit: CadfAction | null;
   audience: Audience;
+  scope: CommandScope;
   cli?: CliHints;
 }
 

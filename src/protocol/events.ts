@@ -53,6 +53,12 @@ export interface Initiator {
   agent?: string;
 }
 
+/** Why something was done, when it is not simply that someone asked (CADF `reason`). */
+export interface EventReason {
+  reasonType: string;
+  reasonCode: string;
+}
+
 /** An event as stored in the log, in the order of its sequence number. */
 export interface RecordedEvent<D = Record<string, unknown>> {
   seq: number;
@@ -69,7 +75,7 @@ export interface RecordedEvent<D = Record<string, unknown>> {
   tenantId: string | null;
   region: string | null;
   requestId: string | null;
-  reason: { reasonType: string; reasonCode: string } | null;
+  reason: EventReason | null;
   data: D;
 }
 

@@ -2,73 +2,117 @@
  * The catalog of permission actions (seed §3.2.1). Every command names one of these; the
  * console's wizards and pages name the `_WIZARD` and `_PAGE` ones. The type of a permission
  * action is derived from this table, so a typo is a compile error.
+ *
+ * Each action has a category, which is what the default permission groups are made of, and says
+ * whether it only reads. `platform` actions belong to system administrators alone: no group,
+ * role or mapping can grant them.
  */
 export type PermissionKind = 'action' | 'wizard' | 'page';
+export const permissionCategories = ['resources', 'billing', 'administration', 'basic', 'platform'] as const;
+export type PermissionCategory = (typeof permissionCategories)[number];
 
-interface PermissionSpec {
+export interface PermissionSpec {
   kind: PermissionKind;
+  category: PermissionCategory;
+  readOnly: boolean;
   summary: string;
 }
 
-const action = (summary: string): PermissionSpec => ({ kind: 'action', summary });
+const reads = (category: PermissionCategory, summary: string): PermissionSpec => ({ kind: 'action', category, readOnly: true, summary });
+const writes = (category: PermissionCategory, summary: string): PermissionSpec => ({ kind: 'action', category, readOnly: false, summary });
+const page = (category: PermissionCategory, summary: string): PermissionSpec => ({ kind: 'page', category, readOnly: true, summary });
+const wizard = (category: PermissionCategory, summary: string): PermissionSpec => ({ kind: 'wizard', category, readOnly: false, summary });
 
 export const permissionActions = {
-  // Organisation (administrative)
-  CREATE_CUSTOMER: action('Create a customer'),
-  DESCRIBE_CUSTOMER: action('List customers'),
-  UPDATE_CUSTOMER: action('Change a customer'),
-  CREATE_TENANT_GROUP: action('Create a tenant group'),
-  DESCRIBE_TENANT_GROUP: action('List tenant groups'),
-  DELETE_TENANT_GROUP: action('Delete an empty tenant group'),
-  CREATE_TENANT: action('Create a tenant'),
-  DESCRIBE_TENANT: action('List tenants'),
-  UPDATE_TENANT: action('Change a tenant'),
-  ACTIVATE_TENANT_REGION: action('Activate or deactivate a tenant in a region'),
-  CREATE_REGION: action('Create a region'),
-  DESCRIBE_REGION: action('List regions'),
-  UPDATE_REGION: action('Change a region'),
-  CREATE_USER: action('Create a user'),
-  DESCRIBE_USER: action('List users'),
-  UPDATE_USER: action('Change a user, set a password'),
-  MANAGE_USER_ROLE: action('Give or take a user role in a tenant'),
-  CREATE_KEY: action('Create an API access key'),
-  DESCRIBE_KEY: action('List API access keys'),
-  DELETE_KEY: action('Revoke an API access key'),
-  // Compute (seed §3.3.2, §4.1.2)
-  DESCRIBE_SHAPE: action('List the shapes of a region'),
-  MANAGE_SHAPE: action('Add or remove custom shapes of a region'),
-  RUN_INSTANCE: action('Run instances'),
-  DESCRIBE_INSTANCE: action('List instances'),
-  START_INSTANCE: action('Start instances'),
-  STOP_INSTANCE: action('Stop instances'),
-  REBOOT_INSTANCE: action('Reboot instances'),
-  TERMINATE_INSTANCE: action('Terminate instances'),
-  MANAGE_TERMINATION_PROTECTION: action('Turn termination protection on or off'),
-  DESCRIBE_IMAGE: action('List images'),
-  CREATE_IMAGE: action('Create an image from an instance'),
-  DELETE_IMAGE: action('Delete an image'),
-  CREATE_VOLUME: action('Create volumes'),
-  DESCRIBE_VOLUME: action('List volumes'),
-  ATTACH_VOLUME: action('Attach volumes to instances'),
-  DETACH_VOLUME: action('Detach volumes from instances'),
-  DELETE_VOLUME: action('Delete volumes'),
-  CREATE_SSH_KEY: action('Create or import SSH keys'),
-  DESCRIBE_SSH_KEY: action('List SSH keys'),
-  DELETE_SSH_KEY: action('Delete SSH keys'),
-  UPDATE_TAGS: action('Set resource tags'),
-  DELETE_TAGS: action('Remove resource tags'),
-  DESCRIBE_TAGS: action('Read resource tags'),
-  DESCRIBE_RESOURCES: action('List all resources with their tags'),
-  DISCOVER_INSTANCES: action('Run discovery of instances not created through Maestro'),
-  MANAGE_SIMULATOR: action('Configure the simulated cloud: capacity, latency, faults'),
-  // Platform operations
-  DESCRIBE_SYSTEM: action('See the status of the control plane'),
-  REBUILD_PROJECTIONS: action('Rebuild every projection from the event log'),
-  // Console
-  ORGANISATION_PAGE: { kind: 'page', summary: 'The organisation page of the console' },
-  MANAGEMENT_PAGE: { kind: 'page', summary: 'The management page of the console (instances, volumes, images)' },
-  RUN_INSTANCE_WIZARD: { kind: 'wizard', summary: 'The run-instance wizard' },
-  CREATE_TENANT_WIZARD: { kind: 'wizard', summary: 'The tenant creation wizard' },
+  // Organisation, within a customer (Manage_Cloud)
+  DESCRIBE_CUSTOMER: reads('administration', 'List customers'),
+  CREATE_TENANT_GROUP: writes('administration', 'Create a tenant group'),
+  DESCRIBE_TENANT_GROUP: reads('administration', 'List tenant groups'),
+  DELETE_TENANT_GROUP: writes('administration', 'Delete an empty tenant group'),
+  CREATE_TENANT: writes('administration', 'Create a tenant'),
+  DESCRIBE_TENANT: reads('basic', 'List tenants'),
+  UPDATE_TENANT: writes('administration', 'Change a tenant'),
+  CREATE_USER: writes('administration', 'Create a user'),
+  DESCRIBE_USER: reads('administration', 'List users'),
+  UPDATE_USER: writes('administration', 'Change a user, set a password'),
+  MANAGE_USER_ROLE: writes('administration', 'Give or take a user role in a tenant'),
+  CREATE_KEY: writes('administration', "Create an API access key for another user (everyone may create their own)"),
+  DESCRIBE_KEY: reads('administration', "List another user's API access keys"),
+  DELETE_KEY: writes('administration', "Revoke another user's API access key"),
+  // Permissions management (seed §3.2.1; Manage_Cloud)
+  DESCRIBE_PERMISSIONS: reads('administration', 'List permission actions, groups, roles and mappings'),
+  MANAGE_PERMISSION_GROUP: writes('administration', 'Create, change and delete custom permission groups'),
+  MANAGE_ROLE: writes('administration', 'Create, change and delete custom roles'),
+  MANAGE_PERMISSION_MAPPING: writes('administration', 'Set and remove permission mappings'),
+  BLOCK_ROLE: writes('administration', 'Block or unblock a role in a tenant'),
+  DESCRIBE_USER_PERMISSIONS: reads('basic', 'See the effective permissions of a user in a tenant (always allowed for yourself)'),
+  DESCRIBE_LICENSE: reads('administration', "See a customer's edition, subscription and feature toggles"),
+  // Compute (seed §3.3.2, §4.1.2; Resources_Management)
+  DESCRIBE_REGION: reads('resources', 'List regions'),
+  DESCRIBE_SHAPE: reads('resources', 'List the shapes of a region'),
+  RUN_INSTANCE: writes('resources', 'Run instances'),
+  DESCRIBE_INSTANCE: reads('resources', 'List instances'),
+  START_INSTANCE: writes('resources', 'Start instances'),
+  STOP_INSTANCE: writes('resources', 'Stop instances'),
+  REBOOT_INSTANCE: writes('resources', 'Reboot instances'),
+  TERMINATE_INSTANCE: writes('resources', 'Terminate instances'),
+  MANAGE_TERMINATION_PROTECTION: writes('resources', 'Turn termination protection on or off'),
+  DESCRIBE_IMAGE: reads('resources', 'List images'),
+  CREATE_IMAGE: writes('resources', 'Create an image from an instance'),
+  DELETE_IMAGE: writes('resources', 'Delete an image'),
+  CREATE_VOLUME: writes('resources', 'Create volumes'),
+  DESCRIBE_VOLUME: reads('resources', 'List volumes'),
+  ATTACH_VOLUME: writes('resources', 'Attach volumes to instances'),
+  DETACH_VOLUME: writes('resources', 'Detach volumes from instances'),
+  DELETE_VOLUME: writes('resources', 'Delete volumes'),
+  CREATE_SSH_KEY: writes('resources', 'Create or import SSH keys'),
+  DESCRIBE_SSH_KEY: reads('resources', 'List SSH keys'),
+  DELETE_SSH_KEY: writes('resources', 'Delete SSH keys'),
+  UPDATE_TAGS: writes('resources', 'Set resource tags'),
+  DELETE_TAGS: writes('resources', 'Remove resource tags'),
+  DESCRIBE_TAGS: reads('resources', 'Read resource tags'),
+  DESCRIBE_RESOURCES: reads('resources', 'List all resources with their tags'),
+  // Billing (seed §3.4; Billing)
+  DESCRIBE_BILLING_REPORT: reads('billing', 'Billing reports: total, subtotal, per resource, hourly, by tag'),
+  DESCRIBE_PRICE: reads('billing', 'Price models and cost estimates'),
+  DESCRIBE_QUOTA: reads('billing', 'Quotas and their use'),
+  MANAGE_QUOTA: writes('billing', 'Set and remove quotas'),
+  // Basic (seed §3.2.1: my permissions, default settings, notifications)
+  DESCRIBE_SYSTEM: reads('basic', 'See the status of the control plane and who you are'),
+  // Platform operations: system administrators only
+  CREATE_CUSTOMER: writes('platform', 'Create a customer'),
+  UPDATE_CUSTOMER: writes('platform', 'Change a customer'),
+  CREATE_REGION: writes('platform', 'Create a region'),
+  UPDATE_REGION: writes('platform', 'Change a region'),
+  ACTIVATE_TENANT_REGION: writes('platform', 'Activate or deactivate a tenant in a region'),
+  MANAGE_SHAPE: writes('platform', 'Add or remove custom shapes of a region'),
+  DISCOVER_INSTANCES: writes('platform', 'Run discovery of instances not created through Maestro'),
+  MANAGE_SIMULATOR: writes('platform', 'Configure the simulated cloud: capacity, latency, faults'),
+  MANAGE_LICENSE: writes('platform', "Set a customer's edition, subscription and feature toggles"),
+  REBUILD_PROJECTIONS: writes('platform', 'Rebuild every projection from the event log'),
+  // Console pages and wizards
+  ORGANISATION_PAGE: page('administration', 'The organisation page: tenants, users, roles'),
+  PERMISSIONS_PAGE: page('administration', 'The permissions page: groups, roles, mappings'),
+  MANAGEMENT_PAGE: page('resources', 'The management page: instances, volumes, images'),
+  IMAGES_PAGE: page('resources', 'The images page'),
+  VOLUMES_PAGE: page('resources', 'The volumes page'),
+  BILLING_PAGE: page('billing', 'The billing reports page'),
+  MY_PERMISSIONS_PAGE: page('basic', 'The "my permissions" page'),
+  NOTIFICATIONS_PAGE: page('basic', 'The notifications page and settings'),
+  RUN_INSTANCE_WIZARD: wizard('resources', 'The run-instance wizard'),
+  CREATE_IMAGE_WIZARD: wizard('resources', 'The create-image wizard'),
+  CREATE_VOLUME_WIZARD: wizard('resources', 'The create-volume wizard'),
+  CREATE_TENANT_WIZARD: wizard('administration', 'The tenant creation wizard'),
+  CREATE_USER_WIZARD: wizard('administration', 'The user creation wizard'),
 } as const satisfies Record<string, PermissionSpec>;
 
 export type PermissionAction = keyof typeof permissionActions;
+
+export const allPermissionActions = Object.keys(permissionActions) as PermissionAction[];
+
+export function isPermissionAction(name: string): name is PermissionAction {
+  return Object.hasOwn(permissionActions, name);
+}
+
+/** Actions a group, role or mapping may hold: everything but the platform's own. */
+export const grantableActions = allPermissionActions.filter((action) => permissionActions[action].category !== 'platform');

@@ -2,6 +2,13 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { editions } from '../protocol/features.js';
+
+/** An on/off setting: true or false in JSON, 'true' or 'false' in the environment. */
+const flag = (fallback: boolean) =>
+  z
+    .union([z.enum(['true', 'false']).transform((value) => value === 'true'), z.boolean()], { error: 'must be true or false' })
+    .default(fallback);
 
 /**
  * Settings come from an optional JSON file (MAESTRO_CONFIG) and the environment, the
@@ -50,17 +57,26 @@ const settings = {
     env: 'MAESTRO_STATE_SYNC_INTERVAL_MS',
     schema: z.coerce.number().int().min(10).max(600_000).default(250),
   },
+  timeLimitIntervalMs: {
+    env: 'MAESTRO_TIME_LIMIT_INTERVAL_MS',
+    schema: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  },
   discoveryIntervalMinutes: {
     env: 'MAESTRO_DISCOVERY_INTERVAL_MINUTES',
     schema: z.coerce.number().min(0.01).max(24 * 60).default(30),
   },
+  defaultEdition: {
+    env: 'MAESTRO_DEFAULT_EDITION',
+    // The licence of customers no administrator gave one: on premise, everything by default.
+    schema: z.enum(editions).default('enterprise'),
+  },
   validateOutputs: {
     env: 'MAESTRO_VALIDATE_OUTPUTS',
-    schema: z
-      .enum(['true', 'false'])
-      .transform((value) => value === 'true')
-      .or(z.boolean())
-      .default(false),
+    schema: flag(false),
+  },
+  defaultSimulatedRegion: {
+    env: 'MAESTRO_DEFAULT_SIM_REGION',
+    schema: flag(true),
   },
 } as const;
 

@@ -1,12 +1,14 @@
 import type { ParsedInputOf, OutputOf } from '../protocol/command.js';
 import type { Managers } from '../protocol/commands/index.js';
-import type { EventData, EventDefinition, RecordedEvent } from '../protocol/events.js';
+import type { EventData, EventDefinition, EventReason, RecordedEvent } from '../protocol/events.js';
 import type { DriverRegistry } from '../clouds/registry.js';
 import type { SimulatedCloud } from '../clouds/sim/driver.js';
 import type { Clock } from '../domain/clock.js';
 import type { DiscoveryReport } from './compute/discovery.js';
 import type { Database, Queryable } from '../store/database.js';
 import type { Actor } from './actor.js';
+import type { Access, Authorizer } from './access/authorizer.js';
+import type { License } from '../domain/access/license.js';
 import type { EventScope } from './event-writer.js';
 import type { SecretBox } from './secrets.js';
 
@@ -22,6 +24,10 @@ export interface Services {
   /** The built-in simulated cloud, for its administrative commands. */
   readonly simulator: SimulatedCloud;
   readonly cloudCallTimeoutMs: number;
+  /** Decides every call from its definition (permissions, licence). */
+  readonly authorizer: Authorizer;
+  /** The licence of customers no administrator gave one. */
+  defaultLicense(): License;
   /** Runs discovery in one region now. */
   discover(regionName: string): Promise<DiscoveryReport>;
   /** Drops and replays every projection (system.rebuild). */
@@ -34,7 +40,11 @@ export interface Services {
  */
 export interface CommandContext {
   readonly actor: Actor;
+  /** Where the call acts and what else the caller may do, as authorisation found it. */
+  readonly access: Access;
   readonly requestId: string | null;
+  /** Why Maestro made this call on its own (see CallOptions.reason); null for calls someone asked for. */
+  readonly reason: EventReason | null;
   readonly db: Queryable;
   readonly services: Services;
   /** Records an event and updates the projections, in the call's transaction. */

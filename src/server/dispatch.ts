@@ -2,10 +2,10 @@ import type { z } from 'zod';
 import type { CommandDefinition } from '../protocol/command.js';
 import { commandsByName } from '../protocol/commands/index.js';
 import { AppError } from '../protocol/errors.js';
-import type { RecordedEvent } from '../protocol/events.js';
+import type { EventReason, RecordedEvent } from '../protocol/events.js';
 import { isDatabaseError, sqlState } from '../store/database.js';
 import { initiatorOf, type Actor } from './actor.js';
-import { authorize } from './authorize.js';
+import type { Access } from './access/authorizer.js';
 import { refuseUnstorableText } from './storable-text.js';
 import type { AllHandlers, CommandContext, Handler, Services } from './context.js';
 import type { EventOrigin, EventWriter } from './event-writer.js';
@@ -13,6 +13,11 @@ import type { EventOrigin, EventWriter } from './event-writer.js';
 export interface CallOptions {
   actor: Actor;
   requestId?: string | null;
+  /**
+   * Why Maestro makes this call on its own (a system actor acting on a schedule): recorded as
+   * the CADF reason of every event of the call, and seen by the handler. Never set from a request.
+   */
+  reason?: EventReason;
 }
 
 /** Refusals worth an audit record: the caller was identified and asked for something real. */
@@ -63,7 +68,6 @@ export class Dispatcher {
   private async run(method: string, params: unknown, options: CallOptions): Promise<unknown> {
     const command = this.definition(method);
     const input = this.parseInput(command, params ?? {});
-    authorize(command, options.actor);
     const handler = (this.handlers as unknown as Record<string, Record<string, Handler<CommandDefinition>>>)[command.manager]![
       command.method
     ]!;
@@ -71,11 +75,13 @@ export class Dispatcher {
       initiator: initiatorOf(options.actor),
       requestId: options.requestId ?? null,
       observer: { typeURI: 'service/maestro', id: this.options.observerId },
+      reason: options.reason ?? null,
     };
 
     let output: unknown;
     if (command.audit === null) {
-      output = await handler(input as never, this.context(options, origin, this.services.db, null));
+      const access = await this.services.authorizer.authorize(command, input as Record<string, unknown>, options.actor);
+      output = await handler(input as never, this.context(options, origin, access, this.services.db, null));
     } else {
       output = await this.mutate(command, handler, input, options, origin);
     }
@@ -110,19 +116,25 @@ export class Dispatcher {
     origin: EventOrigin,
   ): Promise<unknown> {
     const recorded: RecordedEvent[] = [];
+    let access: Access | null = null;
     try {
+      access = await this.services.authorizer.authorize(command, input as Record<string, unknown>, options.actor);
+      const granted = access;
       const output = await this.services.db.transaction((tx) =>
-        handler(input as never, this.context(options, origin, tx, recorded)),
+        handler(input as never, this.context(options, origin, granted, tx, recorded)),
       );
       await this.writer.committed(recorded);
       return output;
     } catch (error) {
       const appError = toAppError(error);
       if (auditedRejections.has(appError.kind) && options.actor.kind === 'user') {
+        const place = access
+          ? { customerId: access.customerId, tenantId: access.tenant?.id ?? null }
+          : await this.services.authorizer.placeOf(command, input as Record<string, unknown>).catch(() => ({ customerId: null, tenantId: null }));
         const rejection = this.writer.buildRejection(
           { name: command.name, audit: command.audit! },
           appError,
-          { customerId: options.actor.customerId },
+          { customerId: place.customerId ?? options.actor.customerId, tenantId: place.tenantId },
           origin,
         );
         await this.writer.appendStandalone([rejection]).catch(() => undefined);
@@ -132,11 +144,19 @@ export class Dispatcher {
     }
   }
 
-  private context(options: CallOptions, origin: EventOrigin, db: CommandContext['db'], recorded: RecordedEvent[] | null): CommandContext {
+  private context(
+    options: CallOptions,
+    origin: EventOrigin,
+    access: Access,
+    db: CommandContext['db'],
+    recorded: RecordedEvent[] | null,
+  ): CommandContext {
     const { writer } = this;
     return {
       actor: options.actor,
+      access: access.on(db),
       requestId: options.requestId ?? null,
+      reason: options.reason ?? null,
       db,
       services: this.services,
       async emit(definition, data, scope) {

@@ -2,7 +2,7 @@ import type { EventBus } from '../bus/bus.js';
 import { topics } from '../bus/bus.js';
 import { targetTypes } from '../protocol/cadf.js';
 import { AppError } from '../protocol/errors.js';
-import type { EventData, EventDefinition, Initiator, RecordedEvent } from '../protocol/events.js';
+import type { EventData, EventDefinition, EventReason, Initiator, RecordedEvent } from '../protocol/events.js';
 import { uuidv7 } from '../protocol/ids.js';
 import type { Clock } from '../domain/clock.js';
 import type { Database, Queryable } from '../store/database.js';
@@ -22,6 +22,8 @@ export interface EventOrigin {
   initiator: Initiator;
   requestId: string | null;
   observer: RecordedEvent['observer'];
+  /** Why the call was made (Maestro acting on its own); the reason of each event it records unless the scope gives one. */
+  reason?: EventReason | null;
 }
 
 export const NOTIFY_CHANNEL = 'maestro_events';
@@ -79,7 +81,7 @@ export class EventWriter {
       tenantId: scope.tenantId ?? null,
       region: scope.region ?? null,
       requestId: origin.requestId,
-      reason: scope.reason ?? null,
+      reason: scope.reason ?? origin.reason ?? null,
       data: parsed.data as Record<string, unknown>,
     };
   }

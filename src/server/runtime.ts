@@ -17,9 +17,14 @@ import { CredentialStore } from './auth/credentials.js';
 import { initiatorOf, systemActor } from './actor.js';
 import { discoverRegion } from './compute/discovery.js';
 import { DiscoverySchedule } from './compute/discovery-schedule.js';
+import { AccessStore } from './access/access-store.js';
+import type { License } from '../domain/access/license.js';
+import { Authorizer } from './access/authorizer.js';
 import { StateSync } from './compute/state-sync.js';
+import { TimeLimitExecutor } from './compute/time-limit-executor.js';
 import { ReplayCache } from './auth/replay-cache.js';
 import { bootstrapAdministrator, type BootstrapCredentials } from './bootstrap.js';
+import { createDefaultRegion, type DefaultRegion } from './default-region.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { Dispatcher } from './dispatch.js';
@@ -48,11 +53,15 @@ export interface Maestro {
   readonly bus: EventBus;
   readonly dispatcher: Dispatcher;
   readonly relay: OutboxRelay;
+  /** Acts on instances' stopAfter / terminateAfter on a timer; `runOnce` makes a pass now. */
+  readonly timeLimits: TimeLimitExecutor;
   readonly services: Services;
   readonly app: FastifyInstance;
   readonly logger: Logger;
   /** The first administrator's credentials, when this start created them. */
   readonly bootstrap: BootstrapCredentials | null;
+  /** The simulated region, customer and tenant this start created beside the administrator. */
+  readonly defaultRegion: DefaultRegion | null;
   close(): Promise<void>;
 }
 
@@ -106,6 +115,8 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     cleanups.unshift(() => bus.close());
     const writer = new EventWriter(db, projections, bus, clock, eventDefinitions);
     const credentials = new CredentialStore(db, secrets);
+    const defaultLicense = (): License => ({ edition: config.defaultEdition, endsAt: null, graceDays: 0, suspended: false, toggles: {} });
+    const accessStore = new AccessStore(db, defaultLicense);
     const simulator = new SimulatedCloud({ latencyMs: config.simLatencyMs });
     const clouds = new DriverRegistry();
     clouds.register(simulator);
@@ -127,10 +138,13 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       clouds,
       simulator,
       cloudCallTimeoutMs: config.cloudCallTimeoutMs,
+      authorizer: new Authorizer(accessStore, clock),
+      defaultLicense,
       discover: (regionName) => discoverRegion(db, clouds, writer, clock, cloudOrigin, regionName),
       async rebuild() {
         const report = await rebuildProjections(db, projections);
         credentials.invalidate();
+        accessStore.clear();
         logger.info(report, 'projections rebuilt');
         return report;
       },
@@ -167,11 +181,15 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const discovery = new DiscoverySchedule(services, logger, config.discoveryIntervalMinutes * 60_000);
     discovery.start();
     cleanups.unshift(() => discovery.stop());
+    const timeLimits = new TimeLimitExecutor(db, dispatcher, clock, logger, config.timeLimitIntervalMs);
+    timeLimits.start();
+    cleanups.unshift(() => timeLimits.stop());
 
     const bootstrap = await bootstrapAdministrator(dispatcher, async () => {
       const { rows } = await db.query('SELECT 1 FROM users LIMIT 1');
       return rows.length > 0;
     });
+    const defaultRegion = bootstrap && config.defaultSimulatedRegion ? await createDefaultRegion(dispatcher, logger) : null;
     phase('bootstrapMs');
 
     // Built on the first rpc.discover: start-up does not pay for it.
@@ -212,10 +230,12 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       bus,
       dispatcher,
       relay,
+      timeLimits,
       services,
       app,
       logger,
       bootstrap,
+      defaultRegion,
       async close() {
         if (closed) return;
         closed = true;

@@ -23,8 +23,8 @@ describe('organisation through the SDK', () => {
 
     const alice = await admin.users.create({ name: 'Alice', customer: 'acme', email: 'alice@acme.test' });
     assert.equal(alice.name, 'alice');
-    const withRole = await admin.users.addRole({ name: 'alice', tenant: 'acme-dev', role: 'Tenant_Admin' });
-    assert.deepEqual(withRole.roles, [{ tenant: 'ACME-DEV', role: 'Tenant_Admin' }]);
+    const withRole = await admin.users.addRole({ name: 'alice', tenant: 'acme-dev', role: 'admin' });
+    assert.deepEqual(withRole.roles, [{ tenant: 'ACME-DEV', role: 'admin' }]);
     const key = await admin.keys.create({ user: 'alice' });
     assert.equal(key.secretKey.length, 32);
 

@@ -50,11 +50,11 @@ describe('the maestro CLI against a live server', () => {
 
     const [activated, role, key] = await Promise.all([
       runCli(['admin', 'tenant', 'activate-region', '--tenant', 'acme-dev', '--region', 'sim-east'], admin),
-      runCli(['admin', 'user', 'add-role', '--name', 'alice', '--tenant', 'acme-dev', '--role', 'Tenant_Admin', '--json'], admin),
+      runCli(['admin', 'user', 'add-role', '--name', 'alice', '--tenant', 'acme-dev', '--role', 'admin', '--json'], admin),
       runCli(['admin', 'key', 'create', '--user', 'alice', '--json'], admin),
     ]);
     assert.match(ok(activated), /^regions: +\["SIM-EAST"\]$/m);
-    assert.deepEqual(json<{ roles: unknown }>(role).roles, [{ tenant: 'ACME-DEV', role: 'Tenant_Admin' }]);
+    assert.deepEqual(json<{ roles: unknown }>(role).roles, [{ tenant: 'ACME-DEV', role: 'admin' }]);
     const { accessKey, secretKey } = json<{ accessKey: string; secretKey: string }>(key);
     assert.equal(secretKey.length, 32);
     aliceKeys = { accessKey, secretKey };

@@ -139,7 +139,7 @@ describe('instances on the simulated cloud', () => {
     const { admin } = server;
     await admin.tenants.create({ customer: 'acme', name: 'acme-other' });
     await admin.users.create({ name: 'mallory', customer: 'acme' });
-    await admin.users.addRole({ name: 'mallory', tenant: 'acme-other', role: 'Tenant_Admin' });
+    await admin.users.addRole({ name: 'mallory', tenant: 'acme-other', role: 'admin' });
     const key = await admin.keys.create({ user: 'mallory' });
     const mallory = createClient({ url: server.url, accessKey: key.accessKey, secretKey: key.secretKey });
     await assert.rejects(mallory.instances.describe({ tenant: T }), failsWith('forbidden'));

@@ -342,7 +342,7 @@ describe('SSH keys through the API', () => {
 
   it("keeps a tenant's keys from the users of another tenant", async () => {
     await admin.users.create({ name: 'bob', customer: 'keyco', email: 'bob@keyco.test' });
-    await admin.users.addRole({ name: 'bob', tenant: 'keys-b', role: 'Tenant_Admin' });
+    await admin.users.addRole({ name: 'bob', tenant: 'keys-b', role: 'admin' });
     const key = await admin.keys.create({ user: 'bob' });
     const bob = createClient({ url: server.url, accessKey: key.accessKey, secretKey: key.secretKey });
 

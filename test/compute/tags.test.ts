@@ -3,15 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Driver, DriverCapabilities } from '../../src/clouds/driver.js';
 import { DriverRegistry } from '../../src/clouds/registry.js';
+import { caseInsensitiveClouds, mergeTags, removeTags, tagRulesOf } from '../../src/domain/tag-rules.js';
 import { SimulatedCloud } from '../../src/clouds/sim/driver.js';
 import type { CloudKind } from '../../src/protocol/clouds.js';
 import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
 import { uuidv7 } from '../../src/protocol/ids.js';
 import { createClient, type MaestroClient } from '../../src/sdk/client.js';
-import { mergeTags, removeTags } from '../../src/server/handlers/tags.js';
 import { foldTags } from '../../src/server/queries/compute.js';
 import { encodeCursor } from '../../src/server/queries/paging.js';
-import { caseInsensitiveClouds, tagRulesOf } from '../../src/server/queries/resources.js';
 import { failsWith, runningInstance } from './setup.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -298,7 +297,7 @@ describe('tags and resources through the API', () => {
     await assert.rejects(admin.tags.set({ tenant: 'tag-a', resourceId: gone.id, tags: { a: 'b' } }), failsWith('invalid_state', /terminated|shutting-down/));
 
     await admin.users.create({ name: 'tess', customer: 'tagco', email: 'tess@tagco.test' });
-    await admin.users.addRole({ name: 'tess', tenant: 'tag-b', role: 'Tenant_Admin' });
+    await admin.users.addRole({ name: 'tess', tenant: 'tag-b', role: 'admin' });
     const key = await admin.keys.create({ user: 'tess' });
     const tess = createClient({ url: server.url, accessKey: key.accessKey, secretKey: key.secretKey });
     await assert.rejects(tess.tags.describe({ tenant: 'tag-a', resourceId: web.id }), failsWith('forbidden'));
@@ -307,5 +306,80 @@ describe('tags and resources through the API', () => {
     await assert.rejects(tess.resources.describe({ tenant: 'tag-a' }), failsWith('forbidden'));
     await assert.rejects(tess.tags.describe({ tenant: 'tag-b', resourceId: web.id }), failsWith('not_found'));
     assert.deepEqual((await admin.tags.describe({ tenant: 'tag-a', resourceId: web.id })).tags, { Owner: 'ops', Env: 'Prod' });
+  });
+});
+
+describe('tags given at creation: instances.run and volumes.create apply the rules of tags.set', () => {
+  let server: TestServer;
+  let admin: MaestroClient;
+  const none = new DriverRegistry();
+  const clouds = ['GOOGLE', 'OPEN_STACK', 'AWS', 'AZURE'] as const;
+  const regionOf = (cloud: CloudKind) => `at-${cloud.toLowerCase().replace('_', '-')}`;
+  const run = (cloud: CloudKind, tags: Record<string, string>) =>
+    admin.instances.run({ tenant: 'born', region: regionOf(cloud), image: 'ubuntu-24.04', shape: 'SMALL', tags });
+  const volume = (cloud: CloudKind, tags: Record<string, string>) =>
+    admin.volumes.create({ tenant: 'born', region: regionOf(cloud), name: 'data', sizeGb: 1, tags });
+  const counts = async () =>
+    (
+      await server.maestro.db.query<{ instances: number; volumes: number; vms: number }>(
+        `SELECT (SELECT count(*)::int FROM instances) AS instances, (SELECT count(*)::int FROM volumes) AS volumes,
+                (SELECT count(*)::int FROM sim_vms) AS vms`,
+      )
+    ).rows[0]!;
+
+  before(async () => {
+    server = await startTestServer({ config: { simLatencyMs: 0 } });
+    admin = server.admin;
+    // Each cloud played by the simulator under the seed's tag rules for it.
+    for (const cloud of clouds) server.maestro.services.clouds.register(simulatorAs(server.maestro.services.simulator, cloud, tagRulesOf(none, cloud)));
+    await admin.customers.create({ name: 'borncorp' });
+    await admin.tenants.create({ customer: 'borncorp', name: 'born' });
+    for (const cloud of clouds) {
+      await admin.regions.create({ name: regionOf(cloud), cloud, kind: 'public', nativeName: regionOf(cloud) });
+      await admin.tenants.activateRegion({ tenant: 'born', region: regionOf(cloud) });
+    }
+  });
+  after(() => server?.close());
+
+  it('refuses keys that differ only in case on Google and OpenStack, naming both keys, and creates nothing', async () => {
+    const before = await counts();
+    for (const cloud of ['GOOGLE', 'OPEN_STACK'] as const) {
+      const sameKey = new RegExp(`tag keys 'Env' and 'env' are the same key in ${cloud}, which ignores case in tag names; give one of them`);
+      await assert.rejects(run(cloud, { Env: 'prod', env: 'test' }), failsWith('invalid_input', sameKey));
+      await assert.rejects(volume(cloud, { Env: 'prod', env: 'test' }), failsWith('invalid_input', sameKey));
+    }
+    assert.deepEqual(await counts(), before);
+  });
+
+  it('keeps both spellings as two tags on a cloud that compares tag names exactly', async () => {
+    const { instances } = await run('AWS', { Env: 'prod', env: 'test' });
+    assert.deepEqual(instances[0]!.tags, { Env: 'prod', env: 'test' });
+    assert.deepEqual((await volume('AWS', { Env: 'prod', env: 'test' })).tags, { Env: 'prod', env: 'test' });
+  });
+
+  it("refuses Azure's reserved prefixes on run and create as tags.set does", async () => {
+    const before = await counts();
+    for (const key of ['Microsoft.Owner', 'azure-cost', 'WINDOWS']) {
+      const reserved = new RegExp(`tag key '${key.replace('.', '\\.')}' starts with '\\w+', which AZURE reserves; choose other tag keys`);
+      await assert.rejects(run('AZURE', { [key]: 'x', team: 'core' }), failsWith('invalid_input', reserved));
+      await assert.rejects(volume('AZURE', { [key]: 'x' }), failsWith('invalid_input', reserved));
+    }
+    assert.deepEqual(await counts(), before);
+    const { instances } = await run('AZURE', { 'my-azure': 'x' });
+    assert.deepEqual(instances[0]!.tags, { 'my-azure': 'x' });
+  });
+
+  it('says exactly what tags.set says about the same keys', async () => {
+    const { instances } = await run('GOOGLE', { team: 'core' });
+    const messageOf = async (call: Promise<unknown>) => {
+      try {
+        await call;
+      } catch (error) {
+        return (error as Error).message;
+      }
+      assert.fail('the call was expected to fail');
+    };
+    const tags = { Owner: 'ann', OWNER: 'bob' };
+    assert.equal(await messageOf(run('GOOGLE', tags)), await messageOf(admin.tags.set({ tenant: 'born', resourceId: instances[0]!.id, tags })));
   });
 });

@@ -265,7 +265,7 @@ describe('volumes', () => {
   it("keeps a tenant's volumes from the users of another tenant", async () => {
     const volume = await admin.volumes.create({ tenant: 'vol-a', region: 'vol-east', name: 'private', sizeGb: 1 });
     await admin.users.create({ name: 'vic', customer: 'volco', email: 'vic@volco.test' });
-    await admin.users.addRole({ name: 'vic', tenant: 'vol-b', role: 'Tenant_Admin' });
+    await admin.users.addRole({ name: 'vic', tenant: 'vol-b', role: 'admin' });
     const key = await admin.keys.create({ user: 'vic' });
     const vic = createClient({ url: server.url, accessKey: key.accessKey, secretKey: key.secretKey });
 

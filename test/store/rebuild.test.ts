@@ -290,7 +290,7 @@ function planStep(rng: Random, m: Model, passwordsLeft: { n: number }): Step {
       return {
         label: 'grant role',
         method: 'users.addRole',
-        params: { name: user, tenant, role: rng.pick(['Tenant_Admin', 'Tenant_User', 'Viewer']) },
+        params: { name: user, tenant, role: rng.pick(['admin', 'user', 'readonly']) },
         expect: allowed ? 'ok' : 'invalid_input',
         then: () => m.roles.add(`${user}|${tenant}`),
       };

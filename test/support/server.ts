@@ -17,10 +17,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A Maestro node on a random port, with a throw-away data directory. */
+/**
+ * A Maestro node on a random port, with a throw-away data directory. Without the default simulated
+ * region (tests build the organisation they need); `config: { defaultSimulatedRegion: true }` adds it.
+ */
 export async function startTestServer(options: { db?: Database; clock?: Clock; config?: ConfigInput } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maestro-test-'));
-  const config = loadConfig({}, { port: 0, dataDir, logLevel: 'silent', validateOutputs: true, ...options.config });
+  const config = loadConfig({}, { port: 0, dataDir, logLevel: 'silent', validateOutputs: true, defaultSimulatedRegion: false, ...options.config });
   const maestro = await startMaestro({
     config,
     ...(options.db ? { db: options.db } : {}),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Clock } from '../../src/domain/clock.js';
 import { uuidv7 } from '../../src/protocol/ids.js';
 import type { Actor } from '../../src/server/actor.js';
-import { loadConfig } from '../../src/server/config.js';
+import { loadConfig, type ConfigInput } from '../../src/server/config.js';
 import { startMaestro, type Maestro } from '../../src/server/runtime.js';
 import type { Database, Queryable } from '../../src/store/database.js';
 import type { NewEvent } from '../../src/store/event-log.js';
@@ -107,7 +107,7 @@ const sharedMasterKey = Buffer.alloc(32, 7).toString('base64');
  * A Maestro node around a given database, without HTTP and with a slow relay timer (tests wake it
  * themselves). The database stays open when the node closes.
  */
-export async function startNode(db: Database, options: { clock?: Clock; nodeName?: string } = {}): Promise<TestNode> {
+export async function startNode(db: Database, options: { clock?: Clock; nodeName?: string; config?: ConfigInput } = {}): Promise<TestNode> {
   const data = tempDir('maestro-node-');
   const config = loadConfig(
     {},
@@ -118,6 +118,8 @@ export async function startNode(db: Database, options: { clock?: Clock; nodeName
       relayIntervalMs: 60_000,
       masterKey: sharedMasterKey,
       nodeName: options.nodeName ?? 'test-node',
+      defaultSimulatedRegion: false,
+      ...options.config,
     },
   );
   let maestro: Maestro;

@@ -15,6 +15,7 @@ export const customers = defineManager('customers', 'customer', {
     feature: 'organisation',
     audit: 'create',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   describe: defineCommand({
     summary: 'List customers, or describe one by name',
@@ -24,6 +25,7 @@ export const customers = defineManager('customers', 'customer', {
     feature: 'organisation',
     audit: null,
     audience: 'admin',
+    scope: { kind: 'customer', via: 'customer', field: 'name' },
     cli: { columns: ['name', 'displayName', 'status', 'createdAt'] },
   }),
   update: defineCommand({
@@ -38,5 +40,6 @@ export const customers = defineManager('customers', 'customer', {
     feature: 'organisation',
     audit: 'update',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
 });

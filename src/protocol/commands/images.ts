@@ -12,6 +12,7 @@ export const images = defineManager('images', 'image', {
     feature: 'compute',
     audit: null,
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
     cli: { columns: ['id', 'name', 'catalog', 'os', 'minDiskGb', 'state'] },
   }),
   create: defineCommand({
@@ -22,6 +23,7 @@ export const images = defineManager('images', 'image', {
     feature: 'compute',
     audit: 'create',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   delete: defineCommand({
     summary: "Delete an image of the tenant's private catalog",
@@ -31,5 +33,6 @@ export const images = defineManager('images', 'image', {
     feature: 'compute',
     audit: 'delete',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
 });

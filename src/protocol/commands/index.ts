@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../command.js';
+import { licenses, mappings, permissions, roles } from './access.js';
 import { customers } from './customers.js';
 import { images } from './images.js';
 import { instances } from './instances.js';
@@ -25,6 +26,10 @@ export const managers = {
   regions,
   users,
   keys,
+  permissions,
+  roles,
+  mappings,
+  licenses,
   shapes,
   images,
   instances,

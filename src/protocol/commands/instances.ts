@@ -17,11 +17,19 @@ const lifecycle = (summary: string, permission: 'START_INSTANCE' | 'STOP_INSTANC
     feature: 'compute',
     audit,
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   });
 
 export const instances = defineManager('instances', 'instance', {
   run: defineCommand({
     summary: 'Run instances from an image with a shape (or custom CPU/RAM); returns them pending',
+    description:
+      'Tags follow the rules of the region\'s cloud, as tags.set applies them: reserved key prefixes are refused, and on clouds that ' +
+      'ignore case in tag names (Google, OpenStack, the private clouds) two keys that differ only in case are refused. ' +
+      'stopAfter and terminateAfter are time limits Maestro acts on by itself (every MAESTRO_TIME_LIMIT_INTERVAL_MS, 60 s by default), ' +
+      'as instances.stop or instances.terminate by the system actor time-limits, audited with the CADF reason maestro/time-limit. ' +
+      'Each fires once: when its time has passed Maestro takes the action if the instance is in a state for it, or records why not ' +
+      '(already stopped, termination protection on), and clears the limit, so an instance started again later keeps running.',
     input: z
       .strictObject({
         ...tenantScope,
@@ -41,8 +49,14 @@ export const instances = defineManager('instances', 'instance', {
         keyName: z.string().trim().min(1).max(128).optional().describe('SSH key of the tenant to install'),
         tags: tags.optional(),
         initScript: z.string().max(65536, 'init scripts are at most 64 KiB').optional(),
-        stopAfter: timestamp.optional(),
-        terminateAfter: timestamp.optional(),
+        stopAfter: timestamp
+          .optional()
+          .describe(
+            'Maestro stops the instance once, when this time passes (if it is running then); the limit is then cleared, so a later start is not stopped again',
+          ),
+        terminateAfter: timestamp
+          .optional()
+          .describe('Maestro terminates the instance once, when this time passes, unless termination protection is on then; the limit is then cleared'),
         terminationProtection: z.boolean().optional(),
       })
       .refine((v) => (v.shape !== undefined) !== (v.cpu !== undefined || v.ramGb !== undefined), {
@@ -58,6 +72,7 @@ export const instances = defineManager('instances', 'instance', {
     feature: 'compute',
     audit: 'create',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
     cli: { columns: ['id', 'name', 'state', 'shape', 'region'] },
   }),
   describe: defineCommand({
@@ -79,6 +94,7 @@ export const instances = defineManager('instances', 'instance', {
     feature: 'compute',
     audit: null,
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
     cli: { columns: ['id', 'name', 'state', 'shape', 'region', 'owner', 'managed'] },
   }),
   start: lifecycle('Start a stopped instance', 'START_INSTANCE', 'start'),
@@ -93,5 +109,6 @@ export const instances = defineManager('instances', 'instance', {
     feature: 'compute',
     audit: 'update',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
 });

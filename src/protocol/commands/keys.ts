@@ -16,6 +16,7 @@ export const keys = defineManager('keys', 'key', {
     feature: 'organisation',
     audit: 'create',
     audience: 'user',
+    scope: { kind: 'customer', via: 'user', field: 'user', selfAllowed: true },
   }),
   describe: defineCommand({
     summary: 'List access keys (never their secrets): yours, or a user’s as an administrator',
@@ -25,6 +26,7 @@ export const keys = defineManager('keys', 'key', {
     feature: 'organisation',
     audit: null,
     audience: 'user',
+    scope: { kind: 'customer', via: 'user', field: 'user', selfAllowed: true },
     cli: { columns: ['accessKey', 'user', 'description', 'createdAt', 'expiresAt'] },
   }),
   delete: defineCommand({
@@ -35,5 +37,6 @@ export const keys = defineManager('keys', 'key', {
     feature: 'organisation',
     audit: 'revoke',
     audience: 'user',
+    scope: { kind: 'customer', via: 'accessKey', field: 'accessKey', selfAllowed: true },
   }),
 });

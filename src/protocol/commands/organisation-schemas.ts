@@ -56,6 +56,7 @@ export const user = z.object({
   status: z.enum(['active', 'disabled']),
   hasPassword: z.boolean(),
   roles: z.array(z.object({ tenant: z.string(), role: z.string() })),
+  customerRole: z.string().nullable().describe('the role held in every tenant of the customer without a role of its own'),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

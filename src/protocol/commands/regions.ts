@@ -20,6 +20,7 @@ export const regions = defineManager('regions', 'region', {
     feature: 'organisation',
     audit: 'create',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   describe: defineCommand({
     summary: 'List regions, or describe one by name',
@@ -33,6 +34,7 @@ export const regions = defineManager('regions', 'region', {
     feature: 'organisation',
     audit: null,
     audience: 'user',
+    scope: { kind: 'self' },
     cli: { columns: ['name', 'cloud', 'kind', 'nativeName', 'status'] },
   }),
   update: defineCommand({
@@ -48,6 +50,7 @@ export const regions = defineManager('regions', 'region', {
     feature: 'organisation',
     audit: 'update',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   discover: defineCommand({
     summary: 'Run discovery in a region now: adopt instances created outside Maestro, mark vanished ones terminated',
@@ -57,5 +60,6 @@ export const regions = defineManager('regions', 'region', {
     feature: 'compute',
     audit: 'discover',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
 });

@@ -20,6 +20,7 @@ export const shapes = defineManager('shapes', 'shape', {
     feature: 'compute',
     audit: null,
     audience: 'user',
+    scope: { kind: 'self' },
     cli: { columns: ['name', 'cpu', 'ramGb', 'custom'] },
   }),
   create: defineCommand({
@@ -35,6 +36,7 @@ export const shapes = defineManager('shapes', 'shape', {
     feature: 'compute',
     audit: 'create',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   delete: defineCommand({
     summary: 'Remove a custom shape from a region',
@@ -44,5 +46,6 @@ export const shapes = defineManager('shapes', 'shape', {
     feature: 'compute',
     audit: 'delete',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
 });

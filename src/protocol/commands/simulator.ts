@@ -21,6 +21,7 @@ export const simulator = defineManager('simulator', 'simulator', {
     feature: 'privateClouds',
     audit: 'configure',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   injectFault: defineCommand({
     summary: 'Make the next calls of a simulated region fail: API errors, timeouts, partial runs',
@@ -37,6 +38,7 @@ export const simulator = defineManager('simulator', 'simulator', {
     feature: 'privateClouds',
     audit: 'configure',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   clearFaults: defineCommand({
     summary: 'Remove every pending fault of a simulated region',
@@ -46,6 +48,7 @@ export const simulator = defineManager('simulator', 'simulator', {
     feature: 'privateClouds',
     audit: 'configure',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   createOutside: defineCommand({
     summary: 'Create VMs directly in a simulated region, as if someone bypassed Maestro (discovery finds them)',
@@ -62,6 +65,7 @@ export const simulator = defineManager('simulator', 'simulator', {
     feature: 'privateClouds',
     audit: 'configure',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   destroyOutside: defineCommand({
     summary: 'Make VMs vanish from a simulated region without telling Maestro (discovery marks them terminated)',
@@ -71,6 +75,7 @@ export const simulator = defineManager('simulator', 'simulator', {
     feature: 'privateClouds',
     audit: 'configure',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   kill: defineCommand({
     summary: 'A VM dies in a simulated region (host failure): it goes to error',
@@ -80,5 +85,6 @@ export const simulator = defineManager('simulator', 'simulator', {
     feature: 'privateClouds',
     audit: 'configure',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
 });

@@ -14,6 +14,7 @@ export const sshKeys = defineManager('sshKeys', 'ssh-key', {
     feature: 'compute',
     audit: 'create',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   import: defineCommand({
     summary: 'Import an existing SSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp256/384/521)',
@@ -23,6 +24,7 @@ export const sshKeys = defineManager('sshKeys', 'ssh-key', {
     feature: 'compute',
     audit: 'create',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   describe: defineCommand({
     summary: "List a tenant's SSH keys",
@@ -32,6 +34,7 @@ export const sshKeys = defineManager('sshKeys', 'ssh-key', {
     feature: 'compute',
     audit: null,
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
     cli: { columns: ['name', 'fingerprint', 'owner', 'createdAt'] },
   }),
   delete: defineCommand({
@@ -42,5 +45,6 @@ export const sshKeys = defineManager('sshKeys', 'ssh-key', {
     feature: 'compute',
     audit: 'delete',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
 });

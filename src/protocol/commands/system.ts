@@ -18,6 +18,7 @@ export const system = defineManager('system', 'system', {
     feature: 'organisation',
     audit: null,
     audience: 'user',
+    scope: { kind: 'self' },
   }),
   rebuild: defineCommand({
     summary: 'Drop every projection and rebuild it by replaying the event log',
@@ -31,5 +32,6 @@ export const system = defineManager('system', 'system', {
     feature: 'organisation',
     audit: null,
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
 });

@@ -14,6 +14,7 @@ export const tags = defineManager('tags', 'tag', {
     feature: 'compute',
     audit: 'tag',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   delete: defineCommand({
     summary: 'Remove tags from an instance or volume by key',
@@ -23,6 +24,7 @@ export const tags = defineManager('tags', 'tag', {
     feature: 'compute',
     audit: 'untag',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   describe: defineCommand({
     summary: 'The tags of an instance or volume',
@@ -32,6 +34,7 @@ export const tags = defineManager('tags', 'tag', {
     feature: 'compute',
     audit: null,
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
 });
 
@@ -51,6 +54,7 @@ export const resources = defineManager('resources', 'resource', {
     feature: 'compute',
     audit: null,
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
     cli: { columns: ['id', 'type', 'service', 'name', 'region', 'tags'] },
   }),
 });

@@ -16,6 +16,7 @@ export const tenantGroups = defineManager('tenantGroups', 'tenant-group', {
     feature: 'organisation',
     audit: 'create',
     audience: 'admin',
+    scope: { kind: 'customer', via: 'customer', field: 'customer' },
   }),
   describe: defineCommand({
     summary: 'List tenant groups, of one customer or of all',
@@ -25,6 +26,7 @@ export const tenantGroups = defineManager('tenantGroups', 'tenant-group', {
     feature: 'organisation',
     audit: null,
     audience: 'admin',
+    scope: { kind: 'customer', via: 'customer', field: 'customer' },
     cli: { columns: ['customer', 'name', 'description'] },
   }),
   delete: defineCommand({
@@ -38,5 +40,6 @@ export const tenantGroups = defineManager('tenantGroups', 'tenant-group', {
     feature: 'organisation',
     audit: 'delete',
     audience: 'admin',
+    scope: { kind: 'customer', via: 'customer', field: 'customer' },
   }),
 });

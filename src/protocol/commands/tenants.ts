@@ -24,6 +24,7 @@ export const tenants = defineManager('tenants', 'tenant', {
     feature: 'organisation',
     audit: 'create',
     audience: 'admin',
+    scope: { kind: 'customer', via: 'customer', field: 'customer' },
   }),
   describe: defineCommand({
     summary: 'List the tenants you can see, or describe one by name',
@@ -37,6 +38,7 @@ export const tenants = defineManager('tenants', 'tenant', {
     feature: 'organisation',
     audit: null,
     audience: 'user',
+    scope: { kind: 'self' },
     cli: { columns: ['name', 'customer', 'group', 'status', 'regions'] },
   }),
   update: defineCommand({
@@ -54,6 +56,7 @@ export const tenants = defineManager('tenants', 'tenant', {
     feature: 'organisation',
     audit: 'update',
     audience: 'admin',
+    scope: { kind: 'tenant', field: 'name' },
   }),
   activateRegion: defineCommand({
     summary: 'Let a tenant use a region',
@@ -63,6 +66,7 @@ export const tenants = defineManager('tenants', 'tenant', {
     feature: 'organisation',
     audit: 'enable',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
   deactivateRegion: defineCommand({
     summary: 'Stop a tenant from using a region',
@@ -72,5 +76,6 @@ export const tenants = defineManager('tenants', 'tenant', {
     feature: 'organisation',
     audit: 'disable',
     audience: 'admin',
+    scope: { kind: 'platform' },
   }),
 });

@@ -25,6 +25,7 @@ export const users = defineManager('users', 'user', {
     feature: 'organisation',
     audit: 'create',
     audience: 'admin',
+    scope: { kind: 'customer', via: 'customer', field: 'customer' },
   }),
   describe: defineCommand({
     summary: 'List users, or describe one by name',
@@ -39,6 +40,7 @@ export const users = defineManager('users', 'user', {
     feature: 'organisation',
     audit: null,
     audience: 'admin',
+    scope: { kind: 'customer', via: 'customer', field: 'customer' },
     cli: { columns: ['name', 'displayName', 'customer', 'status', 'systemAdmin'] },
   }),
   whoami: defineCommand({
@@ -49,6 +51,7 @@ export const users = defineManager('users', 'user', {
     feature: 'organisation',
     audit: null,
     audience: 'user',
+    scope: { kind: 'self' },
   }),
   update: defineCommand({
     summary: "Change a user's display name, e-mail or status (a disabled user's keys stop working)",
@@ -63,6 +66,7 @@ export const users = defineManager('users', 'user', {
     feature: 'organisation',
     audit: 'update',
     audience: 'admin',
+    scope: { kind: 'customer', via: 'user', field: 'name' },
   }),
   setPassword: defineCommand({
     summary: "Set a user's console password (your own, or anyone's as an administrator)",
@@ -75,6 +79,7 @@ export const users = defineManager('users', 'user', {
     feature: 'organisation',
     audit: 'update',
     audience: 'user',
+    scope: { kind: 'customer', via: 'user', field: 'name', selfAllowed: true },
   }),
   addRole: defineCommand({
     summary: 'Give a user a role in a tenant (replaces the role the user had there)',
@@ -88,6 +93,27 @@ export const users = defineManager('users', 'user', {
     feature: 'organisation',
     audit: 'allow',
     audience: 'admin',
+    scope: { kind: 'tenant', field: 'tenant' },
+  }),
+  addCustomerRole: defineCommand({
+    summary: "Give a user a role in their whole customer: it applies in every tenant where they have no role of their own",
+    input: z.strictObject({ name: userName, role: roleName }),
+    output: user,
+    permission: 'MANAGE_USER_ROLE',
+    feature: 'organisation',
+    audit: 'allow',
+    audience: 'admin',
+    scope: { kind: 'customer', via: 'user', field: 'name' },
+  }),
+  removeCustomerRole: defineCommand({
+    summary: "Take away a user's customer-wide role",
+    input: z.strictObject({ name: userName }),
+    output: user,
+    permission: 'MANAGE_USER_ROLE',
+    feature: 'organisation',
+    audit: 'deny',
+    audience: 'admin',
+    scope: { kind: 'customer', via: 'user', field: 'name' },
   }),
   removeRole: defineCommand({
     summary: "Take away a user's role in a tenant",
@@ -97,6 +123,7 @@ export const users = defineManager('users', 'user', {
     feature: 'organisation',
     audit: 'deny',
     audience: 'admin',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
 });
 

@@ -21,6 +21,7 @@ export const volumes = defineManager('volumes', 'volume', {
     feature: 'compute',
     audit: 'create',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   attach: defineCommand({
     summary: 'Attach a volume to an instance in the same region',
@@ -30,6 +31,7 @@ export const volumes = defineManager('volumes', 'volume', {
     feature: 'compute',
     audit: 'attach',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   detach: defineCommand({
     summary: 'Detach a volume from its instance',
@@ -39,6 +41,7 @@ export const volumes = defineManager('volumes', 'volume', {
     feature: 'compute',
     audit: 'detach',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   delete: defineCommand({
     summary: 'Delete a volume that is not attached',
@@ -48,6 +51,7 @@ export const volumes = defineManager('volumes', 'volume', {
     feature: 'compute',
     audit: 'delete',
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
   }),
   describe: defineCommand({
     summary: "List a tenant's volumes",
@@ -62,6 +66,7 @@ export const volumes = defineManager('volumes', 'volume', {
     feature: 'compute',
     audit: null,
     audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
     cli: { columns: ['id', 'name', 'sizeGb', 'state', 'instanceId', 'region'] },
   }),
 });

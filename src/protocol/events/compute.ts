@@ -73,6 +73,25 @@ export const instanceProtectionChanged = defineEvent('instance.protectionChanged
   data: z.object({ id, terminationProtection: z.boolean() }),
 });
 
+/**
+ * An instance's stopAfter or terminateAfter passed and Maestro dealt with it: took the action
+ * (recorded beside this, with the same reason) or found nothing to do and says why. The limit is
+ * cleared: it fires once.
+ */
+export const instanceTimeLimitReached = defineEvent('instance.timeLimitReached', {
+  action: 'update',
+  target: targetTypes.instance,
+  data: z.object({
+    id,
+    limit: z.enum(['stopAfter', 'terminateAfter']),
+    /** The time the limit was set to. */
+    at: z.string(),
+    outcome: z.enum(['stopped', 'terminated', 'skipped']),
+    /** For a skipped limit, why nothing was done. */
+    detail: z.string().nullable(),
+  }),
+});
+
 export const instanceTagged = defineEvent('instance.tagged', {
   action: 'tag',
   target: targetTypes.instance,

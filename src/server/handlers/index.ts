@@ -1,5 +1,7 @@
 import type { AllHandlers } from '../context.js';
+import { mappings, permissions, roles } from './access.js';
 import { images } from './images.js';
+import { licenses } from './licenses.js';
 import { instances } from './instances.js';
 import { keys } from './keys.js';
 import { customers, regions, tenantGroups, tenants, users } from './organisation.js';
@@ -17,6 +19,10 @@ export const handlers: AllHandlers = {
   regions,
   users,
   keys,
+  permissions,
+  roles,
+  mappings,
+  licenses,
   shapes,
   images,
   instances,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PartialRunError, type CloudInstance } from '../../clouds/driver.js';
-import { refusal, type InstanceAction } from '../../domain/instance-lifecycle.js';
-import { tagProblems } from '../../domain/tag-rules.js';
+import { newResourceTags, tagRulesOf } from '../../domain/tag-rules.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import { standardShapes } from '../../protocol/compute.js';
 import * as events from '../../protocol/events/compute.js';
@@ -12,7 +11,7 @@ import { pending, type CommandContext, type ManagerHandlers } from '../context.j
 import { regionRefById, type RegionRef } from '../queries/compute.js';
 import { instanceRow, instanceView, instanceViews, listInstances } from '../queries/instances.js';
 import type { TenantRow } from '../queries/organisation.js';
-import { tagRulesOf } from '../queries/resources.js';
+import { act } from './instance-actions.js';
 import { tenantInScope, usableRegion } from './scope.js';
 import type { CloudKind } from '../../protocol/clouds.js';
 
@@ -106,52 +105,6 @@ async function undoPartialRun(ctx: CommandContext, region: RegionRef, error: Par
   );
 }
 
-/** Volumes outlive their instance: terminating one detaches them first, as clouds do. */
-async function detachAll(
-  ctx: CommandContext,
-  region: RegionRef,
-  instanceId: string,
-  scope: { customerId: string; tenantId: string; region: string },
-): Promise<void> {
-  const { rows } = await ctx.db.query<{ id: string; name: string; nativeId: string }>(
-    'SELECT id, name, native_id AS "nativeId" FROM volumes WHERE instance_id = $1',
-    [instanceId],
-  );
-  for (const volume of rows) {
-    await callCloud(ctx, region, (driver, target, call) => driver.detachVolume(target, volume.nativeId, call));
-    await ctx.emit(events.volumeDetached, { id: volume.id, instanceId }, { target: { id: volume.id, name: volume.name }, ...scope });
-  }
-}
-
-async function act(action: InstanceAction, input: { tenant: string; id: string }, ctx: CommandContext) {
-  const tenant = await tenantInScope(ctx, input.tenant);
-  const instance = await instanceRow(ctx.db, tenant.id, input.id);
-  const problem = refusal(action, instance.state);
-  if (problem) throw invalidState(`cannot ${action} instance ${instance.name} (${instance.id}): ${problem}`, { state: instance.state });
-  if (action === 'terminate' && instance.terminationProtection) {
-    throw invalidState(
-      `instance ${instance.name} has termination protection; turn it off first with \`maestro instances set-termination-protection --enabled false\``,
-    );
-  }
-  const region = await regionRefById(ctx.db, instance.regionId);
-  const scope = { customerId: tenant.customerId, tenantId: tenant.id, region: region.name };
-  if (action === 'terminate') await detachAll(ctx, region, instance.id, scope);
-  const state = await callCloud(ctx, region, (driver, target, call) => driver.instanceAction(target, instance.nativeId, action, call));
-  const definition = {
-    start: events.instanceStartRequested,
-    stop: events.instanceStopRequested,
-    reboot: events.instanceRebootRequested,
-    terminate: events.instanceTerminateRequested,
-  }[action];
-  await ctx.emit(definition, { id: instance.id, state }, {
-    target: { id: instance.id, name: instance.name },
-    customerId: tenant.customerId,
-    tenantId: tenant.id,
-    region: region.name,
-  });
-  return instanceView(ctx.db, instance.id);
-}
-
 export const instances: ManagerHandlers<Managers['instances']> = {
   async run(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
@@ -160,9 +113,7 @@ export const instances: ManagerHandlers<Managers['instances']> = {
     if (input.count > capabilities.maxInstancesPerRun) {
       throw invalidInput(`${region.cloud} regions run at most ${capabilities.maxInstancesPerRun} instances per call`, { field: 'count' });
     }
-    const tags = input.tags ?? {};
-    const problems = tagProblems(tags, capabilities.reservedTagPrefixes, region.cloud);
-    if (problems.length > 0) throw invalidInput(problems.join('; '), { field: 'tags' });
+    const tags = newResourceTags(input.tags ?? {}, tagRulesOf(ctx.services.clouds, region.cloud), region.cloud);
     const shape = await resolveShape(ctx, region, input);
     const image = await resolveImage(ctx, tenant, region, input.image);
     const diskGb = input.diskGb ?? image.minDiskGb;

@@ -3,9 +3,13 @@ import { conflict, forbidden, invalidInput, invalidState } from '../../protocol/
 import { uuidv7 } from '../../protocol/ids.js';
 import type { ManagerHandlers } from '../context.js';
 import type { Managers } from '../../protocol/commands/index.js';
+import type { PermissionAction } from '../../protocol/permissions.js';
 import type { Queryable } from '../../store/database.js';
 import { hashPassword } from '../passwords.js';
 import * as q from '../queries/organisation.js';
+import { requireRole } from '../queries/access.js';
+import * as accessEvents from '../../protocol/events/access.js';
+import { NO_ID } from '../projections/access.js';
 import { regionRef, type RegionRef } from '../queries/compute.js';
 import { callCloud } from '../compute/cloud-call.js';
 import { reconcileRegion } from '../compute/discovery.js';
@@ -32,7 +36,7 @@ export const customers: ManagerHandlers<Managers['customers']> = {
     );
     return q.customerView(ctx.db, id);
   },
-  describe: (input, ctx) => q.listCustomers(ctx.db, input),
+  describe: (input, ctx) => q.listCustomers(ctx.db, { ...input, customerId: ownCustomerOnly(ctx) }),
   async update({ name, ...changes }, ctx) {
     const customer = await q.customerRow(ctx.db, name);
     if (hasChanges(changes)) {
@@ -56,7 +60,7 @@ export const tenantGroups: ManagerHandlers<Managers['tenantGroups']> = {
     );
     return q.tenantGroupView(ctx.db, id);
   },
-  describe: (input, ctx) => q.listTenantGroups(ctx.db, input),
+  describe: (input, ctx) => q.listTenantGroups(ctx.db, { ...input, customerId: ownCustomerOnly(ctx) }),
   async delete(input, ctx) {
     const customer = await q.customerRow(ctx.db, input.customer);
     const group = await q.tenantGroupRow(ctx.db, customer.id, input.name);
@@ -95,8 +99,7 @@ export const tenants: ManagerHandlers<Managers['tenants']> = {
     );
     return q.tenantView(ctx.db, id);
   },
-  describe: (input, ctx) =>
-    q.listTenants(ctx.db, { ...input, memberId: ctx.actor.systemAdmin ? null : ctx.actor.userId }),
+  describe: async (input, ctx) => q.listTenants(ctx.db, { ...input, tenantIds: await tenantIdsAllowing(ctx, 'DESCRIBE_TENANT') }),
   async update({ name, group, ...changes }, ctx) {
     const tenant = await q.tenantRow(ctx.db, name);
     const groupId =
@@ -160,7 +163,8 @@ export const regions: ManagerHandlers<Managers['regions']> = {
     if (ctx.services.clouds.has(input.cloud)) await importPublicCatalog(ctx, await regionRef(ctx.db, input.name));
     return q.regionView(ctx.db, id);
   },
-  describe: (input, ctx) => q.listRegions(ctx.db, { ...input, memberId: ctx.actor.systemAdmin ? null : ctx.actor.userId }),
+  // Users see the regions their tenants are active in.
+  describe: async (input, ctx) => q.listRegions(ctx.db, { ...input, tenantIds: await tenantIdsAllowing(ctx, 'DESCRIBE_REGION') }),
   async update({ name, ...changes }, ctx) {
     const region = await q.regionRow(ctx.db, name);
     if (hasChanges(changes)) {
@@ -182,7 +186,12 @@ export const users: ManagerHandlers<Managers['users']> = {
         field: 'customer',
       });
     }
-    const customer = input.customer === undefined ? null : await q.customerRow(ctx.db, input.customer);
+    if (!ctx.access.unrestricted && input.systemAdmin) {
+      throw forbidden('only system administrators may create system administrators', { permission: 'CREATE_USER' });
+    }
+    // A customer administrator's users belong to their customer; only the platform has users of none.
+    const customerName = input.customer ?? (ctx.access.unrestricted ? undefined : await q.customerNameOf(ctx.db, ctx.access.customerId!));
+    const customer = customerName === undefined ? null : await q.customerRow(ctx.db, customerName);
     const id = uuidv7();
     await ctx.emit(
       events.userCreated,
@@ -198,7 +207,7 @@ export const users: ManagerHandlers<Managers['users']> = {
     );
     return q.userView(ctx.db, id);
   },
-  describe: (input, ctx) => q.listUsers(ctx.db, input),
+  describe: (input, ctx) => q.listUsers(ctx.db, { ...input, customerId: ownCustomerOnly(ctx) }),
   async whoami(_input, ctx) {
     if (!ctx.actor.userId) throw invalidState(`the caller is ${ctx.actor.name}, not a user`);
     return q.userView(ctx.db, ctx.actor.userId);
@@ -212,9 +221,6 @@ export const users: ManagerHandlers<Managers['users']> = {
   },
   async setPassword(input, ctx) {
     const user = await q.userRow(ctx.db, input.name);
-    if (!ctx.actor.systemAdmin && ctx.actor.userId !== user.id) {
-      throw forbidden(`you may set only your own password; ${input.name} is another user`, { permission: 'UPDATE_USER' });
-    }
     const passwordHash = await hashPassword(input.password);
     await ctx.emit(events.userPasswordSet, { id: user.id, passwordHash }, { target: { id: user.id, name: user.name }, customerId: user.customerId });
     return { ok: true as const };
@@ -225,10 +231,41 @@ export const users: ManagerHandlers<Managers['users']> = {
     if (user.customerId !== null && user.customerId !== tenant.customerId) {
       throw invalidInput(`user ${user.name} belongs to another customer than tenant ${tenant.name}`, { field: 'tenant' });
     }
+    if (user.customerId === null && !ctx.access.unrestricted) {
+      throw forbidden(`user ${user.name} belongs to the platform; only a system administrator can give them a role`, {
+        permission: 'MANAGE_USER_ROLE',
+      });
+    }
+    await requireRole(ctx.db, tenant.customerId, input.role);
     await ctx.emit(
       events.userRoleGranted,
       { userId: user.id, tenantId: tenant.id, role: input.role },
       { target: { id: user.id, name: user.name }, customerId: tenant.customerId, tenantId: tenant.id },
+    );
+    return q.userView(ctx.db, user.id);
+  },
+  async addCustomerRole(input, ctx) {
+    const user = await q.userRow(ctx.db, input.name);
+    if (user.customerId === null) {
+      throw invalidInput(`user ${user.name} belongs to no customer; give them roles per tenant instead`, { field: 'name' });
+    }
+    await requireRole(ctx.db, user.customerId, input.role);
+    await ctx.emit(
+      accessEvents.customerRoleGranted,
+      { userId: user.id, customerId: user.customerId, role: input.role },
+      { target: { id: user.id, name: user.name }, customerId: user.customerId },
+    );
+    return q.userView(ctx.db, user.id);
+  },
+  async removeCustomerRole(input, ctx) {
+    const user = await q.userRow(ctx.db, input.name);
+    if (user.customerId === null || !(await exists(ctx.db, 'SELECT 1 FROM customer_roles WHERE user_id = $1', [user.id]))) {
+      throw invalidState(`user ${user.name} has no customer-wide role`);
+    }
+    await ctx.emit(
+      accessEvents.customerRoleRevoked,
+      { userId: user.id, customerId: user.customerId },
+      { target: { id: user.id, name: user.name }, customerId: user.customerId },
     );
     return q.userView(ctx.db, user.id);
   },
@@ -260,4 +297,15 @@ async function importPublicCatalog(ctx: CommandContext, region: RegionRef): Prom
       );
     }),
   );
+}
+
+/** The tenants a listing may show: null when the caller may see every one. */
+async function tenantIdsAllowing(ctx: CommandContext, action: PermissionAction): Promise<string[] | null> {
+  const tenants = await ctx.access.tenantsAllowing(action);
+  return tenants === null ? null : tenants.map((tenant) => tenant.id);
+}
+
+/** Listings of a customer administrator stop at their own customer; null lets administrators see all. */
+function ownCustomerOnly(ctx: CommandContext): string | null {
+  return ctx.access.unrestricted ? null : (ctx.access.customerId ?? NO_ID);
 }

@@ -1,3 +1,4 @@
+import { newResourceTags, tagRulesOf } from '../../domain/tag-rules.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/compute.js';
 import { AppError, invalidInput, invalidState } from '../../protocol/errors.js';
@@ -8,10 +9,8 @@ import type { EventScope } from '../event-writer.js';
 import { regionRef, regionRefById, type RegionRef } from '../queries/compute.js';
 import { instanceRow, type InstanceRow } from '../queries/instances.js';
 import type { TenantRow } from '../queries/organisation.js';
-import { tagRulesOf } from '../queries/resources.js';
 import { listVolumes, volumeRow, volumeView, type VolumeRow } from '../queries/volumes.js';
 import { tenantInScope, usableRegion } from './scope.js';
-import { mergeTags } from './tags.js';
 
 const scopeOf = (tenant: TenantRow, region: RegionRef, volume: { id: string; name: string }): EventScope => ({
   target: { id: volume.id, name: volume.name },
@@ -81,8 +80,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
         field: 'region',
       });
     }
-    // The rules tags.set applies: reserved prefixes, and no two keys one on a case-insensitive cloud.
-    const { tags } = mergeTags({}, input.tags ?? {}, tagRulesOf(ctx.services.clouds, region.cloud), region.cloud);
+    const tags = newResourceTags(input.tags ?? {}, tagRulesOf(ctx.services.clouds, region.cloud), region.cloud);
     // Checked before anything is created, so a bad instance leaves no volume behind.
     const instance = input.instance === undefined ? null : await attachableInstance(ctx, tenant, region, input.instance);
 

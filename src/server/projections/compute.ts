@@ -73,6 +73,7 @@ const instances = entityProjection<InstanceRow>({
     on(events.instanceProtectionChanged, (d) => ({ id: d.id }), (row, d, e) =>
       updated(row, { terminationProtection: d.terminationProtection }, e.time),
     ),
+    on(events.instanceTimeLimitReached, (d) => ({ id: d.id }), (row, d, e) => updated(row, { [d.limit]: null }, e.time)),
     on(events.instanceTagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
     on(events.instanceUntagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
   ],

@@ -1,11 +1,13 @@
+import * as accessEvents from '../../protocol/events/access.js';
 import * as computeEvents from '../../protocol/events/compute.js';
 import * as organisationEvents from '../../protocol/events/organisation.js';
 import type { EventDefinition } from '../../protocol/events.js';
 import type { Projection } from '../../store/projection.js';
+import { accessProjections } from './access.js';
 import { computeProjections } from './compute.js';
 import { organisationProjections } from './organisation.js';
 
 /** Every projection kept in step with the log, and every event type the log may hold. */
-export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections];
+export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections, ...accessProjections];
 
-export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents)];
+export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(accessEvents)];

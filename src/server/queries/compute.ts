@@ -8,10 +8,11 @@ export interface RegionRef {
   name: string;
   nativeName: string;
   cloud: CloudKind;
+  kind: 'public' | 'private';
   status: string;
 }
 
-const regionRefSelect = `SELECT id, name, native_name AS "nativeName", cloud, status FROM regions`;
+const regionRefSelect = `SELECT id, name, native_name AS "nativeName", cloud, kind, status FROM regions`;
 
 export async function regionRef(db: Queryable, name: string): Promise<RegionRef> {
   const { rows } = await db.query<RegionRef>(`${regionRefSelect} WHERE name = $1`, [name]);

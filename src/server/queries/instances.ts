@@ -1,3 +1,4 @@
+import type { TimeLimit } from '../../domain/time-limits.js';
 import type { Instance } from '../../protocol/commands/compute-schemas.js';
 import type { InstanceState } from '../../protocol/compute.js';
 import { notFound } from '../../protocol/errors.js';
@@ -15,12 +16,26 @@ export interface InstanceRow {
   state: InstanceState;
   terminationProtection: boolean;
   tags: Record<string, string>;
+  stopAfter: string | null;
+  terminateAfter: string | null;
+}
+
+// Any constant; it only has to be the same on every node.
+const INSTANCE_ACTION_LOCK = 7_316_003;
+
+/**
+ * Serialises actions on one instance until the transaction ends, across nodes: the second of two
+ * concurrent stops then reads the state the first left. An advisory lock, not a row lock, so the
+ * state sync (which updates the row after taking the event log's head) can never deadlock with it.
+ */
+export async function lockInstance(tx: Queryable, id: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [INSTANCE_ACTION_LOCK, id]);
 }
 
 export async function instanceRow(db: Queryable, tenantId: string, id: string): Promise<InstanceRow> {
   const { rows } = await db.query<InstanceRow>(
     `SELECT id, tenant_id AS "tenantId", region_id AS "regionId", native_id AS "nativeId", name, state,
-            termination_protection AS "terminationProtection", tags
+            termination_protection AS "terminationProtection", tags, stop_after AS "stopAfter", terminate_after AS "terminateAfter"
        FROM instances WHERE id = $1 AND tenant_id = $2`,
     [id, tenantId],
   );
@@ -61,8 +76,9 @@ export interface InstanceFilter extends PageRequest {
 }
 
 /**
- * Lists a tenant's instances, newest id last (ids are time-ordered UUIDv7). The tag filter uses
- * the GIN indexes: `tags` for clouds with exact tag names, `tags_folded` for the others.
+ * Lists a tenant's instances, newest id last (ids are time-ordered UUIDv7). A tag filter with a
+ * value uses the GIN indexes on `tags` (clouds with exact tag names) or `tags_folded` (the others);
+ * a filter on a key alone uses `instances_tag_keys`.
  */
 export async function listInstances(db: Queryable, filter: InstanceFilter): Promise<Page<Instance>> {
   const where = ['i.tenant_id = $1'];
@@ -81,12 +97,45 @@ export async function listInstances(db: Queryable, filter: InstanceFilter): Prom
     const { key, value, caseInsensitive } = filter.tag;
     const column = caseInsensitive ? 'i.tags_folded' : 'i.tags';
     const fold = (s: string) => (caseInsensitive ? s.toLowerCase() : s);
-    if (value !== undefined) add((p) => `${column} @> ${p}::jsonb`, JSON.stringify({ [fold(key)]: fold(value) }));
-    else add((p) => `${column} ? ${p}`, fold(key));
+    if (value !== undefined) {
+      add((p) => `${column} @> ${p}::jsonb`, JSON.stringify({ [fold(key)]: fold(value) }));
+    } else {
+      // Only the jsonb_ops index on tags_folded serves `?` (see 0003-compute-indexes): an exact
+      // key exists only if its lower-cased form does, so that narrows first.
+      add((p) => `i.tags_folded ? ${p}`, key.toLowerCase());
+      if (!caseInsensitive) add((p) => `i.tags ? ${p}`, key);
+    }
   }
   const after = decodeUuidCursor(filter.cursor);
   if (after !== null) add((p) => `i.id > ${p}::uuid`, after);
   params.push(filter.limit + 1);
   const { rows } = await db.query<Instance>(`${instanceSelect} WHERE ${where.join(' AND ')} ORDER BY i.id LIMIT $${params.length}`, params);
   return pageOf(rows, filter.limit, (i) => i.id);
+}
+
+export interface DueTimeLimit {
+  id: string;
+  name: string;
+  tenant: string;
+  limit: TimeLimit;
+  at: string;
+  state: InstanceState;
+  terminationProtection: boolean;
+}
+
+/**
+ * The stopAfter and terminateAfter limits that have passed at `now`, oldest first, of instances
+ * that are not (being) terminated already: for those nothing is left to do.
+ */
+export async function dueTimeLimits(db: Queryable, now: Date): Promise<DueTimeLimit[]> {
+  const select = (limit: TimeLimit, column: string) =>
+    `SELECT i.id, i.name, t.name AS tenant, '${limit}' AS "limit", i.${column} AS "at", i.state,
+            i.termination_protection AS "terminationProtection"
+       FROM instances i JOIN tenants t ON t.id = i.tenant_id
+      WHERE i.${column} <= $1 AND i.state NOT IN ('terminated', 'shutting-down')`;
+  const { rows } = await db.query<DueTimeLimit>(
+    `${select('stopAfter', 'stop_after')} UNION ALL ${select('terminateAfter', 'terminate_after')} ORDER BY "at", id`,
+    [now.toISOString()],
+  );
+  return rows;
 }

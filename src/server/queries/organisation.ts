@@ -59,6 +59,12 @@ export async function customerRow(db: Queryable, name: string): Promise<Customer
   return rows[0];
 }
 
+export async function customerNameOf(db: Queryable, id: string): Promise<string> {
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM customers WHERE id = $1', [id]);
+  if (!rows[0]) throw notFound('customer', id);
+  return rows[0].name;
+}
+
 const customerSelect = `SELECT c.id, c.name, c.display_name AS "displayName", c.status,
   c.created_at AS "createdAt", c.updated_at AS "updatedAt" FROM customers c`;
 
@@ -67,9 +73,13 @@ export async function customerView(db: Queryable, id: string): Promise<Customer>
   return rows[0]!;
 }
 
-export async function listCustomers(db: Queryable, query: { name?: string | undefined } & PageRequest): Promise<Page<Customer>> {
+export async function listCustomers(
+  db: Queryable,
+  query: { name?: string | undefined; customerId?: string | null } & PageRequest,
+): Promise<Page<Customer>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `c.name = ${p}`, query.name);
+  if (query.customerId) add(f, (p) => `c.id = ${p}`, query.customerId);
   return listPage<Customer>(db, customerSelect, f, 'c.name', (c) => c.name, query);
 }
 
@@ -100,10 +110,11 @@ export async function tenantGroupView(db: Queryable, id: string): Promise<Tenant
 
 export async function listTenantGroups(
   db: Queryable,
-  query: { customer?: string | undefined } & PageRequest,
+  query: { customer?: string | undefined; customerId?: string | null } & PageRequest,
 ): Promise<Page<TenantGroup>> {
   const f = filter();
   if (query.customer !== undefined) add(f, (p) => `c.name = ${p}`, query.customer);
+  if (query.customerId) add(f, (p) => `c.id = ${p}`, query.customerId);
   return listPage<TenantGroup>(
     db,
     tenantGroupSelect,
@@ -146,14 +157,12 @@ export async function tenantView(db: Queryable, id: string): Promise<Tenant> {
 
 export async function listTenants(
   db: Queryable,
-  query: { name?: string | undefined; customer?: string | undefined; memberId?: string | null } & PageRequest,
+  query: { name?: string | undefined; customer?: string | undefined; tenantIds?: readonly string[] | null } & PageRequest,
 ): Promise<Page<Tenant>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `t.name = ${p}`, query.name);
   if (query.customer !== undefined) add(f, (p) => `c.name = ${p}`, query.customer);
-  if (query.memberId) {
-    add(f, (p) => `EXISTS (SELECT 1 FROM user_roles ur WHERE ur.tenant_id = t.id AND ur.user_id = ${p})`, query.memberId);
-  }
+  if (query.tenantIds) add(f, (p) => `t.id = ANY(${p}::uuid[])`, query.tenantIds);
   return listPage<Tenant>(db, tenantSelect, f, 't.name', (t) => t.name, query);
 }
 
@@ -180,18 +189,13 @@ export async function regionView(db: Queryable, id: string): Promise<Region> {
 
 export async function listRegions(
   db: Queryable,
-  query: { name?: string | undefined; cloud?: string | undefined; memberId?: string | null } & PageRequest,
+  query: { name?: string | undefined; cloud?: string | undefined; tenantIds?: readonly string[] | null } & PageRequest,
 ): Promise<Page<Region>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `r.name = ${p}`, query.name);
   if (query.cloud !== undefined) add(f, (p) => `r.cloud = ${p}`, query.cloud);
-  if (query.memberId) {
-    add(
-      f,
-      (p) => `EXISTS (SELECT 1 FROM tenant_regions tr JOIN user_roles ur ON ur.tenant_id = tr.tenant_id
-        WHERE tr.region_id = r.id AND ur.user_id = ${p})`,
-      query.memberId,
-    );
+  if (query.tenantIds) {
+    add(f, (p) => `EXISTS (SELECT 1 FROM tenant_regions tr WHERE tr.region_id = r.id AND tr.tenant_id = ANY(${p}::uuid[]))`, query.tenantIds);
   }
   return listPage<Region>(db, regionSelect, f, 'r.name', (r) => r.name, query);
 }
@@ -219,6 +223,7 @@ const userSelect = `SELECT u.id, u.name, u.display_name AS "displayName", u.emai
   u.system_admin AS "systemAdmin", u.status, (u.password_hash IS NOT NULL) AS "hasPassword",
   COALESCE((SELECT jsonb_agg(jsonb_build_object('tenant', t.name, 'role', ur.role) ORDER BY t.name)
             FROM user_roles ur JOIN tenants t ON t.id = ur.tenant_id WHERE ur.user_id = u.id), '[]'::jsonb) AS roles,
+  (SELECT cr.role FROM customer_roles cr WHERE cr.user_id = u.id) AS "customerRole",
   u.created_at AS "createdAt", u.updated_at AS "updatedAt"
   FROM users u LEFT JOIN customers c ON c.id = u.customer_id`;
 
@@ -229,11 +234,12 @@ export async function userView(db: Queryable, id: string): Promise<User> {
 
 export async function listUsers(
   db: Queryable,
-  query: { name?: string | undefined; customer?: string | undefined; tenant?: string | undefined } & PageRequest,
+  query: { name?: string | undefined; customer?: string | undefined; tenant?: string | undefined; customerId?: string | null } & PageRequest,
 ): Promise<Page<User>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `u.name = ${p}`, query.name);
   if (query.customer !== undefined) add(f, (p) => `c.name = ${p}`, query.customer);
+  if (query.customerId) add(f, (p) => `u.customer_id = ${p}`, query.customerId);
   if (query.tenant !== undefined) {
     add(
       f,

@@ -1,43 +1,8 @@
-import type { DriverCapabilities } from '../../clouds/driver.js';
-import type { DriverRegistry } from '../../clouds/registry.js';
 import type { Resource } from '../../protocol/commands/compute-schemas.js';
-import { cloudKinds, type CloudKind } from '../../protocol/clouds.js';
+import type { CloudKind } from '../../protocol/clouds.js';
 import type { Queryable } from '../../store/database.js';
 import type { Page, PageRequest } from './organisation.js';
 import { decodeUuidCursor, pageOf } from './paging.js';
-
-export type TagRules = Pick<DriverCapabilities, 'tagMatching' | 'reservedTagPrefixes'>;
-
-/**
- * The tag rules of each cloud as the seed states them (§3.3.2), for clouds this node has no
- * driver for: their regions can be registered and their resources listed before a driver
- * exists. AWS and Azure compare tag names exactly; Google, OpenStack and the private clouds
- * case-insensitively. A registered driver's own capabilities take precedence.
- */
-const knownTagRules: Record<CloudKind, TagRules> = {
-  AWS: { tagMatching: 'case-sensitive', reservedTagPrefixes: ['aws:'] },
-  AZURE: { tagMatching: 'case-sensitive', reservedTagPrefixes: ['microsoft', 'azure', 'windows'] },
-  GOOGLE: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
-  OPEN_STACK: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
-  VSPHERE: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
-  VCD: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
-  NUTANIX: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
-  SIMULATED: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
-};
-
-/** How a cloud compares tag names and which key prefixes it reserves. */
-export function tagRulesOf(clouds: DriverRegistry, cloud: CloudKind): TagRules {
-  if (clouds.has(cloud)) {
-    const { tagMatching, reservedTagPrefixes } = clouds.get(cloud).capabilities;
-    return { tagMatching, reservedTagPrefixes };
-  }
-  return knownTagRules[cloud];
-}
-
-/** The clouds whose tag names match case-insensitively (they are filtered on `tags_folded`). */
-export function caseInsensitiveClouds(clouds: DriverRegistry): CloudKind[] {
-  return cloudKinds.filter((cloud) => tagRulesOf(clouds, cloud).tagMatching === 'case-insensitive');
-}
 
 export interface ResourceFilter extends PageRequest {
   tenantId: string;
@@ -67,12 +32,20 @@ export async function listResources(db: Queryable, filter: ResourceFilter): Prom
     const { key, value } = filter.tag;
     params.push(filter.caseInsensitiveClouds);
     const folded = `r.cloud = ANY($${params.length}::text[])`;
+    // Each rule's condition is wrapped in one that names only the resource's own columns, so that
+    // it reaches the GIN indexes inside the union; the rule itself depends on the joined region.
     if (value === undefined) {
       params.push(key, key.toLowerCase());
-      where.push(`CASE WHEN ${folded} THEN x.tags_folded ? $${params.length} ELSE x.tags ? $${params.length - 1} END`);
+      const [exact, lower] = [`$${params.length - 1}`, `$${params.length}`];
+      // A key exists in `tags` only if its lower-cased form exists in `tags_folded`.
+      where.push(`x.tags_folded ? ${lower} AND (${folded} OR x.tags ? ${exact})`);
     } else {
       params.push(JSON.stringify({ [key]: value }), JSON.stringify({ [key.toLowerCase()]: value.toLowerCase() }));
-      where.push(`CASE WHEN ${folded} THEN x.tags_folded @> $${params.length}::jsonb ELSE x.tags @> $${params.length - 1}::jsonb END`);
+      const [exact, lower] = [`$${params.length - 1}::jsonb`, `$${params.length}::jsonb`];
+      // Not `tags_folded` alone: folding can merge keys that differ in case where case matters.
+      where.push(
+        `(x.tags_folded @> ${lower} OR x.tags @> ${exact}) AND CASE WHEN ${folded} THEN x.tags_folded @> ${lower} ELSE x.tags @> ${exact} END`,
+      );
     }
   }
   const after = decodeUuidCursor(filter.cursor);

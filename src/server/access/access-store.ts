@@ -1,0 +1,167 @@
+import { defaultGroups } from '../../domain/access/permission-groups.js';
+import { builtInRoles } from '../../domain/access/roles.js';
+import type { CustomerAccess } from '../../domain/access/resolve.js';
+import type { License } from '../../domain/access/license.js';
+import type { MappingLevel } from '../../protocol/access.js';
+import type { PermissionAction } from '../../protocol/permissions.js';
+import type { Queryable } from '../../store/database.js';
+
+export interface CustomerSnapshot {
+  access: CustomerAccess;
+  /** The customer's licence, or the platform default when none was set. */
+  license: License;
+  licenseIsDefault: boolean;
+}
+
+interface SnapshotRow {
+  groups: Array<{ name: string; actions: PermissionAction[] }>;
+  roles: Array<{ name: string; groups: string[] }>;
+  mappings: Array<{ level: MappingLevel; tenantId: string; role: string; userId: string; groups: string[] }>;
+  blocked: Array<{ tenantId: string; role: string }>;
+  tenantRoles: Array<{ userId: string; tenantId: string; role: string }>;
+  customerRoles: Array<{ userId: string; role: string }>;
+  license: { edition: License['edition']; endsAt: string | null; graceDays: number; suspended: boolean; toggles: License['toggles'] } | null;
+}
+
+const list = (select: string) => `COALESCE((${select}), '[]'::json)`;
+
+/** Everything about one customer's permissions and licence, in one round trip. */
+const snapshotSql = `SELECT
+  ${list(`SELECT json_agg(json_build_object('name', name, 'actions', actions)) FROM permission_groups WHERE customer_id = $1`)} AS groups,
+  ${list(`SELECT json_agg(json_build_object('name', name, 'groups', groups)) FROM roles WHERE customer_id = $1`)} AS roles,
+  ${list(`SELECT json_agg(json_build_object('level', level, 'tenantId', tenant_id, 'role', role, 'userId', user_id, 'groups', groups))
+            FROM permission_mappings WHERE customer_id = $1`)} AS mappings,
+  ${list(`SELECT json_agg(json_build_object('tenantId', tenant_id, 'role', role)) FROM blocked_roles WHERE customer_id = $1`)} AS blocked,
+  ${list(`SELECT json_agg(json_build_object('userId', ur.user_id, 'tenantId', ur.tenant_id, 'role', ur.role))
+            FROM user_roles ur JOIN tenants t ON t.id = ur.tenant_id WHERE t.customer_id = $1`)} AS "tenantRoles",
+  ${list(`SELECT json_agg(json_build_object('userId', user_id, 'role', role)) FROM customer_roles WHERE customer_id = $1`)} AS "customerRoles",
+  (SELECT json_build_object('edition', edition, 'endsAt', ends_at, 'graceDays', grace_days, 'suspended', suspended, 'toggles', toggles)
+     FROM licenses WHERE customer_id = $1) AS license`;
+
+export interface TenantPlace {
+  id: string;
+  name: string;
+  customerId: string;
+}
+
+export interface UserPlace {
+  id: string;
+  name: string;
+  customerId: string | null;
+}
+
+/**
+ * The per-node cache behind authorisation. Permissions and licences are cached per customer
+ * and dropped as soon as `access_version` (moved by every event that changes them, in the same
+ * transaction) differs from the one the cache was built at: one indexed single-row read per
+ * call makes a change take effect on the next call on every node. Names of tenants, users and
+ * keys never move to another customer, so found ones are cached for good.
+ */
+export class AccessStore {
+  #version = -1;
+  readonly #customers = new Map<string, CustomerSnapshot>();
+  readonly #tenants = new Map<string, TenantPlace>();
+  readonly #users = new Map<string, UserPlace>();
+  readonly #keyOwners = new Map<string, UserPlace>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly defaultLicense: () => License,
+  ) {}
+
+  /** Drops cached permissions if anything changed them since they were loaded. */
+  async refresh(): Promise<void> {
+    const { rows } = await this.db.query<{ seq: string | number }>('SELECT seq FROM access_version WHERE id = 1');
+    const version = Number(rows[0]?.seq ?? 0);
+    if (version !== this.#version) {
+      this.#customers.clear();
+      this.#version = version;
+    }
+  }
+
+  /** Forgets everything (after a rebuild). */
+  clear(): void {
+    this.#customers.clear();
+    this.#version = -1;
+  }
+
+  /** `db` is the caller's transaction when there is one: on PGlite nothing else may query meanwhile. */
+  async customer(customerId: string, db: Queryable = this.db): Promise<CustomerSnapshot> {
+    const cached = this.#customers.get(customerId);
+    if (cached) return cached;
+    const { rows } = await db.query<SnapshotRow>(snapshotSql, [customerId]);
+    const snapshot = toSnapshot(customerId, rows[0]!, this.defaultLicense());
+    this.#customers.set(customerId, snapshot);
+    return snapshot;
+  }
+
+  async tenant(name: string): Promise<TenantPlace | null> {
+    const cached = this.#tenants.get(name);
+    if (cached) return cached;
+    const { rows } = await this.db.query<TenantPlace>('SELECT id, name, customer_id AS "customerId" FROM tenants WHERE name = $1', [name]);
+    if (rows[0]) this.#tenants.set(name, rows[0]);
+    return rows[0] ?? null;
+  }
+
+  async user(name: string): Promise<UserPlace | null> {
+    const cached = this.#users.get(name);
+    if (cached) return cached;
+    const { rows } = await this.db.query<UserPlace>('SELECT id, name, customer_id AS "customerId" FROM users WHERE name = $1', [name]);
+    if (rows[0]) this.#users.set(name, rows[0]);
+    return rows[0] ?? null;
+  }
+
+  async customerId(name: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ id: string }>('SELECT id FROM customers WHERE name = $1', [name]);
+    return rows[0]?.id ?? null;
+  }
+
+  /** The user who owns an access key. */
+  async keyOwner(accessKey: string): Promise<UserPlace | null> {
+    const cached = this.#keyOwners.get(accessKey);
+    if (cached) return cached;
+    const { rows } = await this.db.query<UserPlace>(
+      `SELECT u.id, u.name, u.customer_id AS "customerId" FROM access_keys k JOIN users u ON u.id = k.user_id WHERE k.access_key = $1`,
+      [accessKey],
+    );
+    if (rows[0]) this.#keyOwners.set(accessKey, rows[0]);
+    return rows[0] ?? null;
+  }
+
+  /** The tenants where a user could have any permission: their customer's, and those where a role or mapping names them. */
+  async tenantsReachableBy(user: UserPlace, db: Queryable = this.db): Promise<TenantPlace[]> {
+    const { rows } = await db.query<TenantPlace>(
+      `SELECT id, name, customer_id AS "customerId" FROM tenants
+        WHERE customer_id = $2
+           OR id IN (SELECT tenant_id FROM user_roles WHERE user_id = $1)
+           OR id IN (SELECT tenant_id FROM permission_mappings WHERE user_id = $1)
+        ORDER BY name`,
+      [user.id, user.customerId],
+    );
+    return rows;
+  }
+}
+
+function toSnapshot(customerId: string, row: SnapshotRow, defaultLicense: License): CustomerSnapshot {
+  const groups = new Map<string, readonly PermissionAction[]>(Object.entries(defaultGroups));
+  for (const group of row.groups) groups.set(group.name, group.actions);
+  const roles = new Map<string, readonly string[]>(Object.entries(builtInRoles).map(([name, role]) => [name, role.groups]));
+  for (const role of row.roles) roles.set(role.name, role.groups);
+  const mappingsAt = (level: MappingLevel) => row.mappings.filter((mapping) => mapping.level === level);
+  return {
+    access: {
+      customerId,
+      groups,
+      roles,
+      customerMapping: mappingsAt('customer')[0]?.groups ?? null,
+      tenantMappings: new Map(mappingsAt('tenant').map((m) => [m.tenantId, m.groups])),
+      roleMappings: new Map(mappingsAt('role').map((m) => [`${m.tenantId}/${m.role}`, m.groups])),
+      userMappings: new Map(mappingsAt('user').map((m) => [`${m.tenantId}/${m.userId}`, m.groups])),
+      blockedRoles: new Set(row.blocked.map((b) => `${b.tenantId}/${b.role}`)),
+      tenantRoles: new Map(row.tenantRoles.map((r) => [`${r.tenantId}/${r.userId}`, r.role])),
+      customerRoles: new Map(row.customerRoles.map((r) => [r.userId, r.role])),
+    },
+    license: row.license ?? defaultLicense,
+    licenseIsDefault: row.license === null,
+  };
+}

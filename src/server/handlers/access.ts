@@ -1,0 +1,240 @@
+import { isDefaultGroup } from '../../domain/access/permission-groups.js';
+import { isBuiltInRole } from '../../domain/access/roles.js';
+import type { Managers } from '../../protocol/commands/index.js';
+import * as events from '../../protocol/events/access.js';
+import { conflict, forbidden, invalidInput, invalidState, notFound } from '../../protocol/errors.js';
+import { allPermissionActions, isPermissionAction, permissionActions } from '../../protocol/permissions.js';
+import type { CommandContext, ManagerHandlers } from '../context.js';
+import * as q from '../queries/access.js';
+import { customerRow, tenantRow, userRow, type TenantRow } from '../queries/organisation.js';
+
+/** The customer a call manages: the one it names, else the caller's. Administrators must name one. */
+async function managedCustomer(ctx: CommandContext, name: string | undefined): Promise<{ id: string; name: string }> {
+  if (name !== undefined) return customerRow(ctx.db, name);
+  if (ctx.access.customerId === null) {
+    throw invalidInput('name the customer (customer): you belong to none', { field: 'customer' });
+  }
+  const { rows } = await ctx.db.query<{ id: string; name: string }>('SELECT id, name FROM customers WHERE id = $1', [ctx.access.customerId]);
+  return rows[0]!;
+}
+
+async function requireGroups(ctx: CommandContext, customerId: string, groups: readonly string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const group of groups) if (!(await q.groupExists(ctx.db, customerId, group))) missing.push(group);
+  if (missing.length > 0) {
+    throw invalidInput(`unknown permission groups: ${missing.join(', ')}; \`maestro permissions describe-groups\` lists them`, {
+      field: 'groups',
+      unknown: missing,
+    });
+  }
+}
+
+export const permissions: ManagerHandlers<Managers['permissions']> = {
+  async describeActions(input) {
+    const items = allPermissionActions
+      .map((name) => ({ name, ...permissionActions[name] }))
+      .filter((action) => input.category === undefined || action.category === input.category);
+    return { items };
+  },
+  async describeGroups(input, ctx) {
+    const customerId = input.customer !== undefined ? (await customerRow(ctx.db, input.customer)).id : ctx.access.customerId;
+    return { items: await q.permissionGroups(ctx.db, customerId, input.name) };
+  },
+  async saveGroup(input, ctx) {
+    const customer = await managedCustomer(ctx, input.customer);
+    if (isDefaultGroup(input.name)) throw invalidInput(`${input.name} is a default permission group; choose another name`, { field: 'name' });
+    const unknown = input.actions.filter((action) => !isPermissionAction(action));
+    if (unknown.length > 0) {
+      throw invalidInput(`unknown permission actions: ${unknown.join(', ')}; \`maestro permissions describe-actions\` lists them`, {
+        field: 'actions',
+        unknown,
+      });
+    }
+    const platform = input.actions.filter((action) => isPermissionAction(action) && permissionActions[action].category === 'platform');
+    if (platform.length > 0) {
+      throw invalidInput(`${platform.join(', ')} belong to system administrators and cannot be put in a group`, { field: 'actions' });
+    }
+    const actions = [...new Set(input.actions)].sort();
+    const description = input.description ?? '';
+    await ctx.emit(
+      events.permissionGroupSaved,
+      { customerId: customer.id, name: input.name, description, actions },
+      { target: { id: `${customer.id}/${input.name}`, name: input.name }, customerId: customer.id },
+    );
+    return { name: input.name, builtIn: false, description, actions };
+  },
+  async deleteGroup(input, ctx) {
+    const customer = await managedCustomer(ctx, input.customer);
+    if (isDefaultGroup(input.name)) throw invalidInput(`${input.name} is a default permission group and cannot be deleted`, { field: 'name' });
+    if ((await q.permissionGroups(ctx.db, customer.id, input.name)).length === 0) throw notFound('permission group', input.name);
+    const users = await q.groupUsers(ctx.db, customer.id, input.name);
+    if (users.length > 0) throw conflict(`permission group ${input.name} is still used by ${users.join(', ')}; remove it there first`);
+    await ctx.emit(
+      events.permissionGroupDeleted,
+      { customerId: customer.id, name: input.name },
+      { target: { id: `${customer.id}/${input.name}`, name: input.name }, customerId: customer.id },
+    );
+    return { ok: true as const };
+  },
+  async describeUser(input, ctx) {
+    const noAccess = () => forbidden(`you have no access to tenant ${input.tenant}; check the name or ask an administrator`);
+    const tenant = await tenantRow(ctx.db, input.tenant).catch((error) => {
+      throw ctx.access.unrestricted ? error : noAccess();
+    });
+    const user = input.user === undefined ? await userRow(ctx.db, ctx.actor.name) : await userRow(ctx.db, input.user);
+    if (user.id !== ctx.actor.userId && !(await ctx.access.allows('DESCRIBE_USER_PERMISSIONS', tenant))) {
+      throw forbidden(`seeing the permissions of ${user.name} in tenant ${tenant.name} needs DESCRIBE_USER_PERMISSIONS there`, {
+        permission: 'DESCRIBE_USER_PERMISSIONS',
+      });
+    }
+    if (user.systemAdmin) {
+      const actions = allPermissionActions.map((name) => ({ name, groups: ['(system administrator)'] }));
+      return { user: user.name, tenant: tenant.name, decidedBy: null, role: null, roleBlocked: false, groups: [], actions };
+    }
+    const effective = await ctx.services.authorizer.effective(user, tenant.customerId, tenant.id);
+    if (effective.level === null && !ctx.access.unrestricted && user.customerId !== tenant.customerId) throw noAccess();
+    return {
+      user: user.name,
+      tenant: tenant.name,
+      decidedBy: effective.level,
+      role: effective.role,
+      roleBlocked: effective.roleBlocked,
+      groups: [...effective.groups],
+      actions: [...effective.actions].map(([name, groups]) => ({ name, groups: [...groups] })).sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  },
+};
+
+export const roles: ManagerHandlers<Managers['roles']> = {
+  async describe(input, ctx) {
+    const customerId = input.customer !== undefined ? (await customerRow(ctx.db, input.customer)).id : ctx.access.customerId;
+    return { items: await q.roles(ctx.db, customerId, input.name) };
+  },
+  async save(input, ctx) {
+    const customer = await managedCustomer(ctx, input.customer);
+    if (isBuiltInRole(input.name)) throw invalidInput(`${input.name} is a built-in role; choose another name`, { field: 'name' });
+    await requireGroups(ctx, customer.id, input.groups);
+    const groups = [...new Set(input.groups)];
+    const description = input.description ?? '';
+    await ctx.emit(
+      events.roleSaved,
+      { customerId: customer.id, name: input.name, description, groups },
+      { target: { id: `${customer.id}/${input.name}`, name: input.name }, customerId: customer.id },
+    );
+    return { name: input.name, builtIn: false, description, groups };
+  },
+  async delete(input, ctx) {
+    const customer = await managedCustomer(ctx, input.customer);
+    if (isBuiltInRole(input.name)) throw invalidInput(`${input.name} is a built-in role and cannot be deleted`, { field: 'name' });
+    if (!(await q.roleExists(ctx.db, customer.id, input.name))) throw notFound('role', input.name);
+    const holders = await q.roleHolders(ctx.db, customer.id, input.name);
+    if (holders.length > 0) throw conflict(`role ${input.name} is held by ${holders.join(', ')}; take it from them first`);
+    const { rows } = await ctx.db.query(`SELECT 1 FROM permission_mappings WHERE customer_id = $1 AND level = 'role' AND role = $2`, [
+      customer.id,
+      input.name,
+    ]);
+    if (rows.length > 0) throw conflict(`role ${input.name} has role mappings; remove them first`);
+    await ctx.emit(
+      events.roleDeleted,
+      { customerId: customer.id, name: input.name },
+      { target: { id: `${customer.id}/${input.name}`, name: input.name }, customerId: customer.id },
+    );
+    return { ok: true as const };
+  },
+  async block(input, ctx) {
+    const tenant = await tenantRow(ctx.db, input.tenant);
+    await q.requireRole(ctx.db, tenant.customerId, input.role);
+    if (await isBlocked(ctx, tenant, input.role)) throw invalidState(`role ${input.role} is already blocked in tenant ${tenant.name}`);
+    await ctx.emit(
+      events.roleBlocked,
+      { customerId: tenant.customerId, tenantId: tenant.id, role: input.role },
+      { target: { id: `${tenant.id}/${input.role}`, name: input.role }, customerId: tenant.customerId, tenantId: tenant.id },
+    );
+    return { ok: true as const };
+  },
+  async unblock(input, ctx) {
+    const tenant = await tenantRow(ctx.db, input.tenant);
+    if (!(await isBlocked(ctx, tenant, input.role))) throw invalidState(`role ${input.role} is not blocked in tenant ${tenant.name}`);
+    await ctx.emit(
+      events.roleUnblocked,
+      { customerId: tenant.customerId, tenantId: tenant.id, role: input.role },
+      { target: { id: `${tenant.id}/${input.role}`, name: input.role }, customerId: tenant.customerId, tenantId: tenant.id },
+    );
+    return { ok: true as const };
+  },
+};
+
+async function isBlocked(ctx: CommandContext, tenant: TenantRow, role: string): Promise<boolean> {
+  const { rows } = await ctx.db.query('SELECT 1 FROM blocked_roles WHERE tenant_id = $1 AND role = $2', [tenant.id, role]);
+  return rows.length > 0;
+}
+
+type MappingInput = { level: q.MappingKey['level']; customer?: string | undefined; tenant?: string | undefined; role?: string | undefined; user?: string | undefined };
+
+/** Checks that a mapping names exactly what its level needs, and finds its key. */
+async function mappingKey(ctx: CommandContext, input: MappingInput): Promise<q.MappingKey> {
+  const fieldsByLevel: Record<q.MappingKey['level'], readonly string[]> = {
+    customer: [],
+    tenant: ['tenant'],
+    role: ['tenant', 'role'],
+    user: ['tenant', 'user'],
+  };
+  const needs = fieldsByLevel[input.level];
+  for (const field of ['tenant', 'role', 'user'] as const) {
+    const given = input[field] !== undefined;
+    if (given !== needs.includes(field)) {
+      throw invalidInput(
+        `a ${input.level} mapping ${given ? 'takes no' : 'needs a'} ${field}; it is set by ${['level', ...needs].join(', ')}`,
+        { field },
+      );
+    }
+  }
+  const tenant = input.tenant === undefined ? null : await tenantRow(ctx.db, input.tenant);
+  const customer = tenant ? { id: tenant.customerId } : await managedCustomer(ctx, input.customer);
+  if (tenant && input.customer !== undefined && (await customerRow(ctx.db, input.customer)).id !== tenant.customerId) {
+    throw invalidInput(`tenant ${tenant.name} does not belong to customer ${input.customer}`, { field: 'customer' });
+  }
+  if (input.role !== undefined) await q.requireRole(ctx.db, customer.id, input.role);
+  let userId: string | null = null;
+  if (input.user !== undefined) {
+    const user = await userRow(ctx.db, input.user);
+    if (user.customerId !== customer.id && !ctx.access.unrestricted) {
+      throw forbidden(`user ${user.name} is not of this customer; only a system administrator can map them here`, {
+        permission: 'MANAGE_PERMISSION_MAPPING',
+      });
+    }
+    userId = user.id;
+  }
+  return { customerId: customer.id, level: input.level, tenantId: tenant?.id ?? null, role: input.role ?? null, userId };
+}
+
+export const mappings: ManagerHandlers<Managers['mappings']> = {
+  async describe(input, ctx) {
+    const tenant = input.tenant === undefined ? null : await tenantRow(ctx.db, input.tenant);
+    const customerId = tenant?.customerId ?? (input.customer !== undefined ? (await customerRow(ctx.db, input.customer)).id : ctx.access.customerId);
+    return { items: await q.mappings(ctx.db, { customerId, tenantId: tenant?.id ?? null }) };
+  },
+  async set(input, ctx) {
+    const key = await mappingKey(ctx, input);
+    await requireGroups(ctx, key.customerId, input.groups);
+    await ctx.emit(events.mappingSet, { ...key, groups: [...new Set(input.groups)] }, mappingScope(key));
+    return (await q.mapping(ctx.db, key))!;
+  },
+  async remove(input, ctx) {
+    const key = await mappingKey(ctx, input);
+    if (!(await q.mapping(ctx.db, key))) throw notFound('permission mapping', describeKey(input));
+    await ctx.emit(events.mappingRemoved, key, mappingScope(key));
+    return { ok: true as const };
+  },
+};
+
+const describeKey = (input: MappingInput) =>
+  [input.level, input.tenant && `tenant ${input.tenant}`, input.role && `role ${input.role}`, input.user && `user ${input.user}`]
+    .filter(Boolean)
+    .join(', ');
+
+const mappingScope = (key: q.MappingKey) => ({
+  target: { id: [key.customerId, key.level, key.tenantId, key.role, key.userId].filter(Boolean).join('/') },
+  customerId: key.customerId,
+  tenantId: key.tenantId,
+});

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createClient, type MaestroClient } from '../../src/sdk/client.js';
+import { loadConfig } from '../../src/server/config.js';
+import { startMaestro } from '../../src/server/runtime.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import { failsWith } from '../compute/setup.js';
+import { flavours, type TestDatabase } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+async function userClient(server: TestServer, name: string, customer: string, url = server.url): Promise<MaestroClient> {
+  await server.admin.users.create({ name, customer });
+  const key = await server.admin.keys.create({ user: name });
+  return createClient({ url, accessKey: key.accessKey, secretKey: key.secretKey });
+}
+
+for (const flavour of flavours) {
+  describe(`access control through the API (${flavour.name})`, { skip: await flavour.skip() }, () => {
+    let database: TestDatabase;
+    let server: TestServer;
+    let admin: MaestroClient;
+    let alice: MaestroClient;
+    before(async () => {
+      database = await flavour.open();
+      server = await startTestServer({ db: database.db, config: { simLatencyMs: 0 } });
+      admin = server.admin;
+      await admin.customers.create({ name: 'acme' });
+      await admin.customers.create({ name: 'globex' });
+      for (const [customer, tenant] of [['acme', 'acme-dev'], ['acme', 'acme-prod'], ['globex', 'globex-main']]) {
+        await admin.tenants.create({ customer: customer!, name: tenant! });
+      }
+      await admin.regions.create({ name: 'sim-a', cloud: 'SIMULATED', kind: 'private', nativeName: 'sim-a' });
+      await admin.tenants.activateRegion({ tenant: 'acme-dev', region: 'sim-a' });
+      alice = await userClient(server, 'alice', 'acme');
+      await admin.users.addRole({ name: 'alice', tenant: 'acme-dev', role: 'user' });
+    });
+    after(async () => {
+      await server?.close();
+      await database?.close();
+    });
+
+    it('describes what a user may do in a tenant and where each action comes from', async () => {
+      const mine = await alice.permissions.describeUser({ tenant: 'acme-dev' });
+      assert.equal(mine.decidedBy, 'role');
+      assert.equal(mine.role, 'user');
+      const run = mine.actions.find((action) => action.name === 'RUN_INSTANCE');
+      assert.deepEqual(run?.groups, ['Resources_Management']);
+      assert.ok(!mine.actions.some((action) => action.name === 'MANAGE_PERMISSION_MAPPING'));
+      const elsewhere = await alice.permissions.describeUser({ tenant: 'acme-prod' });
+      assert.equal(elsewhere.decidedBy, null);
+      assert.deepEqual(elsewhere.actions, []);
+    });
+
+    it('refuses with the missing action named, and hides whether another customer’s tenant exists', async () => {
+      await assert.rejects(alice.mappings.set({ level: 'tenant', tenant: 'acme-dev', groups: ['Read_Only'] }), failsWith('forbidden', /MANAGE_PERMISSION_MAPPING in tenant ACME-DEV/));
+      const refusal = (tenant: string) =>
+        alice.instances.describe({ tenant }).then(
+          () => 'allowed',
+          (error: Error) => error.message,
+        );
+      const existing = await refusal('globex-main');
+      const missing = await refusal('no-such-tenant');
+      assert.equal(existing.replace('GLOBEX-MAIN', 'X'), missing.replace('NO-SUCH-TENANT', 'X'));
+      assert.match(String(existing), /no access to tenant/);
+    });
+
+    it('applies the hierarchy: user mapping, then role (unless blocked), then tenant, then customer', async () => {
+      await admin.mappings.set({ level: 'customer', customer: 'acme', groups: ['Billing_ReadOnly'] });
+      await admin.mappings.set({ level: 'tenant', tenant: 'acme-dev', groups: ['Read_Only'] });
+      // The role still decides.
+      assert.equal((await alice.permissions.describeUser({ tenant: 'acme-dev' })).decidedBy, 'role');
+      // Blocking it falls through to the tenant mapping: reading works, running does not.
+      await admin.roles.block({ tenant: 'acme-dev', role: 'user' });
+      const blocked = await alice.permissions.describeUser({ tenant: 'acme-dev' });
+      assert.deepEqual([blocked.decidedBy, blocked.roleBlocked], ['tenant', true]);
+      await alice.instances.describe({ tenant: 'acme-dev' });
+      await assert.rejects(
+        alice.instances.run({ tenant: 'acme-dev', region: 'sim-a', image: 'ubuntu-24.04', shape: 'MICRO' }),
+        failsWith('forbidden', /RUN_INSTANCE.*role user is blocked/),
+      );
+      // Without the tenant mapping, the customer mapping applies; in acme-prod too (alice is of acme).
+      await admin.mappings.remove({ level: 'tenant', tenant: 'acme-dev' });
+      assert.equal((await alice.permissions.describeUser({ tenant: 'acme-dev' })).decidedBy, 'customer');
+      assert.equal((await alice.permissions.describeUser({ tenant: 'acme-prod' })).decidedBy, 'customer');
+      // A user mapping wins over all of it.
+      await admin.mappings.set({ level: 'user', tenant: 'acme-dev', user: 'alice', groups: ['Resources_Management'] });
+      assert.equal((await alice.permissions.describeUser({ tenant: 'acme-dev' })).decidedBy, 'user');
+      await alice.instances.run({ tenant: 'acme-dev', region: 'sim-a', image: 'ubuntu-24.04', shape: 'MICRO' });
+      await admin.mappings.remove({ level: 'user', tenant: 'acme-dev', user: 'alice' });
+      await admin.roles.unblock({ tenant: 'acme-dev', role: 'user' });
+      await admin.mappings.remove({ level: 'customer', customer: 'acme' });
+      assert.equal((await alice.permissions.describeUser({ tenant: 'acme-prod' })).decidedBy, null);
+    });
+
+    it('custom groups and roles: validated, used, and protected while in use', async () => {
+      await assert.rejects(
+        admin.permissions.saveGroup({ customer: 'acme', name: 'Ops', actions: ['RUN_INSTANCE', 'LAUNCH_ROCKETS'] }),
+        failsWith('invalid_input', /LAUNCH_ROCKETS/),
+      );
+      await assert.rejects(
+        admin.permissions.saveGroup({ customer: 'acme', name: 'Ops', actions: ['CREATE_CUSTOMER'] }),
+        failsWith('invalid_input', /system administrators/),
+      );
+      await assert.rejects(admin.permissions.saveGroup({ customer: 'acme', name: 'Basic', actions: ['RUN_INSTANCE'] }), failsWith('invalid_input'));
+      await admin.permissions.saveGroup({ customer: 'acme', name: 'Ops', actions: ['DESCRIBE_INSTANCE', 'STOP_INSTANCE'] });
+      await admin.roles.save({ customer: 'acme', name: 'operator', groups: ['Ops', 'Basic'] });
+      await assert.rejects(admin.roles.save({ customer: 'acme', name: 'x', groups: ['Nope'] }), failsWith('invalid_input', /Nope/));
+      const bob = await userClient(server, 'bob', 'acme');
+      await admin.users.addRole({ name: 'bob', tenant: 'acme-dev', role: 'operator' });
+      const actions = (await bob.permissions.describeUser({ tenant: 'acme-dev' })).actions.map((a) => a.name);
+      assert.ok(actions.includes('STOP_INSTANCE') && !actions.includes('RUN_INSTANCE'));
+      await assert.rejects(admin.permissions.deleteGroup({ customer: 'acme', name: 'Ops' }), failsWith('conflict', /role operator/));
+      await assert.rejects(admin.roles.delete({ customer: 'acme', name: 'operator' }), failsWith('conflict', /bob/));
+      // Another customer does not see acme's custom role.
+      await assert.rejects(admin.users.addRole({ name: 'alice', tenant: 'globex-main', role: 'operator' }), failsWith('invalid_input'));
+      const globexRoles = (await admin.roles.describe({ customer: 'globex' })).items.map((r) => r.name);
+      assert.ok(!globexRoles.includes('operator'));
+    });
+
+    it('a customer administrator manages their own customer and sees nothing of others', async () => {
+      const carol = await userClient(server, 'carol', 'acme');
+      await admin.users.addCustomerRole({ name: 'carol', role: 'admin' });
+      const tenants = (await carol.tenants.describe({})).items.map((t) => t.name);
+      assert.deepEqual(tenants, ['ACME-DEV', 'ACME-PROD']);
+      assert.deepEqual((await carol.customers.describe({})).items.map((c) => c.name), ['ACME']);
+      await carol.tenants.create({ customer: 'acme', name: 'acme-qa' });
+      await carol.users.create({ name: 'dave' });
+      assert.equal((await admin.users.describe({ name: 'dave' })).items[0]!.customer, 'ACME');
+      await assert.rejects(carol.tenants.create({ customer: 'globex', name: 'sneaky' }), failsWith('forbidden', /CREATE_TENANT/));
+      await assert.rejects(carol.users.create({ name: 'root2', systemAdmin: true }), failsWith('forbidden'));
+      await assert.rejects(carol.customers.create({ name: 'mine' }), failsWith('forbidden', /system administrators/));
+      assert.ok((await carol.users.describe({})).items.every((u) => u.customer === 'ACME'));
+    });
+
+    it('licences: editions, toggles, grace (reading only) and suspension, all audited', async () => {
+      await admin.licenses.set({ customer: 'acme', edition: 'standard' });
+      await assert.rejects(alice.instances.describe({ tenant: 'acme-dev' }), failsWith('license', /compute.*professional/));
+      await admin.licenses.toggleFeature({ customer: 'acme', feature: 'compute', enabled: true });
+      await alice.instances.describe({ tenant: 'acme-dev' });
+      // The simulated region is private: running there needs Enterprise or the privateClouds toggle.
+      const run = () => alice.instances.run({ tenant: 'acme-dev', region: 'sim-a', image: 'ubuntu-24.04', shape: 'MICRO' });
+      await assert.rejects(run(), failsWith('license', /privateClouds/));
+      const graced = await admin.licenses.set({ customer: 'acme', edition: 'enterprise', endsAt: new Date(Date.now() - 86_400_000).toISOString(), graceDays: 30 });
+      assert.equal(graced.state, 'grace');
+      assert.deepEqual(graced.toggles, { compute: true });
+      await alice.instances.describe({ tenant: 'acme-dev' });
+      await assert.rejects(run(), failsWith('license', /grace/));
+      await admin.licenses.set({ customer: 'acme', edition: 'enterprise', suspended: true });
+      await assert.rejects(alice.instances.describe({ tenant: 'acme-dev' }), failsWith('license', /suspended/));
+      await admin.licenses.set({ customer: 'acme', edition: 'enterprise' });
+      await admin.licenses.toggleFeature({ customer: 'acme', feature: 'compute', enabled: null });
+      await run();
+      const { rows } = await server.maestro.db.query<{ type: string }>(
+        `SELECT type FROM event_log WHERE type LIKE 'license.%' OR type LIKE 'role.%' OR type LIKE 'permissionMapping.%' OR type LIKE 'permissionGroup.%'`,
+      );
+      const types = new Set(rows.map((row) => row.type));
+      for (const type of ['license.set', 'license.featureToggled', 'role.blocked', 'role.unblocked', 'role.saved', 'permissionMapping.set', 'permissionMapping.removed', 'permissionGroup.saved']) {
+        assert.ok(types.has(type), `no ${type} event`);
+      }
+    });
+
+    it('refused changes are audited with the tenant', async () => {
+      await alice.roles.block({ tenant: 'acme-dev', role: 'readonly' }).catch(() => undefined);
+      const { rows } = await server.maestro.db.query<{ tenant_id: string | null; outcome: string }>(
+        `SELECT tenant_id, outcome FROM event_log WHERE type = 'command.rejected' ORDER BY seq DESC LIMIT 1`,
+      );
+      assert.equal(rows[0]?.outcome, 'failure');
+      assert.ok(rows[0]?.tenant_id);
+    });
+
+    it('a change of role or mapping takes effect on the very next call on another node', { skip: flavour.name === 'pglite' && 'one PGlite database serves one node' }, async () => {
+      // The same data directory: the nodes share the master key that seals secret keys.
+      const dataDir = server.dataDir;
+      const node2 = await startMaestro({
+        config: loadConfig({}, { port: 0, dataDir, logLevel: 'silent', nodeName: 'node-2', defaultSimulatedRegion: false }),
+        db: await openPostgres({ url: database.url!, poolSize: 3 }),
+      });
+      try {
+        const key = await admin.keys.create({ user: 'alice' });
+        const aliceOn2 = createClient({ url: node2.url, accessKey: key.accessKey, secretKey: key.secretKey });
+        await aliceOn2.instances.describe({ tenant: 'acme-dev' });
+        for (let round = 0; round < 3; round++) {
+          await admin.users.removeRole({ name: 'alice', tenant: 'acme-dev' });
+          await assert.rejects(aliceOn2.instances.describe({ tenant: 'acme-dev' }), failsWith('forbidden'));
+          await admin.users.addRole({ name: 'alice', tenant: 'acme-dev', role: 'user' });
+          await aliceOn2.instances.describe({ tenant: 'acme-dev' });
+          await admin.mappings.set({ level: 'role', tenant: 'acme-dev', role: 'user', groups: ['Basic'] });
+          await assert.rejects(aliceOn2.instances.describe({ tenant: 'acme-dev' }), failsWith('forbidden', /DESCRIBE_INSTANCE/));
+          await admin.mappings.remove({ level: 'role', tenant: 'acme-dev', role: 'user' });
+          await aliceOn2.instances.describe({ tenant: 'acme-dev' });
+        }
+      } finally {
+        await node2.close();
+        await node2.db.close();
+      }
+    });
+  });
+}
