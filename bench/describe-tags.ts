@@ -32,7 +32,7 @@ function mulberry32(seed: number): () => number {
 }
 
 /** Tags of the i-th instance: common, middling and rare values, one key in mixed case. */
-export function tagsOf(i: number): Record<string, string> {
+function tagsOf(i: number): Record<string, string> {
   const random = mulberry32(i + 1);
   const r = () => Math.floor(random() * 1_000_000);
   const tags: Record<string, string> = {

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { append } from './append.js';
+import { authorisation } from './authorisation.js';
 import { coldStart } from './cold-start.js';
 import { describeTags } from './describe-tags.js';
 import { discovery } from './discovery.js';
@@ -25,9 +26,10 @@ const benchmarks: Record<string, Benchmark> = {
   append: { describe: 'event append with projections vs bare INSERT', perDatabase: true, run: append },
   rebuild: { describe: 'projection rebuild vs bare log read', perDatabase: true, run: rebuild },
   'cold-start': { describe: 'npm start (embedded PGlite) to ready API vs bare node HTTP server', perDatabase: false, run: coldStart },
+  'run-instances': { describe: 'instances.run of 1,000 instances through the signed API vs bare INSERT', perDatabase: true, run: runInstances },
   discovery: { describe: 'discovery of 100k instances (10% new, 10% vanished) vs reading both lists', perDatabase: true, run: discovery },
   'describe-tags': { describe: 'instances.describe with a tag filter over 100k instances vs bare route, same SQL', perDatabase: true, run: describeTags },
-  'run-instances': { describe: 'instances.run of 1,000 instances through the signed API vs bare INSERT', perDatabase: true, run: runInstances },
+  authorisation: { describe: 'a tenant user\'s signed read with authorisation (cached, cold) vs skipped', perDatabase: true, run: authorisation },
 };
 
 const requested = process.argv.slice(2);

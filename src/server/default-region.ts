@@ -42,11 +42,12 @@ export async function createDefaultRegion(dispatcher: Dispatcher, logger: Logger
 
 /** The lines of the start-up banner about it: what exists, and the command that runs an instance. */
 export function defaultRegionMessage(created: DefaultRegion): string[] {
+  const tenant = created.tenant.toLowerCase();
   return [
     `  It also created the simulated region ${created.region} (with its public images) and the customer`,
     `  ${created.customer} with the tenant ${created.tenant}, activated in that region. Run a first instance with`,
-    `    npx maestro instances run --tenant ${created.tenant.toLowerCase()} --region ${created.region.toLowerCase()} --image ubuntu-24.04 --shape SMALL`,
-    `    npx maestro instances describe --tenant ${created.tenant.toLowerCase()}`,
+    `    npx maestro instances run --tenant ${tenant} --region ${created.region.toLowerCase()} --image ubuntu-24.04 --shape SMALL`,
+    `    npx maestro instances describe --tenant ${tenant}`,
     '  (MAESTRO_DEFAULT_SIM_REGION=false leaves them out of a new installation.)',
     '',
   ];

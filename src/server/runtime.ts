@@ -144,7 +144,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       async rebuild() {
         const report = await rebuildProjections(db, projections);
         credentials.invalidate();
-        accessStore.clear();
+        accessStore.invalidate();
         logger.info(report, 'projections rebuilt');
         return report;
       },

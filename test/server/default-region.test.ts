@@ -22,7 +22,8 @@ const start = (config: ConfigInput = {}): Promise<Maestro> =>
 const regionEvents = async (db: Database) =>
   (
     await db.query<{ type: string; initiator: Initiator }>(
-      `SELECT type, initiator FROM event_log WHERE type IN ('region.created', 'customer.created', 'tenant.created', 'tenant.regionActivated') ORDER BY seq`,
+      `SELECT type, initiator FROM event_log
+        WHERE type IN ('region.created', 'customer.created', 'tenant.created', 'tenant.regionActivated') ORDER BY seq`,
     )
   ).rows;
 

@@ -51,12 +51,10 @@ export const instances = defineManager('instances', 'instance', {
         initScript: z.string().max(65536, 'init scripts are at most 64 KiB').optional(),
         stopAfter: timestamp
           .optional()
-          .describe(
-            'Maestro stops the instance once, when this time passes (if it is running then); the limit is then cleared, so a later start is not stopped again',
-          ),
+          .describe('Maestro stops the instance once when this time passes (if it is running then); a later start is not stopped again'),
         terminateAfter: timestamp
           .optional()
-          .describe('Maestro terminates the instance once, when this time passes, unless termination protection is on then; the limit is then cleared'),
+          .describe('Maestro terminates the instance once when this time passes, unless termination protection is on then'),
         terminationProtection: z.boolean().optional(),
       })
       .refine((v) => (v.shape !== undefined) !== (v.cpu !== undefined || v.ramGb !== undefined), {

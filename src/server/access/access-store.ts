@@ -1,16 +1,19 @@
 import { defaultGroups } from '../../domain/access/permission-groups.js';
 import { builtInRoles } from '../../domain/access/roles.js';
-import type { CustomerAccess } from '../../domain/access/resolve.js';
+import type { CustomerAccess, EffectivePermissions } from '../../domain/access/resolve.js';
 import type { License } from '../../domain/access/license.js';
 import type { MappingLevel } from '../../protocol/access.js';
 import type { PermissionAction } from '../../protocol/permissions.js';
 import type { Queryable } from '../../store/database.js';
+
 
 export interface CustomerSnapshot {
   access: CustomerAccess;
   /** The customer's licence, or the platform default when none was set. */
   license: License;
   licenseIsDefault: boolean;
+  /** Resolutions already made from this snapshot, by `userId/tenantId`. */
+  resolved: Map<string, EffectivePermissions>;
 }
 
 interface SnapshotRow {
@@ -21,6 +24,7 @@ interface SnapshotRow {
   tenantRoles: Array<{ userId: string; tenantId: string; role: string }>;
   customerRoles: Array<{ userId: string; role: string }>;
   license: { edition: License['edition']; endsAt: string | null; graceDays: number; suspended: boolean; toggles: License['toggles'] } | null;
+  version: string | number | null;
 }
 
 const list = (select: string) => `COALESCE((${select}), '[]'::json)`;
@@ -36,7 +40,8 @@ const snapshotSql = `SELECT
             FROM user_roles ur JOIN tenants t ON t.id = ur.tenant_id WHERE t.customer_id = $1`)} AS "tenantRoles",
   ${list(`SELECT json_agg(json_build_object('userId', user_id, 'role', role)) FROM customer_roles WHERE customer_id = $1`)} AS "customerRoles",
   (SELECT json_build_object('edition', edition, 'endsAt', ends_at, 'graceDays', grace_days, 'suspended', suspended, 'toggles', toggles)
-     FROM licenses WHERE customer_id = $1) AS license`;
+     FROM licenses WHERE customer_id = $1) AS license,
+  (SELECT seq FROM access_version WHERE id = 1) AS version`;
 
 export interface TenantPlace {
   id: string;
@@ -51,14 +56,18 @@ export interface UserPlace {
 }
 
 /**
- * The per-node cache behind authorisation. Permissions and licences are cached per customer
- * and dropped as soon as `access_version` (moved by every event that changes them, in the same
- * transaction) differs from the one the cache was built at: one indexed single-row read per
- * call makes a change take effect on the next call on every node. Names of tenants, users and
- * keys never move to another customer, so found ones are cached for good.
+ * The per-node cache behind authorisation. Permissions and licences are cached per customer and
+ * dropped as soon as `access_version` (moved by every event that changes them, in the same
+ * transaction) differs from the one they were loaded at. Every call checks the version, so a
+ * change takes effect on the next call on every node; concurrent calls share one check, as
+ * long as it started after they arrived, so under load the check costs a fraction of a query
+ * per call. Names of tenants, users and keys never move to another customer, so found ones are
+ * cached for good.
  */
 export class AccessStore {
   #version = -1;
+  #checking: Promise<void> | null = null;
+  #nextCheck: Promise<void> | null = null;
   readonly #customers = new Map<string, CustomerSnapshot>();
   readonly #tenants = new Map<string, TenantPlace>();
   readonly #users = new Map<string, UserPlace>();
@@ -69,18 +78,34 @@ export class AccessStore {
     private readonly defaultLicense: () => License,
   ) {}
 
-  /** Drops cached permissions if anything changed them since they were loaded. */
-  async refresh(): Promise<void> {
-    const { rows } = await this.db.query<{ seq: string | number }>('SELECT seq FROM access_version WHERE id = 1');
-    const version = Number(rows[0]?.seq ?? 0);
-    if (version !== this.#version) {
-      this.#customers.clear();
-      this.#version = version;
+  /** Resolves once a version check that started after this call has dropped stale permissions. */
+  refresh(): Promise<void> {
+    if (!this.#checking) {
+      this.#checking = this.#checkVersion().finally(() => {
+        this.#checking = null;
+      });
+      return this.#checking;
     }
+    // The running check may have read the version before this call arrived: wait for the next one.
+    this.#nextCheck ??= this.#checking.then(() => {
+      this.#nextCheck = null;
+      return this.refresh();
+    });
+    return this.#nextCheck;
   }
 
-  /** Forgets everything (after a rebuild). */
-  clear(): void {
+  async #checkVersion(): Promise<void> {
+    const { rows } = await this.db.query<{ seq: string | number }>('SELECT seq FROM access_version WHERE id = 1');
+    this.#observe(Number(rows[0]?.seq ?? 0));
+  }
+
+  #observe(version: number): void {
+    if (version !== this.#version) this.#customers.clear();
+    this.#version = version;
+  }
+
+  /** Forgets cached permissions and licences (after a rebuild). */
+  invalidate(): void {
     this.#customers.clear();
     this.#version = -1;
   }
@@ -90,6 +115,7 @@ export class AccessStore {
     const cached = this.#customers.get(customerId);
     if (cached) return cached;
     const { rows } = await db.query<SnapshotRow>(snapshotSql, [customerId]);
+    this.#observe(Number(rows[0]!.version ?? 0));
     const snapshot = toSnapshot(customerId, rows[0]!, this.defaultLicense());
     this.#customers.set(customerId, snapshot);
     return snapshot;
@@ -163,5 +189,6 @@ function toSnapshot(customerId: string, row: SnapshotRow, defaultLicense: Licens
     },
     license: row.license ?? defaultLicense,
     licenseIsDefault: row.license === null,
+    resolved: new Map(),
   };
 }

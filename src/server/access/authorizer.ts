@@ -53,8 +53,14 @@ export class Authorizer {
     tenantId: string | null,
     db?: Queryable,
   ): Promise<EffectivePermissions> {
-    const { access } = await this.store.customer(customerId, db);
-    return resolvePermissions(access, { userId: user.id, customerId: user.customerId }, tenantId);
+    const snapshot = await this.store.customer(customerId, db);
+    const key = `${user.id}/${tenantId}`;
+    let effective = snapshot.resolved.get(key);
+    if (!effective) {
+      effective = resolvePermissions(snapshot.access, { userId: user.id, customerId: user.customerId }, tenantId);
+      snapshot.resolved.set(key, effective);
+    }
+    return effective;
   }
 
   /**

@@ -65,7 +65,11 @@ export class TimeLimitExecutor {
       const { action, done } = timeLimits[due.limit];
       const about = { instance: due.id, name: due.name, tenant: due.tenant, limit: due.limit, at: due.at };
       try {
-        await this.dispatcher.call(`instances.${action}`, { tenant: due.tenant, id: due.id }, { actor: this.#actor, reason: timeLimitReason(due.limit) });
+        await this.dispatcher.call(
+          `instances.${action}`,
+          { tenant: due.tenant, id: due.id },
+          { actor: this.#actor, reason: timeLimitReason(due.limit) },
+        );
       } catch (error) {
         if (error instanceof AppError && error.kind === 'invalid_state') {
           // Another node (or a user) got there first, or the instance is between states: the next pass sees.

@@ -8,7 +8,7 @@ import { AppError, invalidInput, invalidState, notFound } from '../../protocol/e
 import { uuidv7 } from '../../protocol/ids.js';
 import { callCloud } from '../compute/cloud-call.js';
 import { pending, type CommandContext, type ManagerHandlers } from '../context.js';
-import { regionRefById, type RegionRef } from '../queries/compute.js';
+import type { RegionRef } from '../queries/compute.js';
 import { instanceRow, instanceView, instanceViews, listInstances } from '../queries/instances.js';
 import type { TenantRow } from '../queries/organisation.js';
 import { act } from './instance-actions.js';

@@ -1,0 +1,136 @@
+// 8. The cost of authorisation: a tenant user's signed `instances.describe` with authorisation
+// as it runs (resolution cached), with the permission cache dropped before every call (cold),
+// and with authorisation replaced by the answer it gave once (the baseline: no authorisation).
+import type { Access, Authorizer } from '../src/server/access/authorizer.js';
+import type { Actor } from '../src/server/actor.js';
+import { createClient } from '../src/sdk/client.js';
+import { loadConfig } from '../src/server/config.js';
+import { startMaestro, type Maestro } from '../src/server/runtime.js';
+import { commandsByName } from '../src/protocol/commands/index.js';
+import { createBenchPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
+import { LoadGenerator, type LoadRequest, type LoadResult } from './support/load.js';
+import type { Figure } from './support/report.js';
+
+const INSTANCES = 50;
+const LIMIT = 20;
+const CONCURRENCY = 8;
+const WARM_UP_MS = 1000;
+const ROUNDS = 4;
+const SEGMENT_MS = 2000;
+
+type Mode = 'none' | 'cached' | 'cold';
+
+/** Swaps how the node authorises, in place: the benchmark's only hook into the server. */
+function authorisationSwitch(authorizer: Authorizer, granted: Access) {
+  const original = authorizer.authorize.bind(authorizer);
+  const store = (authorizer as unknown as { store: { invalidate(): void } }).store;
+  return (mode: Mode) => {
+    authorizer.authorize =
+      mode === 'none'
+        ? async () => granted
+        : mode === 'cached'
+          ? original
+          : async (...args) => {
+              store.invalidate();
+              return original(...args);
+            };
+  };
+}
+
+const combine = (results: readonly LoadResult[]) => {
+  const ok = results.reduce((sum, r) => sum + r.ok, 0);
+  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
+  const weighted = (pick: (r: LoadResult) => number) => results.reduce((sum, r) => sum + pick(r) * r.ok, 0) / ok;
+  return { perSecond: ok / seconds, p50Ms: weighted((r) => r.p50Ms), p99Ms: weighted((r) => r.p99Ms), failed: results.reduce((s, r) => s + r.failed, 0) };
+};
+
+async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Figure[]> {
+  const temp = tempDir('authz');
+  const postgres = flavour === 'postgres' ? await createBenchPostgresDatabase() : null;
+  const config = loadConfig({}, { port: 0, dataDir: temp.dir, logLevel: 'silent', simLatencyMs: 0, ...(postgres ? { databaseUrl: postgres.url } : {}) });
+  let maestro: Maestro | undefined;
+  try {
+    maestro = await startMaestro({ config });
+    const admin = createClient({ url: maestro.url, accessKey: maestro.bootstrap!.accessKey, secretKey: maestro.bootstrap!.secretKey });
+    await admin.customers.create({ name: 'bench' });
+    await admin.tenants.create({ customer: 'bench', name: 'bench-t' });
+    await admin.regions.create({ name: 'bench-sim', cloud: 'SIMULATED', kind: 'private', nativeName: 'bench-sim' });
+    await admin.tenants.activateRegion({ tenant: 'bench-t', region: 'bench-sim' });
+    await admin.instances.run({ tenant: 'bench-t', region: 'bench-sim', image: 'ubuntu-24.04', shape: 'MICRO', count: INSTANCES });
+    // A realistic customer: a custom group and role, mappings at every level but the user's.
+    await admin.permissions.saveGroup({ customer: 'bench', name: 'Ops', actions: ['DESCRIBE_INSTANCE', 'STOP_INSTANCE'] });
+    await admin.roles.save({ customer: 'bench', name: 'operator', groups: ['Ops', 'Basic'] });
+    await admin.mappings.set({ level: 'customer', customer: 'bench', groups: ['Basic'] });
+    await admin.mappings.set({ level: 'tenant', tenant: 'bench-t', groups: ['Read_Only'] });
+    await admin.users.create({ name: 'operator', customer: 'bench' });
+    await admin.users.addRole({ name: 'operator', tenant: 'bench-t', role: 'operator' });
+    const key = await admin.keys.create({ user: 'operator' });
+
+    const command = commandsByName.get('instances.describe')!;
+    const params = { tenant: 'bench-t', limit: LIMIT };
+    const { rows } = await maestro.db.query<{ id: string; customerId: string }>(
+      `SELECT id, customer_id AS "customerId" FROM users WHERE name = 'operator'`,
+    );
+    const actor: Actor = { kind: 'user', userId: rows[0]!.id, name: 'operator', systemAdmin: false, customerId: rows[0]!.customerId, accessKey: key.accessKey };
+    const granted = await maestro.services.authorizer.authorize(command, command.input.parse(params) as Record<string, unknown>, actor);
+    const switchTo = authorisationSwitch(maestro.services.authorizer, granted);
+
+    const target: LoadRequest['target'] = {
+      kind: 'rpc',
+      url: `${maestro.url}/api/v1/rpc`,
+      credentials: { accessKey: key.accessKey, secretKey: key.secretKey },
+      method: 'instances.describe',
+      params,
+    };
+    const results: Record<Mode, LoadResult[]> = { none: [], cached: [], cold: [] };
+    for (const mode of ['none', 'cached', 'cold'] as const) {
+      switchTo(mode);
+      await load.measure({ target, concurrency: CONCURRENCY, durationMs: WARM_UP_MS });
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      const order: Mode[] = round % 2 === 0 ? ['none', 'cached', 'cold'] : ['cold', 'cached', 'none'];
+      for (const mode of order) {
+        switchTo(mode);
+        results[mode].push(await load.measure({ target, concurrency: CONCURRENCY, durationMs: SEGMENT_MS }));
+      }
+    }
+    switchTo('cached');
+    const baseline = combine(results.none);
+    if (baseline.failed > 0 || combine(results.cached).failed > 0 || combine(results.cold).failed > 0) {
+      throw new Error(`calls failed: ${results.cached.concat(results.cold, results.none).find((r) => r.firstError)?.firstError}`);
+    }
+    return (['cached', 'cold'] as const).map((mode) => {
+      const measured = combine(results[mode]);
+      return {
+        benchmark: 'authorisation',
+        name: `authorised instances.describe, ${mode === 'cached' ? 'resolution cached' : 'cache cold every call'}, ${flavourName[flavour]}`,
+        value: measured.perSecond,
+        unit: 'req/s',
+        baseline: { name: 'same call, authorisation skipped', value: baseline.perSecond },
+        target: { kind: 'ratio-at-least' as const, value: 0.95 },
+        details: {
+          concurrency: CONCURRENCY,
+          p50Ms: Number(measured.p50Ms.toFixed(2)),
+          p99Ms: Number(measured.p99Ms.toFixed(2)),
+          baselineP50Ms: Number(baseline.p50Ms.toFixed(2)),
+          baselineP99Ms: Number(baseline.p99Ms.toFixed(2)),
+        },
+      };
+    });
+  } finally {
+    await maestro?.close();
+    await postgres?.drop();
+    temp.remove();
+  }
+}
+
+export async function authorisation(flavours: readonly Flavour[]): Promise<Figure[]> {
+  const load = LoadGenerator.start();
+  try {
+    const figures: Figure[] = [];
+    for (const flavour of flavours) figures.push(...(await measureFlavour(flavour, load)));
+    return figures;
+  } finally {
+    load.close();
+  }
+}
