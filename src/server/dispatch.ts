@@ -123,6 +123,7 @@ export class Dispatcher {
       const output = await this.services.db.transaction((tx) =>
         handler(input as never, this.context(options, origin, granted, tx, recorded)),
       );
+      this.services.authorizer.committed(recorded.map((event) => event.type));
       await this.writer.committed(recorded);
       return output;
     } catch (error) {

@@ -116,7 +116,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const writer = new EventWriter(db, projections, bus, clock, eventDefinitions);
     const credentials = new CredentialStore(db, secrets);
     const defaultLicense = (): License => ({ edition: config.defaultEdition, endsAt: null, graceDays: 0, suspended: false, toggles: {} });
-    const accessStore = new AccessStore(db, defaultLicense);
+    const accessStore = new AccessStore(db, defaultLicense, db.kind === 'postgres');
     const simulator = new SimulatedCloud({ latencyMs: config.simLatencyMs });
     const clouds = new DriverRegistry();
     clouds.register(simulator);

@@ -5,6 +5,9 @@ import type { License } from '../../domain/access/license.js';
 import type { MappingLevel } from '../../protocol/access.js';
 import type { PermissionAction } from '../../protocol/permissions.js';
 import type { Queryable } from '../../store/database.js';
+import { accessEvents } from '../projections/access.js';
+
+const accessEventTypes = new Set(accessEvents.map((event) => event.type));
 
 
 export interface CustomerSnapshot {
@@ -56,13 +59,14 @@ export interface UserPlace {
 }
 
 /**
- * The per-node cache behind authorisation. Permissions and licences are cached per customer and
- * dropped as soon as `access_version` (moved by every event that changes them, in the same
- * transaction) differs from the one they were loaded at. Every call checks the version, so a
- * change takes effect on the next call on every node; concurrent calls share one check, as
- * long as it started after they arrived, so under load the check costs a fraction of a query
- * per call. Names of tenants, users and keys never move to another customer, so found ones are
- * cached for good.
+ * The per-node cache behind authorisation. Permissions and licences are cached per customer.
+ * A commit that changes them drops the cache of the node that made it before the call answers
+ * (`committed`). Where several nodes share the database (PostgreSQL), every call also compares
+ * `access_version`, moved by the same events in their transaction, and drops the cache when it
+ * moved: a change takes effect on the next call on every node. Calls that arrive together share
+ * one check, as long as it started after they arrived, so under load the check costs a fraction
+ * of a query per call. Names of tenants, users and keys never move to another customer, so found
+ * ones are cached for good.
  */
 export class AccessStore {
   #version = -1;
@@ -76,10 +80,23 @@ export class AccessStore {
   constructor(
     private readonly db: Queryable,
     private readonly defaultLicense: () => License,
+    /** False when this node is the database's only user (embedded PGlite): `committed` suffices. */
+    private readonly sharedDatabase: boolean,
   ) {}
+
+  /** Whether a commit of these event types can change permissions or licences. */
+  static affectedBy(types: readonly string[]): boolean {
+    return types.some((type) => accessEventTypes.has(type));
+  }
+
+  /** Told of every commit this node makes, before the call that made it answers. */
+  committed(types: readonly string[]): void {
+    if (AccessStore.affectedBy(types)) this.invalidate();
+  }
 
   /** Resolves once a version check that started after this call has dropped stale permissions. */
   refresh(): Promise<void> {
+    if (!this.sharedDatabase) return Promise.resolve();
     if (!this.#checking) {
       this.#checking = this.#checkVersion().finally(() => {
         this.#checking = null;

@@ -113,6 +113,11 @@ export class Authorizer {
     return this.#access(actor, target.customerId, null);
   }
 
+  /** Told of this node's commits: changes to permissions take effect before the call that made them answers. */
+  committed(types: readonly string[]): void {
+    this.store.committed(types);
+  }
+
   /** Where a call would act, for the audit record of a refused one: its tenant and customer, when known. */
   async placeOf(command: CommandDefinition, input: Record<string, unknown>): Promise<{ customerId: string | null; tenantId: string | null }> {
     const tenant = await this.#tenantOfInput(command, input);
