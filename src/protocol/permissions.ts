@@ -72,11 +72,13 @@ export const permissionActions = {
   DELETE_TAGS: writes('resources', 'Remove resource tags'),
   DESCRIBE_TAGS: reads('resources', 'Read resource tags'),
   DESCRIBE_RESOURCES: reads('resources', 'List all resources with their tags'),
-  // Billing (seed §3.4; Billing)
+  // Billing, quotas, approvals (seed §3.4; Billing)
   DESCRIBE_BILLING_REPORT: reads('billing', 'Billing reports: total, subtotal, per resource, hourly, by tag'),
-  DESCRIBE_PRICE: reads('billing', 'Price models and cost estimates'),
+  DESCRIBE_PRICE: reads('billing', 'Price policies and cost estimates'),
   DESCRIBE_QUOTA: reads('billing', 'Quotas and their use'),
-  MANAGE_QUOTA: writes('billing', 'Set and remove quotas'),
+  UPDATE_QUOTA: writes('billing', 'Set and remove quotas (the Manage Quotas wizard)'),
+  DESCRIBE_APPROVAL: reads('billing', 'See requests waiting for approval'),
+  APPROVE_REQUEST: writes('billing', 'Approve or reject requests held by a quota'),
   // Basic (seed §3.2.1: my permissions, default settings, notifications)
   DESCRIBE_SYSTEM: reads('basic', 'See the status of the control plane and who you are'),
   // Platform operations: system administrators only
@@ -89,6 +91,9 @@ export const permissionActions = {
   DISCOVER_INSTANCES: writes('platform', 'Run discovery of instances not created through Maestro'),
   MANAGE_SIMULATOR: writes('platform', 'Configure the simulated cloud: capacity, latency, faults'),
   MANAGE_LICENSE: writes('platform', "Set a customer's edition, subscription and feature toggles"),
+  MANAGE_PRICE_POLICY: writes('platform', 'Set the price policies of private regions'),
+  MANAGE_BILLING_IMPORT: writes('platform', 'Map billing accounts to tenants and import public billing (FOCUS)'),
+  RUN_BILLING: writes('platform', 'Run hourly billing now (it also runs on its own)'),
   REBUILD_PROJECTIONS: writes('platform', 'Rebuild every projection from the event log'),
   // Console pages and wizards
   ORGANISATION_PAGE: page('administration', 'The organisation page: tenants, users, roles'),
@@ -100,6 +105,7 @@ export const permissionActions = {
   MY_PERMISSIONS_PAGE: page('basic', 'The "my permissions" page'),
   NOTIFICATIONS_PAGE: page('basic', 'The notifications page and settings'),
   RUN_INSTANCE_WIZARD: wizard('resources', 'The run-instance wizard'),
+  MANAGE_QUOTAS_WIZARD: wizard('billing', 'The Manage Quotas wizard'),
   CREATE_IMAGE_WIZARD: wizard('resources', 'The create-image wizard'),
   CREATE_VOLUME_WIZARD: wizard('resources', 'The create-volume wizard'),
   CREATE_TENANT_WIZARD: wizard('administration', 'The tenant creation wizard'),

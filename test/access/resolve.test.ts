@@ -108,7 +108,7 @@ describe('default permission groups', () => {
     }
     assert.ok(defaultGroups.Resources_Management_ReadOnly.includes('DESCRIBE_INSTANCE'));
     assert.ok(!defaultGroups.Resources_Management.includes('DESCRIBE_BILLING_REPORT'));
-    assert.ok(defaultGroups.Billing.includes('MANAGE_QUOTA'));
+    assert.ok(defaultGroups.Billing.includes('UPDATE_QUOTA'));
     assert.ok(defaultGroups.Manage_Cloud.includes('MANAGE_PERMISSION_MAPPING'));
     assert.ok(defaultGroups.Basic.includes('DESCRIBE_USER_PERMISSIONS'));
   });

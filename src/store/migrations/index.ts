@@ -2,6 +2,7 @@ import foundation from './0001-foundation.js';
 import compute from './0002-compute.js';
 import computeIndexes from './0003-compute-indexes.js';
 import access from './0004-access.js';
+import billing from './0005-billing.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing];
