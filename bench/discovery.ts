@@ -14,14 +14,15 @@ const VANISHED = 10_000;
 const TENANTS = Array.from({ length: 10 }, (_, i) => `T-${String(i).padStart(2, '0')}`);
 const CHUNK = 5000;
 
-async function target(maestro: Maestro) {
+/** The region as Maestro and as the driver know it. */
+async function regionOf(maestro: Maestro) {
   const region = await regionRef(maestro.db, REGION);
   return { region, target: { name: region.name, nativeName: region.nativeName } };
 }
 
 /** Changes behind Maestro's back, through the simulator's own methods (what `simulator.*` calls). */
 async function changeOutside(maestro: Maestro, known: ReadonlyArray<{ nativeId: string }>): Promise<void> {
-  const { target: region } = await target(maestro);
+  const { target: region } = await regionOf(maestro);
   const simulator = maestro.services.simulator;
   const victims = known.filter((_, i) => i % (INSTANCES / VANISHED) === 0).map((vm) => vm.nativeId);
   for (let at = 0; at < victims.length; at += CHUNK) {
@@ -40,7 +41,7 @@ async function changeOutside(maestro: Maestro, known: ReadonlyArray<{ nativeId: 
 
 /** The baseline: the cloud's listing and Maestro's instances of the region, read and nothing else. */
 async function readBothLists(maestro: Maestro): Promise<{ seconds: number; cloud: number; known: number }> {
-  const { region, target: regionTarget } = await target(maestro);
+  const { region, target: regionTarget } = await regionOf(maestro);
   const started = performance.now();
   const counts = await maestro.db.transaction(async (tx) => {
     const cloud = await maestro.services.simulator.listInstances(regionTarget, { db: tx, now: new Date(), signal: AbortSignal.timeout(120_000) });

@@ -45,6 +45,9 @@ export const targetTypes = {
   permissionGroup: 'data/security/policy',
   permissionMapping: 'data/security/policy/mapping',
   license: 'data/security/license',
+  pricePolicy: 'data/billing/policy',
+  billingAccount: 'data/billing/account',
+  billingImport: 'data/billing/import',
   credential: 'data/security/credential',
   service: 'service/compute',
   instance: 'compute/machine/vm',
@@ -52,6 +55,8 @@ export const targetTypes = {
   image: 'data/image',
   key: 'data/security/key',
   job: 'data/workload/job',
+  quota: 'data/config/quota',
+  approval: 'data/workload/approval',
   /** The API itself: the target of calls that were refused before they touched a resource. */
   api: 'service/api',
 } as const;

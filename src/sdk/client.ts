@@ -25,6 +25,8 @@ export interface ClientOptions extends Partial<SigningCredentials> {
   agent?: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The time requests are signed with, in ms; the system clock when omitted (tests move it). */
+  now?: () => number;
 }
 
 type ManagerClient<M> = {
@@ -68,6 +70,7 @@ export function createClient(options: ClientOptions): MaestroClient {
         headers,
         signedHeaders({ accessKey: options.accessKey, secretKey: options.secretKey }, body, {
           requestIdentifier: options.agent ?? 'maestro-sdk-ts',
+          ...(options.now ? { date: options.now() } : {}),
         }),
       );
     }

@@ -65,6 +65,11 @@ const settings = {
     env: 'MAESTRO_DISCOVERY_INTERVAL_MINUTES',
     schema: z.coerce.number().min(0.01).max(24 * 60).default(30),
   },
+  billingCheckIntervalMs: {
+    env: 'MAESTRO_BILLING_CHECK_INTERVAL_MS',
+    // How often a node looks for complete hours to bill; each hour is billed once, soon after it ends.
+    schema: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  },
   defaultEdition: {
     env: 'MAESTRO_DEFAULT_EDITION',
     // The licence of customers no administrator gave one: on premise, everything by default.

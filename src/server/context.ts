@@ -9,6 +9,7 @@ import type { Database, Queryable } from '../store/database.js';
 import type { Actor } from './actor.js';
 import type { Access, Authorizer } from './access/authorizer.js';
 import type { License } from '../domain/access/license.js';
+import type { HourlyBilling } from './billing/hourly-billing.js';
 import type { EventScope } from './event-writer.js';
 import type { SecretBox } from './secrets.js';
 
@@ -26,6 +27,8 @@ export interface Services {
   readonly cloudCallTimeoutMs: number;
   /** Decides every call from its definition (permissions, licence). */
   readonly authorizer: Authorizer;
+  /** The hourly billing job (billing.run catches up now). */
+  readonly billing: HourlyBilling;
   /** The licence of customers no administrator gave one. */
   defaultLicense(): License;
   /** Runs discovery in one region now. */

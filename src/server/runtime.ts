@@ -18,6 +18,7 @@ import { initiatorOf, systemActor } from './actor.js';
 import { discoverRegion } from './compute/discovery.js';
 import { DiscoverySchedule } from './compute/discovery-schedule.js';
 import { AccessStore } from './access/access-store.js';
+import { HourlyBilling } from './billing/hourly-billing.js';
 import type { License } from '../domain/access/license.js';
 import { Authorizer } from './access/authorizer.js';
 import { StateSync } from './compute/state-sync.js';
@@ -128,6 +129,9 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const stateSync = new StateSync(db, clouds, writer, clock, logger, cloudOrigin, config.stateSyncIntervalMs);
     cleanups.unshift(() => stateSync.stop());
 
+    const hourlyBilling = new HourlyBilling(db, clouds, clock, logger, config.nodeName, config.billingCheckIntervalMs);
+    cleanups.unshift(() => hourlyBilling.stop());
+
     const services: Services = {
       db,
       clock,
@@ -140,6 +144,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       cloudCallTimeoutMs: config.cloudCallTimeoutMs,
       authorizer: new Authorizer(accessStore, clock),
       defaultLicense,
+      billing: hourlyBilling,
       discover: (regionName) => discoverRegion(db, clouds, writer, clock, cloudOrigin, regionName),
       async rebuild() {
         const report = await rebuildProjections(db, projections);
@@ -181,6 +186,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const discovery = new DiscoverySchedule(services, logger, config.discoveryIntervalMinutes * 60_000);
     discovery.start();
     cleanups.unshift(() => discovery.stop());
+    hourlyBilling.start();
     const timeLimits = new TimeLimitExecutor(db, dispatcher, clock, logger, config.timeLimitIntervalMs);
     timeLimits.start();
     cleanups.unshift(() => timeLimits.stop());

@@ -86,6 +86,16 @@ export const samples: Record<string, Sample> = {
   'simulator.createOutside': (f) => ({ region: f.region2, count: 1 }),
   'simulator.destroyOutside': (f) => ({ region: f.region2, nativeIds: ['no-such-vm'] }),
   'simulator.kill': (f) => ({ region: f.region2, nativeId: 'no-such-vm' }),
+  'pricePolicies.create': (f) => ({
+    region: f.region2,
+    effectiveFrom: new Date(Date.now() + 86_400_000 + Math.floor(Math.random() * 1e9)).toISOString(),
+    prices: { instance: { perCpuMonth: 10, perRamGbMonth: 5 } },
+  }),
+  'pricePolicies.describe': (_f, h) => ({ region: h.region }),
+  'pricePolicies.delete': () => ({ id: randomUUID() }),
+  'billing.price': (_f, h) => ({ tenant: h.tenant, region: h.region, shape: 'MICRO' }),
+  'billing.report': (_f, h) => ({ kind: 'total', tenant: h.tenant, from: '2026-01-01', to: '2026-01-31' }),
+  'billing.run': () => ({}),
   'system.status': () => ({}),
   'system.rebuild': () => ({}),
 };

@@ -13,23 +13,12 @@ import { foldTags } from '../../src/server/queries/compute.js';
 import { encodeCursor } from '../../src/server/queries/paging.js';
 import { failsWith, runningInstance } from './setup.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { simulatorAs } from '../support/simulator-as.js';
 
 /**
  * The simulator under another cloud's name and tag rules: how a case-sensitive cloud behaves
  * end to end before a real driver for it exists.
  */
-function simulatorAs(sim: SimulatedCloud, cloud: CloudKind, rules: Partial<DriverCapabilities>): Driver {
-  const capabilities = { ...sim.capabilities, ...rules };
-  return new Proxy(sim, {
-    get(target, property) {
-      if (property === 'cloud') return cloud;
-      if (property === 'capabilities') return capabilities;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as unknown as Driver;
-}
-
 describe('tag rules per cloud', () => {
   const none = new DriverRegistry();
   const withSim = new DriverRegistry();

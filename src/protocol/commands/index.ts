@@ -1,9 +1,12 @@
 import type { CommandDefinition } from '../command.js';
 import { licenses, mappings, permissions, roles } from './access.js';
+import { approvals } from './approvals.js';
+import { billing, pricePolicies } from './billing.js';
 import { customers } from './customers.js';
 import { images } from './images.js';
 import { instances } from './instances.js';
 import { keys } from './keys.js';
+import { quotas } from './quotas.js';
 import { regions } from './regions.js';
 import { shapes } from './shapes.js';
 import { simulator } from './simulator.js';
@@ -30,6 +33,8 @@ export const managers = {
   roles,
   mappings,
   licenses,
+  pricePolicies,
+  billing,
   shapes,
   images,
   instances,
@@ -37,6 +42,8 @@ export const managers = {
   sshKeys,
   tags,
   resources,
+  quotas,
+  approvals,
   simulator,
   system,
 } as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { instanceStates } from '../compute.js';
 import { defineCommand, defineManager } from '../command.js';
 import { identifier, page, pageInput, timestamp } from '../common.js';
+import { heldRequest } from './approvals.js';
 import { instance, resourceId, resourceName, tags, tenantScope } from './compute-schemas.js';
 
 export const MAX_INSTANCES_PER_RUN = 500;
@@ -29,7 +30,11 @@ export const instances = defineManager('instances', 'instance', {
       'stopAfter and terminateAfter are time limits Maestro acts on by itself (every MAESTRO_TIME_LIMIT_INTERVAL_MS, 60 s by default), ' +
       'as instances.stop or instances.terminate by the system actor time-limits, audited with the CADF reason maestro/time-limit. ' +
       'Each fires once: when its time has passed Maestro takes the action if the instance is in a state for it, or records why not ' +
-      '(already stopped, termination protection on), and clears the limit, so an instance started again later keeps running.',
+      '(already stopped, termination protection on), and clears the limit, so an instance started again later keeps running. ' +
+      "Quotas apply before anything is created: a daily resource quota of the tenant in the region refuses the run with limit_exceeded; " +
+      'so does a monthly cost quota with action deny that is 100% spent. One with action approval holds the run instead: nothing is ' +
+      'created, instances is empty and approval says which request was recorded (pending); once an approver approves it, Maestro ' +
+      'runs it as the requester (approvals.describe shows its outcome).',
     input: z
       .strictObject({
         ...tenantScope,
@@ -65,7 +70,10 @@ export const instances = defineManager('instances', 'instance', {
         message: 'a custom shape needs both cpu and ramGb',
         path: ['cpu'],
       }),
-    output: z.object({ instances: z.array(instance) }),
+    output: z.object({
+      instances: z.array(instance),
+      approval: heldRequest.optional().describe('present when a monthly cost quota held the run for approval; instances is then empty'),
+    }),
     permission: 'RUN_INSTANCE',
     feature: 'compute',
     audit: 'create',

@@ -1,5 +1,6 @@
 import type { AllHandlers } from '../context.js';
 import { mappings, permissions, roles } from './access.js';
+import { billing, pricePolicies } from './billing.js';
 import { images } from './images.js';
 import { licenses } from './licenses.js';
 import { instances } from './instances.js';
@@ -23,6 +24,8 @@ export const handlers: AllHandlers = {
   roles,
   mappings,
   licenses,
+  pricePolicies,
+  billing,
   shapes,
   images,
   instances,

@@ -25,7 +25,7 @@ async function tenantClouds(ctx: CommandContext, tenantId: string): Promise<Clou
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
-async function resolveShape(ctx: CommandContext, region: RegionRef, input: { shape?: string | undefined; cpu?: number | undefined; ramGb?: number | undefined }) {
+export async function resolveShape(ctx: CommandContext, region: RegionRef, input: { shape?: string | undefined; cpu?: number | undefined; ramGb?: number | undefined }) {
   if (input.shape !== undefined) {
     const name = input.shape.toUpperCase().replace(/\s+/g, '');
     const standard = standardShapes.find((s) => s.name === name);
@@ -49,7 +49,7 @@ interface ImageRef {
   minDiskGb: number;
 }
 
-async function resolveImage(ctx: CommandContext, tenant: TenantRow, region: RegionRef, image: string): Promise<ImageRef> {
+export async function resolveImage(ctx: CommandContext, tenant: TenantRow, region: RegionRef, image: string): Promise<ImageRef> {
   const { rows } = await ctx.db.query<ImageRef>(
     `SELECT id, native_id AS "nativeId", min_disk_gb AS "minDiskGb" FROM images
       WHERE region_id = $1 AND (tenant_id IS NULL OR tenant_id = $2) AND state = 'available' AND ${isUuid(image) ? 'id = $3::uuid' : 'name = $3'}

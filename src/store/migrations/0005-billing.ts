@@ -2,7 +2,7 @@
  * Billing (seed §3.4.2, §3.4.3): price policies per private region, the timelines of billable
  * resources (a projection of their events), the hourly billing records written from them, the
  * hours already billed, and the daily tenant records that private billing and imported public
- * billing both end in, aggregated further into weekly and monthly views.
+ * billing both end in (reports aggregate them by week and month).
  */
 export default {
   version: 5,
@@ -19,12 +19,14 @@ CREATE TABLE price_policies (
   CONSTRAINT price_policies_region_start_unique UNIQUE (region_id, effective_from)
 );
 
--- One row per billable resource: its billed states as segments [{state, from, to}].
+-- One row per billable resource: what it is (spec) and its billed states as segments
+-- [{state, from, to}]. The spec is kept here because the resource's own row goes on deletion.
 CREATE TABLE billing_timelines (
   resource_id   uuid PRIMARY KEY,
   resource_type text NOT NULL,
   tenant_id     uuid NOT NULL,
   region_id     uuid NOT NULL,
+  spec          jsonb NOT NULL,
   segments      jsonb NOT NULL,
   open          boolean NOT NULL,
   closed_at     timestamptz,
@@ -77,12 +79,5 @@ CREATE TABLE daily_tenant_records (
 );
 CREATE INDEX daily_tenant_records_day ON daily_tenant_records (day);
 
-CREATE VIEW weekly_tenant_records AS
-  SELECT tenant_id, date_trunc('week', day)::date AS week, source, cloud, region, service, currency, sum(cost) AS cost
-    FROM daily_tenant_records GROUP BY 1, 2, 3, 4, 5, 6, 7;
-
-CREATE VIEW monthly_tenant_records AS
-  SELECT tenant_id, date_trunc('month', day)::date AS month, source, cloud, region, service, currency, sum(cost) AS cost
-    FROM daily_tenant_records GROUP BY 1, 2, 3, 4, 5, 6, 7;
 `,
 };

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Monthly prices convert to hourly ones with the seed's 730.5 hours per month (§3.4.2). */
+export const HOURS_PER_MONTH = 730.5;
+
+const money = z.number().min(0).max(1_000_000_000);
+const perMonth = (what: string) => money.describe(`monthly price ${what}`);
+
+/**
+ * A price policy's prices, one calculator per kind of cost object (seed §3.4.3), all monthly.
+ * A kind left out is not billed in that region.
+ */
+export const priceSchedule = z.strictObject({
+  instance: z
+    .strictObject({
+      perCpuMonth: perMonth('per vCPU, while running'),
+      perRamGbMonth: perMonth('per GB of RAM, while running'),
+      perDiskGbMonth: perMonth('per GB of root disk, running or stopped').default(0),
+      shapes: z.record(z.string().min(1).max(32), perMonth('of a shape while running, instead of CPU and RAM')).default({}),
+      os: z.record(z.string().min(1).max(64), perMonth('added while running an image of this OS')).default({}),
+    })
+    .optional(),
+  volume: z.strictObject({ perGbMonth: perMonth('per GB of volume') }).optional(),
+  image: z.strictObject({ perGbMonth: perMonth("per GB of a tenant image's disk") }).optional(),
+  snapshot: z.strictObject({ perGbMonth: perMonth('per GB of snapshot or checkpoint') }).optional(),
+  service: z.strictObject({ perTenantMonth: perMonth('per tenant active in the region (a flat service fee)') }).optional(),
+});
+export type PriceSchedule = z.output<typeof priceSchedule>;
+
+export const billableTypes = ['instance', 'volume', 'image', 'snapshot', 'service'] as const;
+export type BillableType = (typeof billableTypes)[number];
+
+/** The states a timeline bills: an instance running or stopped, anything else while it exists. */
+export const billedStates = ['running', 'stopped', 'present'] as const;
+export type BilledState = (typeof billedStates)[number];

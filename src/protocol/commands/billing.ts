@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { billableTypes, priceSchedule } from '../billing.js';
+import { defineCommand, defineManager } from '../command.js';
+import { displayText, identifier, ok, timestamp } from '../common.js';
+import { tenantScope } from './compute-schemas.js';
+
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code such as USD or EUR')
+  .default('USD');
+const day = z.iso.date();
+
+const pricePolicy = z.object({
+  id: z.string(),
+  region: z.string(),
+  effectiveFrom: timestamp,
+  currency: z.string(),
+  description: z.string(),
+  prices: priceSchedule,
+  active: z.boolean().describe('the policy in force now'),
+});
+
+export const pricePolicies = defineManager('pricePolicies', 'price-policy', {
+  create: defineCommand({
+    summary: 'Add a price policy to a private region, in force from a time on (exactly one is in force at any moment)',
+    input: z.strictObject({
+      region: identifier('region name'),
+      effectiveFrom: timestamp.optional().describe('when it takes effect; now when omitted. Never in an hour already billed'),
+      currency,
+      description: displayText(500).optional(),
+      prices: priceSchedule,
+    }),
+    output: pricePolicy,
+    permission: 'MANAGE_PRICE_POLICY',
+    feature: 'reporting',
+    audit: 'create',
+    audience: 'admin',
+    scope: { kind: 'platform' },
+  }),
+  describe: defineCommand({
+    summary: "A region's price policies, the one in force now marked active",
+    input: z.strictObject({ region: identifier('region name') }),
+    output: z.object({ items: z.array(pricePolicy) }),
+    permission: 'DESCRIBE_PRICE',
+    feature: 'reporting',
+    audit: null,
+    audience: 'user',
+    scope: { kind: 'self' },
+    cli: { columns: ['id', 'effectiveFrom', 'currency', 'active', 'description'] },
+  }),
+  delete: defineCommand({
+    summary: 'Delete a price policy that has not taken effect yet',
+    input: z.strictObject({ id: z.string().uuid() }),
+    output: ok,
+    permission: 'MANAGE_PRICE_POLICY',
+    feature: 'reporting',
+    audit: 'delete',
+    audience: 'admin',
+    scope: { kind: 'platform' },
+  }),
+});
+
+const rate = z.object({ hourly: z.number(), monthly: z.number() });
+
+export const reportKinds = ['total', 'subtotal', 'resource', 'hourly', 'tag'] as const;
+
+export const billing = defineManager('billing', 'billing', {
+  price: defineCommand({
+    summary: 'What an instance would cost in a region before running it: by shape (or CPU and RAM) and image, running and stopped',
+    input: z
+      .strictObject({
+        ...tenantScope,
+        region: identifier('region name'),
+        shape: z.string().trim().min(1).max(32).optional(),
+        cpu: z.number().int().min(1).max(256).optional(),
+        ramGb: z.number().min(0.5).max(4096).optional(),
+        image: z.string().trim().min(1).max(128).optional().describe('image name or id; its OS may add to the price'),
+        diskGb: z.number().int().min(1).max(65536).optional(),
+        count: z.number().int().min(1).max(10_000).default(1),
+      })
+      .refine((v) => (v.shape !== undefined) !== (v.cpu !== undefined || v.ramGb !== undefined), {
+        message: 'give either shape, or cpu and ramGb',
+        path: ['shape'],
+      })
+      .refine((v) => v.shape !== undefined || (v.cpu !== undefined && v.ramGb !== undefined), { message: 'a custom shape needs both cpu and ramGb', path: ['cpu'] }),
+    output: z.object({
+      region: z.string(),
+      currency: z.string(),
+      policyId: z.string().nullable(),
+      count: z.number(),
+      running: rate,
+      stopped: rate,
+    }),
+    permission: 'DESCRIBE_PRICE',
+    feature: 'reporting',
+    audit: null,
+    audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
+  }),
+  report: defineCommand({
+    summary:
+      'Billing report over a date range: total, subtotal (by region or tenant), per resource, hourly, or cost by tag; JSON or CSV',
+    input: z
+      .strictObject({
+        kind: z.enum(reportKinds),
+        tenant: identifier('tenant name').optional().describe('one tenant; else every tenant of the customer'),
+        customer: identifier('customer name').optional(),
+        from: day.describe('first day, inclusive (UTC)'),
+        to: day.describe('last day, inclusive (UTC)'),
+        by: z.enum(['region', 'tenant', 'cloud', 'service']).default('region').describe('subtotal grouping'),
+        period: z.enum(['all', 'day', 'week', 'month']).default('all').describe('total and subtotal per period'),
+        region: identifier('region name').optional(),
+        resourceType: z.enum(billableTypes).optional(),
+        tagKey: z.string().min(1).max(128).optional().describe('cost by this tag'),
+        format: z.enum(['json', 'csv']).default('json'),
+      })
+      .refine((v) => v.from <= v.to, { message: 'from must not be after to', path: ['from'] })
+      .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= 400 * 86_400_000, { message: 'a report covers at most 400 days', path: ['to'] }),
+    output: z.object({
+      kind: z.enum(reportKinds),
+      from: z.string(),
+      to: z.string(),
+      columns: z.array(z.string()),
+      rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+      totals: z.array(z.object({ currency: z.string(), cost: z.number() })),
+      csv: z.string().optional(),
+    }),
+    permission: 'DESCRIBE_BILLING_REPORT',
+    feature: 'reporting',
+    audit: null,
+    audience: 'user',
+    scope: { kind: 'tenantOrCustomer', tenantField: 'tenant', customerField: 'customer' },
+    cli: { columns: [] },
+  }),
+  run: defineCommand({
+    summary: 'Bill every complete hour not billed yet, now (the hourly job does it on its own)',
+    input: z.strictObject({}),
+    output: z.object({ hours: z.array(z.object({ hour: z.string(), billed: z.boolean(), records: z.number() })) }),
+    permission: 'RUN_BILLING',
+    feature: 'reporting',
+    audit: null,
+    audience: 'admin',
+    scope: { kind: 'platform' },
+  }),
+});
