@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { append } from './append.js';
 import { authorisation } from './authorisation.js';
+import { billing } from './billing.js';
 import { coldStart } from './cold-start.js';
 import { describeTags } from './describe-tags.js';
 import { discovery } from './discovery.js';
@@ -29,6 +30,7 @@ const benchmarks: Record<string, Benchmark> = {
   'run-instances': { describe: 'instances.run of 1,000 instances through the signed API vs bare INSERT', perDatabase: true, run: runInstances },
   discovery: { describe: 'discovery of 100k instances (10% new, 10% vanished) vs reading both lists', perDatabase: true, run: discovery },
   'describe-tags': { describe: 'instances.describe with a tag filter over 100k instances vs bare route, same SQL', perDatabase: true, run: describeTags },
+  billing: { describe: 'hourly billing of 100k open timelines; monthly report of 1,000 tenants × 30 days', perDatabase: true, run: billing },
   authorisation: { describe: 'a tenant user\'s signed read with authorisation (cached, cold) vs skipped', perDatabase: true, run: authorisation },
 };
 

@@ -3,6 +3,8 @@ import compute from './0002-compute.js';
 import computeIndexes from './0003-compute-indexes.js';
 import access from './0004-access.js';
 import billing from './0005-billing.js';
+import billingImport from './0006-billing-import.js';
+import quotas from './0007-quotas.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +13,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas];

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { billingAccountId, billingImportSummary, publicBillingClouds } from '../billing-import.js';
+import { defineCommand, defineManager } from '../command.js';
+import { displayText, identifier, ok, page, pageInput, timestamp } from '../common.js';
+
+const cloud = z.enum(publicBillingClouds).describe('the cloud of the FOCUS ProviderName: AWS, AZURE (Microsoft), GOOGLE (Google Cloud)');
+
+const billingAccount = z.object({
+  cloud: z.enum(publicBillingClouds),
+  account: z.string(),
+  name: z.string(),
+  tenant: z.string(),
+  customer: z.string(),
+  mappedAt: timestamp,
+});
+
+const billingImport = billingImportSummary.extend({ importedBy: z.string(), importedAt: timestamp });
+
+const importDescription = `The file is a FOCUS 1.0 (or later) cost and usage export, CSV or gzip CSV, at a path on the server.
+Each row's EffectiveCost (amortised) is spread over the UTC days of its charge period and summed into daily tenant
+records by tenant, day, cloud, region, service and tag set. A file replaces, for each sub-account and billing period
+it contains, what earlier imports recorded for them: importing it again changes nothing. Rows that fail validation
+are reported with their line numbers; rows of sub-accounts mapped to no tenant are reported by account.`;
+
+export const billingAccounts = defineManager('billingAccounts', 'billing-account', {
+  map: defineCommand({
+    summary: 'Map a billing sub-account (AWS account, Azure subscription, GCP project) to a tenant: its imported costs go there',
+    input: z.strictObject({
+      cloud,
+      account: billingAccountId,
+      tenant: identifier('tenant name'),
+      name: displayText(256).optional().describe('a label for the account; the FOCUS SubAccountName is a good one'),
+    }),
+    output: billingAccount.extend({ previousTenant: z.string().nullable().describe('the tenant it was mapped to before, if another') }),
+    permission: 'MANAGE_BILLING_IMPORT',
+    feature: 'reporting',
+    audit: 'update',
+    audience: 'admin',
+    scope: { kind: 'platform' },
+  }),
+  unmap: defineCommand({
+    summary: 'Remove the mapping of a billing sub-account; costs already imported stay with their tenant',
+    input: z.strictObject({ cloud, account: billingAccountId }),
+    output: ok,
+    permission: 'MANAGE_BILLING_IMPORT',
+    feature: 'reporting',
+    audit: 'delete',
+    audience: 'admin',
+    scope: { kind: 'platform' },
+  }),
+  describe: defineCommand({
+    summary: 'List the billing sub-accounts mapped to tenants',
+    input: z.strictObject({
+      cloud: cloud.optional(),
+      tenant: identifier('tenant name').optional(),
+      account: billingAccountId.optional(),
+      ...pageInput,
+    }),
+    output: page(billingAccount),
+    permission: 'MANAGE_BILLING_IMPORT',
+    feature: 'reporting',
+    audit: null,
+    audience: 'admin',
+    scope: { kind: 'platform' },
+    cli: { columns: ['cloud', 'account', 'name', 'tenant', 'customer', 'mappedAt'] },
+  }),
+});
+
+export const billingImports = defineManager('billingImports', 'billing-import', {
+  import: defineCommand({
+    summary: 'Import public billing from a FOCUS cost and usage file (CSV or .csv.gz) on the server',
+    description: importDescription,
+    input: z.strictObject({
+      path: z.string().trim().min(1).max(4096).describe('absolute path of the .csv or .csv.gz file on the server'),
+      dryRun: z.boolean().default(false).describe('read and check the file and report, without recording anything'),
+    }),
+    output: billingImport.extend({ dryRun: z.boolean() }),
+    permission: 'MANAGE_BILLING_IMPORT',
+    feature: 'reporting',
+    audit: 'create',
+    audience: 'admin',
+    scope: { kind: 'platform' },
+  }),
+  describe: defineCommand({
+    summary: 'List public billing imports, newest first, or describe one',
+    input: z.strictObject({ id: z.string().uuid().optional(), ...pageInput }),
+    output: page(billingImport),
+    permission: 'MANAGE_BILLING_IMPORT',
+    feature: 'reporting',
+    audit: null,
+    audience: 'admin',
+    scope: { kind: 'platform' },
+    cli: { columns: ['id', 'file', 'importedAt', 'importedBy', 'rows.read', 'rows.imported', 'rows.rejected', 'rows.unmapped', 'unknownAccountCount'] },
+  }),
+});
