@@ -1,4 +1,5 @@
 import type { CostQuotaScope } from '../protocol/quotas.js';
+import type { EventReason } from '../protocol/events.js';
 
 /**
  * The rules of quotas, without I/O: the rolling window of daily resource quotas, and the
@@ -135,3 +136,17 @@ export function thresholdsDue(spent: number, limit: number, notifyAtPercent: num
   const plan = notifyAtPercent === null || notifyAtPercent >= 100 ? [100] : [notifyAtPercent, 100];
   return plan.filter((percent) => !announced.has(percent) && reached(spent, limit, percent));
 }
+
+// Maestro acting because of a quota: the CADF reasons it records, which handlers recognise
+
+/** An approved request being run by Maestro as its requester: the marker the held quota lets through. */
+export const APPROVAL_REASON_TYPE = 'maestro/approval';
+/** Running instances stopped because a monthly cost quota with action stop is spent. */
+export const QUOTA_STOP_REASON_TYPE = 'maestro/quota';
+
+export const approvalReason = (approvalId: string): EventReason => ({ reasonType: APPROVAL_REASON_TYPE, reasonCode: approvalId });
+export const quotaStopReason = (quotaId: string): EventReason => ({ reasonType: QUOTA_STOP_REASON_TYPE, reasonCode: quotaId });
+
+/** The approval a call runs, when Maestro makes it to carry out an approved request. */
+export const approvalBeingRun = (reason: EventReason | null): string | null =>
+  reason?.reasonType === APPROVAL_REASON_TYPE ? reason.reasonCode : null;
