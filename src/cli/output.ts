@@ -20,6 +20,11 @@ export function rowsOf(result: unknown): Row[] | undefined {
 export function render(result: unknown, columns?: readonly string[]): string {
   if (result === undefined) return '';
   if (isRecord(result) && result.ok === true && Object.keys(result).length === 1) return 'ok\n';
+  // Reports: CSV when asked for, else their rows under their own columns.
+  if (isRecord(result) && typeof result.csv === 'string') return result.csv;
+  if (isRecord(result) && Array.isArray(result.rows) && Array.isArray(result.columns) && result.rows.every(isRecord)) {
+    return renderTable(result.rows, result.columns.map(String));
+  }
   const rows = rowsOf(result);
   if (rows) return renderTable(rows, columns);
   if (isRecord(result)) return renderObject(result);

@@ -122,8 +122,8 @@ export function spentOn(quota: CostScope & { currency: string }, spends: readonl
   return total;
 }
 
-/** Whether `spent` reached `percent` of `limit` (compared without dividing, so 90 of 100 is 90%). */
-export const reached = (spent: number, limit: number, percent: number): boolean => spent * 100 >= percent * limit;
+/** Whether `spent` reached `percent` of `limit`, allowing for floating-point rounding (0.29 × 100 is 28.999999999999996). */
+export const reached = (spent: number, limit: number, percent: number): boolean => spent * 100 >= percent * limit * (1 - 1e-12);
 
 /** The share spent, for people: two decimals. */
 export const percentSpent = (spent: number, limit: number): number => Math.round((spent / limit) * 10_000) / 100;
@@ -150,3 +150,6 @@ export const quotaStopReason = (quotaId: string): EventReason => ({ reasonType: 
 /** The approval a call runs, when Maestro makes it to carry out an approved request. */
 export const approvalBeingRun = (reason: EventReason | null): string | null =>
   reason?.reasonType === APPROVAL_REASON_TYPE ? reason.reasonCode : null;
+
+/** How a monthly cost quota is named in the audit trail and in messages: "monthly quota cloud AWS". */
+export const costQuotaName = (quota: CostScope): string => `monthly quota ${quota.scope}${quota.target === null ? '' : ` ${quota.target}`}`;

@@ -70,6 +70,11 @@ const settings = {
     // How often a node looks for complete hours to bill; each hour is billed once, soon after it ends.
     schema: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   },
+  quotaIntervalMs: {
+    env: 'MAESTRO_QUOTA_INTERVAL_MS',
+    // The safety net of quotas: billing asks for an evaluation after each run, approvals run once approved.
+    schema: z.coerce.number().int().min(10).max(3_600_000).default(300_000),
+  },
   defaultEdition: {
     env: 'MAESTRO_DEFAULT_EDITION',
     // The licence of customers no administrator gave one: on premise, everything by default.

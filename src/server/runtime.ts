@@ -18,11 +18,15 @@ import { initiatorOf, systemActor } from './actor.js';
 import { discoverRegion } from './compute/discovery.js';
 import { DiscoverySchedule } from './compute/discovery-schedule.js';
 import { AccessStore } from './access/access-store.js';
+import { PlannerStatistics } from './planner-statistics.js';
 import { HourlyBilling } from './billing/hourly-billing.js';
 import type { License } from '../domain/access/license.js';
 import { Authorizer } from './access/authorizer.js';
 import { StateSync } from './compute/state-sync.js';
 import { TimeLimitExecutor } from './compute/time-limit-executor.js';
+import { approvalApproved } from '../protocol/events/quotas.js';
+import { ApprovalExecutor } from './quotas/approval-executor.js';
+import { QuotaEvaluator } from './quotas/evaluator.js';
 import { ReplayCache } from './auth/replay-cache.js';
 import { bootstrapAdministrator, type BootstrapCredentials } from './bootstrap.js';
 import { createDefaultRegion, type DefaultRegion } from './default-region.js';
@@ -56,6 +60,10 @@ export interface Maestro {
   readonly relay: OutboxRelay;
   /** Acts on instances' stopAfter / terminateAfter on a timer; `runOnce` makes a pass now. */
   readonly timeLimits: TimeLimitExecutor;
+  /** Monthly cost quotas: `evaluate(tenantIds)` recomputes their spending (for billing to call); a timer evaluates them all. */
+  readonly quotas: QuotaEvaluator;
+  /** Runs approved requests as their requesters, woken when one is approved; `runOnce` makes a pass now. */
+  readonly approvals: ApprovalExecutor;
   readonly services: Services;
   readonly app: FastifyInstance;
   readonly logger: Logger;
@@ -148,6 +156,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       discover: (regionName) => discoverRegion(db, clouds, writer, clock, cloudOrigin, regionName),
       async rebuild() {
         const report = await rebuildProjections(db, projections);
+        if (db.kind === 'pglite') await db.exec('ANALYZE');
         credentials.invalidate();
         accessStore.invalidate();
         logger.info(report, 'projections rebuilt');
@@ -160,6 +169,9 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       onInternalError: (error, method) => logger.error({ err: error, method }, 'internal error'),
     });
     const metrics = createMetrics();
+    const quotaDeps = { db, writer, dispatcher, clock, logger, nodeName: config.nodeName };
+    const quotas = new QuotaEvaluator(quotaDeps, config.quotaIntervalMs);
+    const approvals = new ApprovalExecutor(quotaDeps, config.quotaIntervalMs);
 
     const relay = new OutboxRelay(db, logger, config.relayIntervalMs);
     cleanups.unshift(() => relay.stop());
@@ -168,6 +180,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       metrics.eventLogHead.set(message.seq);
       relay.wake();
       if (message.types.some((type) => type.startsWith('instance.') && type !== 'instance.stateChanged')) stateSync.wake();
+      if (message.types.includes(approvalApproved.type)) approvals.wake();
     };
     await bus.subscribe(topics.eventsCommitted, (message) => onCommitted(message as CommittedMessage));
     if (db.kind === 'postgres') {
@@ -187,9 +200,15 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     discovery.start();
     cleanups.unshift(() => discovery.stop());
     hourlyBilling.start();
+    const statistics = new PlannerStatistics(db, logger);
+    statistics.start();
+    cleanups.unshift(() => statistics.stop());
     const timeLimits = new TimeLimitExecutor(db, dispatcher, clock, logger, config.timeLimitIntervalMs);
     timeLimits.start();
     cleanups.unshift(() => timeLimits.stop());
+    quotas.start();
+    approvals.start();
+    cleanups.unshift(() => quotas.stop(), () => approvals.stop());
 
     const bootstrap = await bootstrapAdministrator(dispatcher, async () => {
       const { rows } = await db.query('SELECT 1 FROM users LIMIT 1');
@@ -237,6 +256,8 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       dispatcher,
       relay,
       timeLimits,
+      quotas,
+      approvals,
       services,
       app,
       logger,

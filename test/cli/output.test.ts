@@ -33,3 +33,11 @@ describe('CLI output', () => {
     assert.equal(render({ ok: true }), 'ok\n');
   });
 });
+
+describe('report output', () => {
+  it('prints a report as a table of its own columns, or its CSV as is', () => {
+    const report = { kind: 'total', columns: ['period', 'cost'], rows: [{ period: '2026-04-01', cost: 6.7, currency: 'USD' }], totals: [] };
+    assert.equal(render(report), 'period      cost\n2026-04-01  6.7\n');
+    assert.equal(render({ ...report, csv: 'period,cost\r\n2026-04-01,6.7\r\n' }), 'period,cost\r\n2026-04-01,6.7\r\n');
+  });
+});

@@ -130,7 +130,6 @@ export const billing = defineManager('billing', 'billing', {
     audit: null,
     audience: 'user',
     scope: { kind: 'tenantOrCustomer', tenantField: 'tenant', customerField: 'customer' },
-    cli: { columns: [] },
   }),
   run: defineCommand({
     summary: 'Bill every complete hour not billed yet, now (the hourly job does it on its own)',

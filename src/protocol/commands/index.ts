@@ -2,6 +2,7 @@ import type { CommandDefinition } from '../command.js';
 import { licenses, mappings, permissions, roles } from './access.js';
 import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
+import { billingAccounts, billingImports } from './billing-import.js';
 import { customers } from './customers.js';
 import { images } from './images.js';
 import { instances } from './instances.js';
@@ -35,6 +36,8 @@ export const managers = {
   licenses,
   pricePolicies,
   billing,
+  billingAccounts,
+  billingImports,
   shapes,
   images,
   instances,

@@ -1,10 +1,13 @@
 import type { AllHandlers } from '../context.js';
 import { mappings, permissions, roles } from './access.js';
+import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
+import { billingAccounts, billingImports } from './billing-import.js';
 import { images } from './images.js';
 import { licenses } from './licenses.js';
 import { instances } from './instances.js';
 import { keys } from './keys.js';
+import { quotas } from './quotas.js';
 import { customers, regions, tenantGroups, tenants, users } from './organisation.js';
 import { shapes } from './shapes.js';
 import { simulator } from './simulator.js';
@@ -26,6 +29,8 @@ export const handlers: AllHandlers = {
   licenses,
   pricePolicies,
   billing,
+  billingAccounts,
+  billingImports,
   shapes,
   images,
   instances,
@@ -33,6 +38,8 @@ export const handlers: AllHandlers = {
   tags,
   resources,
   sshKeys,
+  quotas,
+  approvals,
   simulator,
   system,
 };

@@ -7,6 +7,7 @@ import * as events from '../../protocol/events/compute.js';
 import { AppError, invalidInput, invalidState, notFound } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
 import { callCloud } from '../compute/cloud-call.js';
+import { admitRun } from '../quotas/admission.js';
 import { pending, type CommandContext, type ManagerHandlers } from '../context.js';
 import type { RegionRef } from '../queries/compute.js';
 import { instanceRow, instanceView, instanceViews, listInstances } from '../queries/instances.js';
@@ -123,6 +124,8 @@ export const instances: ManagerHandlers<Managers['instances']> = {
     const publicKey = await resolveKey(ctx, tenant, input.keyName);
     const stopAfter = futureOrNull(ctx, input.stopAfter, 'stopAfter');
     const terminateAfter = futureOrNull(ctx, input.terminateAfter, 'terminateAfter');
+    const held = await admitRun(ctx, { tenant, region }, { count: input.count, ...shape }, { command: 'instances.run', input });
+    if (held) return { instances: [], approval: held };
 
     let created: CloudInstance[];
     try {

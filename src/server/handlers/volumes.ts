@@ -4,6 +4,7 @@ import * as events from '../../protocol/events/compute.js';
 import { AppError, invalidInput, invalidState } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
 import { callCloud } from '../compute/cloud-call.js';
+import { admitVolume } from '../quotas/admission.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import type { EventScope } from '../event-writer.js';
 import { regionRef, regionRefById, type RegionRef } from '../queries/compute.js';
@@ -83,6 +84,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     const tags = newResourceTags(input.tags ?? {}, tagRulesOf(ctx.services.clouds, region.cloud), region.cloud);
     // Checked before anything is created, so a bad instance leaves no volume behind.
     const instance = input.instance === undefined ? null : await attachableInstance(ctx, tenant, region, input.instance);
+    await admitVolume(ctx, { tenant, region }, input.sizeGb);
 
     const created = await callCloud(ctx, region, (driver, target, call) =>
       driver.createVolume(target, { name: input.name, sizeGb: input.sizeGb }, call),

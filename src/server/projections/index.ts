@@ -1,5 +1,6 @@
 import * as accessEvents from '../../protocol/events/access.js';
 import * as billingEvents from '../../protocol/events/billing.js';
+import * as billingImportEvents from '../../protocol/events/billing-import.js';
 import * as computeEvents from '../../protocol/events/compute.js';
 import * as organisationEvents from '../../protocol/events/organisation.js';
 import * as quotaEvents from '../../protocol/events/quotas.js';
@@ -7,11 +8,12 @@ import type { EventDefinition } from '../../protocol/events.js';
 import type { Projection } from '../../store/projection.js';
 import { accessProjections } from './access.js';
 import { billingProjections } from './billing.js';
+import { billingImportProjections } from './billing-import.js';
 import { computeProjections } from './compute.js';
 import { organisationProjections } from './organisation.js';
 import { quotaProjections } from './quotas.js';
 
 /** Every projection kept in step with the log, and every event type the log may hold. */
-export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections, ...accessProjections, ...billingProjections, ...quotaProjections];
+export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections, ...accessProjections, ...billingProjections, ...quotaProjections, ...billingImportProjections];
 
-export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(accessEvents), ...Object.values(billingEvents), ...Object.values(quotaEvents)];
+export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(accessEvents), ...Object.values(billingEvents), ...Object.values(quotaEvents), ...Object.values(billingImportEvents)];

@@ -111,6 +111,8 @@ export async function tenantsWithMonthlyQuotas(db: Queryable): Promise<string[]>
 /** A monthly quota with what its tenant spent this month where it applies. */
 export interface CostStanding extends MonthlyQuotaRow {
   month: string;
+  /** When spending starts again from nothing: the first instant of the next month. */
+  monthEndsAt: string;
   spent: number;
 }
 
@@ -128,6 +130,7 @@ export async function costStandings(db: Queryable, quotas: readonly MonthlyQuota
   return quotas.map((quota) => ({
     ...quota,
     month: month.month,
+    monthEndsAt: `${month.until}T00:00:00.000Z`,
     spent: spentOn(quota, rows.filter((row) => row.tenantId === quota.tenantId)),
   }));
 }
@@ -148,4 +151,27 @@ export function monthlyQuotaView(tenant: string, standing: CostStanding): Monthl
     percent: percentSpent(standing.spent, standing.limit),
     updatedAt: standing.updatedAt,
   };
+}
+
+/** The thresholds already announced this month for each quota's current setting (its revision). */
+export async function announcedThresholds(db: Queryable, standings: readonly CostStanding[]): Promise<Map<string, Set<number>>> {
+  const announced = new Map<string, Set<number>>(standings.map((quota) => [quota.id, new Set<number>()]));
+  if (standings.length === 0) return announced;
+  const { rows } = await db.query<{ quotaId: string; revision: number; percent: number }>(
+    'SELECT quota_id AS "quotaId", revision, percent FROM quota_thresholds WHERE quota_id = ANY($1::uuid[]) AND month = $2',
+    [standings.map((quota) => quota.id), standings[0]!.month],
+  );
+  const revisions = new Map(standings.map((quota) => [quota.id, quota.revision]));
+  for (const row of rows) if (revisions.get(row.quotaId) === row.revision) announced.get(row.quotaId)!.add(row.percent);
+  return announced;
+}
+
+/** The tenant's running instances with where they run, for quotas that stop them. */
+export async function runningInstancesOf(db: Queryable, tenantId: string): Promise<Array<{ id: string; name: string; cloud: string; region: string }>> {
+  const { rows } = await db.query<{ id: string; name: string; cloud: string; region: string }>(
+    `SELECT i.id, i.name, r.cloud, r.name AS region FROM instances i JOIN regions r ON r.id = i.region_id
+      WHERE i.tenant_id = $1 AND i.state = 'running' ORDER BY i.id`,
+    [tenantId],
+  );
+  return rows;
 }

@@ -54,14 +54,14 @@ export function resolveHeader(header: readonly string[]): Header {
   for (const [column, spec] of Object.entries(focusColumns) as [FocusColumn, (typeof focusColumns)[FocusColumn]][]) {
     const id = spec.ids.find((candidate) => positions.has(candidate.toLowerCase()));
     const found = id === undefined ? undefined : positions.get(id.toLowerCase())!;
-    if (found && found.length > 1) throw refuse(`its header names the column ${id} ${found.length} times`);
+    if (found && found.length > 1) throw notFocusFile(`its header names the column ${id} ${found.length} times`);
     if (!found && spec.mandatory) missing.push(spec.ids.join(' or '));
     indexes[column] = found ? found[0]! : -1;
     names[column] = id ?? spec.ids[0];
   }
   if (missing.length > 0) {
     const shown = header.slice(0, 12).map((name) => name.slice(0, 40)).join(', ');
-    throw refuse(
+    throw notFocusFile(
       `it lacks the mandatory FOCUS column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; ` +
         `its first line has ${header.length} column${header.length === 1 ? '' : 's'}: ${shown}${header.length > 12 ? ', …' : ''}`,
     );
@@ -69,5 +69,6 @@ export function resolveHeader(header: readonly string[]): Header {
   return { indexes: indexes as ColumnIndexes, names: names as ColumnNames, width: header.length };
 }
 
-const refuse = (problem: string) =>
+/** The whole file is refused: nothing of it is imported. */
+export const notFocusFile = (problem: string) =>
   invalidInput(`not a FOCUS cost and usage file: ${problem}. Nothing was imported`, { field: 'path' });

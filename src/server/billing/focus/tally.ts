@@ -1,0 +1,130 @@
+import {
+  REJECTIONS_IN_DETAIL,
+  UNKNOWN_ACCOUNTS_IN_DETAIL,
+  type BillingImportSummary,
+  type PublicBillingCloud,
+} from '../../../protocol/billing-import.js';
+import { detached } from './csv.js';
+import type { LineItem, RowProblem } from './validator.js';
+
+/** A sub-account's billing period that an import covers, and so replaces. */
+export interface AccountPeriod {
+  cloud: PublicBillingCloud;
+  account: string;
+  billingPeriodStart: number;
+}
+
+interface UnknownAccount {
+  cloud: PublicBillingCloud;
+  account: string;
+  name: string;
+  rows: number;
+  costs: Map<string, number>;
+}
+
+type Counted = Pick<BillingImportSummary, 'providers' | 'billingPeriods' | 'rows' | 'rejections' | 'rejectionsByReason' | 'unknownAccounts' | 'unknownAccountCount' | 'totals'>;
+
+const MAX_REASONS = 50;
+const rounded = (cost: number) => Number(cost.toFixed(6));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** What an import saw, row by row: counts, problems, unknown sub-accounts, totals, and what it covers. */
+export class ImportTally {
+  #read = 0;
+  #rejected = 0;
+  #imported = 0;
+  #unmapped = 0;
+  readonly #rejections: { line: number; reason: string }[] = [];
+  readonly #reasons = new Map<string, number>();
+  readonly #providers = new Map<string, { provider: string; cloud: PublicBillingCloud; rows: number }>();
+  readonly #periods = new Map<string, { cloud: PublicBillingCloud; start: number; end: number }>();
+  readonly #unknown = new Map<string, UnknownAccount>();
+  readonly #totals = new Map<string, { effectiveCost: number; billedCost: number | null }>();
+  readonly #covered = new Map<string, AccountPeriod>();
+
+  rejected(line: number, problems: readonly RowProblem[]): void {
+    this.#read++;
+    this.#rejected++;
+    if (this.#rejections.length < REJECTIONS_IN_DETAIL) {
+      this.#rejections.push({ line, reason: problems.map((p) => (p.detail ? `${p.reason}: ${p.detail}` : p.reason)).join('; ') });
+    }
+    for (const { reason } of problems) {
+      // Reasons are few (one per column and problem); the cap only guards against surprises.
+      if (this.#reasons.has(reason) || this.#reasons.size < MAX_REASONS) this.#reasons.set(reason, (this.#reasons.get(reason) ?? 0) + 1);
+    }
+  }
+
+  /** A valid row of a sub-account mapped to no tenant: reported, not imported. */
+  unmapped(item: LineItem): void {
+    this.#accepted(item);
+    this.#unmapped++;
+    const key = `${item.cloud}\u0001${item.account}`;
+    let account = this.#unknown.get(key);
+    if (!account) {
+      account = { cloud: item.cloud, account: detached(item.account), name: detached(item.accountName), rows: 0, costs: new Map() };
+      this.#unknown.set(key, account);
+    }
+    account.rows++;
+    account.costs.set(item.currency, (account.costs.get(item.currency) ?? 0) + item.effectiveCost);
+  }
+
+  imported(item: LineItem): void {
+    this.#accepted(item);
+    this.#imported++;
+    const key = `${item.cloud}\u0001${item.account}\u0001${item.billingPeriodStart}`;
+    if (!this.#covered.has(key)) this.#covered.set(key, { cloud: item.cloud, account: detached(item.account), billingPeriodStart: item.billingPeriodStart });
+    const totals = this.#totals.get(item.currency) ?? { effectiveCost: 0, billedCost: null };
+    totals.effectiveCost += item.effectiveCost;
+    if (item.billedCost !== null) totals.billedCost = (totals.billedCost ?? 0) + item.billedCost;
+    this.#totals.set(item.currency, totals);
+  }
+
+  #accepted(item: LineItem): void {
+    this.#read++;
+    const provider = this.#providers.get(item.provider);
+    if (provider) provider.rows++;
+    else {
+      const name = detached(item.provider);
+      this.#providers.set(name, { provider: name, cloud: item.cloud, rows: 1 });
+    }
+    const period = `${item.cloud}\u0001${item.billingPeriodStart}\u0001${item.billingPeriodEnd}`;
+    if (!this.#periods.has(period)) this.#periods.set(period, { cloud: item.cloud, start: item.billingPeriodStart, end: item.billingPeriodEnd });
+  }
+
+  /** The sub-account billing periods of the imported rows: what the import replaces. */
+  covered(): AccountPeriod[] {
+    return [...this.#covered.values()];
+  }
+
+  counted(): Counted {
+    const unknown = [...this.#unknown.values()].sort((a, b) => b.rows - a.rows || a.account.localeCompare(b.account));
+    return {
+      providers: [...this.#providers.values()],
+      billingPeriods: [...this.#periods.values()]
+        .sort((a, b) => a.start - b.start || a.cloud.localeCompare(b.cloud))
+        .map((p) => ({ cloud: p.cloud, start: iso(p.start), end: iso(p.end) })),
+      rows: {
+        read: this.#read,
+        accepted: this.#imported + this.#unmapped,
+        rejected: this.#rejected,
+        imported: this.#imported,
+        unmapped: this.#unmapped,
+      },
+      rejections: this.#rejections,
+      rejectionsByReason: [...this.#reasons].map(([reason, rows]) => ({ reason, rows })).sort((a, b) => b.rows - a.rows),
+      unknownAccounts: unknown.slice(0, UNKNOWN_ACCOUNTS_IN_DETAIL).map((a) => ({
+        cloud: a.cloud,
+        account: a.account,
+        name: a.name,
+        rows: a.rows,
+        costs: [...a.costs].map(([currency, cost]) => ({ currency, cost: rounded(cost) })),
+      })),
+      unknownAccountCount: unknown.length,
+      totals: [...this.#totals].map(([currency, t]) => ({
+        currency,
+        effectiveCost: rounded(t.effectiveCost),
+        billedCost: t.billedCost === null ? null : rounded(t.billedCost),
+      })),
+    };
+  }
+}

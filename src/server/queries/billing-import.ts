@@ -1,0 +1,85 @@
+import type { BillingImportSummary, PublicBillingCloud } from '../../protocol/billing-import.js';
+import type { Queryable } from '../../store/database.js';
+import { decodeCursor, decodeUuidCursor, pageOf } from './paging.js';
+import type { Page, PageRequest } from './organisation.js';
+
+/** Reads of the billing sub-account mappings and the import records (both projections). */
+
+export interface BillingAccountView {
+  cloud: PublicBillingCloud;
+  account: string;
+  name: string;
+  tenant: string;
+  customer: string;
+  mappedAt: string;
+}
+
+const accountSelect = `SELECT b.cloud, b.account, b.name, t.name AS tenant, c.name AS customer, b.mapped_at AS "mappedAt"
+  FROM billing_accounts b JOIN tenants t ON t.id = b.tenant_id JOIN customers c ON c.id = b.customer_id`;
+
+export async function billingAccount(db: Queryable, cloud: PublicBillingCloud, account: string): Promise<BillingAccountView | undefined> {
+  const { rows } = await db.query<BillingAccountView>(`${accountSelect} WHERE b.cloud = $1 AND b.account = $2`, [cloud, account]);
+  return rows[0];
+}
+
+export async function listBillingAccounts(
+  db: Queryable,
+  filter: { cloud?: PublicBillingCloud | undefined; tenantId?: string | undefined; account?: string | undefined },
+  request: PageRequest,
+): Promise<Page<BillingAccountView>> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (filter.cloud !== undefined) add((p) => `b.cloud = ${p}`, filter.cloud);
+  if (filter.tenantId !== undefined) add((p) => `b.tenant_id = ${p}`, filter.tenantId);
+  if (filter.account !== undefined) add((p) => `b.account = ${p}`, filter.account);
+  // The cursor is the last (cloud, account); clouds hold no '/'.
+  const after = decodeCursor(request.cursor);
+  if (after !== null) {
+    const slash = after.indexOf('/');
+    params.push(after.slice(0, slash), after.slice(slash + 1));
+    where.push(`(b.cloud, b.account) > ($${params.length - 1}, $${params.length})`);
+  }
+  params.push(request.limit + 1);
+  const { rows } = await db.query<BillingAccountView>(
+    `${accountSelect} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY b.cloud, b.account LIMIT $${params.length}`,
+    params,
+  );
+  return pageOf(rows, request.limit, (item) => `${item.cloud}/${item.account}`);
+}
+
+/** Every mapping, for the lookups of an import: `cloud \u0001 account` to tenant id. */
+export async function tenantsByAccount(db: Queryable): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ cloud: string; account: string; tenantId: string }>(
+    'SELECT cloud, account, tenant_id AS "tenantId" FROM billing_accounts',
+  );
+  return new Map(rows.map((row) => [`${row.cloud}\u0001${row.account}`, row.tenantId]));
+}
+
+export type BillingImportView = BillingImportSummary & { importedBy: string; importedAt: string };
+
+/** Imports, newest first: their ids are UUID v7, ordered by time. */
+export async function listBillingImports(db: Queryable, id: string | undefined, request: PageRequest): Promise<Page<BillingImportView>> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (id !== undefined) {
+    params.push(id);
+    where.push(`id = $${params.length}`);
+  }
+  const after = decodeUuidCursor(request.cursor);
+  if (after !== null) {
+    params.push(after);
+    where.push(`id < $${params.length}`);
+  }
+  params.push(request.limit + 1);
+  const { rows } = await db.query<{ summary: BillingImportSummary; importedBy: string; importedAt: string }>(
+    `SELECT summary, imported_by AS "importedBy", imported_at AS "importedAt" FROM billing_imports
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const items = rows.map((row) => ({ ...row.summary, importedBy: row.importedBy, importedAt: row.importedAt }));
+  return pageOf(items, request.limit, (item) => item.id);
+}
