@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { MaestroClient } from '../../src/sdk/client.js';
 import { failsWith, simulatedTenant } from '../compute/setup.js';
+import { quotaProjections } from '../../src/server/projections/quotas.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
+import { snapshotTables } from '../support/store-helpers.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { clockedClient, eventsOf, quietConfig, spend, tenantId, userWithRole, waitForApproval } from './setup.js';
 
@@ -118,6 +120,16 @@ for (const flavour of flavours) {
       const runner = await userWithRole(server, admin, clock, { name: 'nina', customer: 'held', tenant: T, role: 'runner' });
       await assert.rejects(runner.client.approvals.describe({ tenant: T }), failsWith('forbidden', /DESCRIBE_APPROVAL/));
       assert.equal((await abby.client.approvals.describe({ tenant: T, id: held.approval!.id })).items[0]!.state, 'pending');
+    });
+
+    it('rebuilds quotas, their thresholds and the approvals from the log as they were', async () => {
+      await admin.quotas.setDaily({ tenant: T, region: R, instances: 50, ramGb: 64 });
+      assert.equal((await server.maestro.quotas.evaluate([tenant])).thresholds, 1);
+      const tables = quotaProjections.flatMap((projection) => projection.tables);
+      const before = await snapshotTables(server.maestro.db, tables);
+      assert.ok(Object.values(before).every((rows) => rows.length > 0), JSON.stringify(before));
+      await admin.system.rebuild();
+      assert.deepEqual(await snapshotTables(server.maestro.db, tables), before);
     });
   });
 }

@@ -16,11 +16,12 @@ const billingAccount = z.object({
 
 const billingImport = billingImportSummary.extend({ importedBy: z.string(), importedAt: timestamp });
 
-const importDescription = `The file is a FOCUS 1.0 (or later) cost and usage export, CSV or gzip CSV, at a path on the server.
-Each row's EffectiveCost (amortised) is spread over the UTC days of its charge period and summed into daily tenant
-records by tenant, day, cloud, region, service and tag set. A file replaces, for each sub-account and billing period
-it contains, what earlier imports recorded for them: importing it again changes nothing. Rows that fail validation
-are reported with their line numbers; rows of sub-accounts mapped to no tenant are reported by account.`;
+const importDescription =
+  "The file is a FOCUS 1.0 (or later) cost and usage export, CSV or gzip CSV, at a path on the server. Each row's " +
+  'EffectiveCost (amortised) is spread over the UTC days of its charge period and summed into daily tenant records by ' +
+  'tenant, day, cloud, region, service and tag set. A file replaces, for each sub-account and billing period it ' +
+  'contains, what earlier imports recorded for them: importing it again changes nothing. Rows that fail validation are ' +
+  'reported with their line numbers; rows of sub-accounts mapped to no tenant are reported by account.';
 
 export const billingAccounts = defineManager('billingAccounts', 'billing-account', {
   map: defineCommand({
