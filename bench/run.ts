@@ -9,6 +9,7 @@ import { billing } from './billing.js';
 import { coldStart } from './cold-start.js';
 import { describeTags } from './describe-tags.js';
 import { discovery } from './discovery.js';
+import { focusImport } from './focus-import.js';
 import { rebuild } from './rebuild.js';
 import { rpcRead } from './rpc-read.js';
 import { runInstances } from './run-instances.js';
@@ -32,6 +33,7 @@ const benchmarks: Record<string, Benchmark> = {
   'describe-tags': { describe: 'instances.describe with a tag filter over 100k instances vs bare route, same SQL', perDatabase: true, run: describeTags },
   billing: { describe: 'hourly billing of 100k open timelines; monthly report of 1,000 tenants × 30 days', perDatabase: true, run: billing },
   authorisation: { describe: 'a tenant user\'s signed read with authorisation (cached, cold) vs skipped', perDatabase: true, run: authorisation },
+  'focus-import': { describe: 'public billing import of a 1,000,000-row FOCUS gzip export vs gunzip + split into lines', perDatabase: true, run: focusImport },
 };
 
 const requested = process.argv.slice(2);

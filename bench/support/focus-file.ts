@@ -1,13 +1,16 @@
 // A large FOCUS export shaped like a real one: resources that each bill every hour of a month
 // with fixed account, region, service and tags, plus one monthly charge per account that spreads
-// over the month. Streamed to a gzip file, so that the generator holds no rows either.
+// over the month. Streamed to a gzip file, so that the generator holds no rows either. A file
+// that bills only every n-th hour has fewer rows but the same daily sums to keep in memory.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
-import { baseRow, csvLine, focusColumns, type FocusColumnName } from '../../test/support/focus.js';
+import { baseRow, csvField, csvLine, focusColumns, type FocusColumnName } from '../../test/support/focus.js';
 
 export interface FocusFileShape {
-  rows: number;
+  resources: number;
+  /** 1: a row per resource and hour; 4: every fourth hour only (a quarter of the rows, the same days). */
+  everyHours: number;
   accounts: number;
   /** Of the accounts, how many are mapped to no tenant (reported, not imported). */
   unknownAccounts: number;
@@ -31,36 +34,53 @@ const services = [
 const HOUR = 3_600_000;
 const MONTH_START = Date.UTC(2026, 2, 1);
 const MONTH_END = Date.UTC(2026, 3, 1);
+const HOURS = (MONTH_END - MONTH_START) / HOUR;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-/** Writes the file; returns the sum of its EffectiveCost (to check the import against). */
+/** The data rows a file of this shape has. */
+export const rowsOf = (shape: FocusFileShape) => shape.accounts + shape.resources * Math.ceil(HOURS / shape.everyHours);
+
+/** Writes the file; returns the sum of its EffectiveCost and its size as text. */
 export async function writeFocusBenchFile(path: string, shape: FocusFileShape): Promise<{ effectiveCost: number; bytes: number }> {
   const gzip = createGzip();
   const out = createWriteStream(path);
   gzip.pipe(out);
   let bytes = 0;
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = async () => {
+    if (!gzip.write(pending.join(''))) await once(gzip, 'drain');
+    pending = [];
+    pendingLength = 0;
+  };
   const write = async (line: string) => {
     bytes += line.length;
-    if (!gzip.write(line)) await once(gzip, 'drain');
+    pending.push(line);
+    pendingLength += line.length;
+    if (pendingLength > 1 << 20) await flush();
   };
-  const row = (values: Partial<Record<FocusColumnName, string>>) => csvLine(focusColumns.map((c) => values[c] ?? baseRow[c]));
+  // The base row's fields quoted once; each row quotes only what it changes.
+  const base = focusColumns.map((column) => csvField(baseRow[column]));
+  const position = new Map(focusColumns.map((column, index) => [column, index]));
+  const row = (values: Partial<Record<FocusColumnName, string>>) => {
+    const fields = base.slice();
+    for (const [column, value] of Object.entries(values)) fields[position.get(column as FocusColumnName)!] = csvField(value);
+    return `${fields.join(',')}\n`;
+  };
 
   await write(csvLine(focusColumns));
-  let written = 0;
   let effectiveCost = 0;
   // One monthly charge per account (a support fee), spread over the month's days.
-  for (let a = 0; a < shape.accounts && written < shape.rows; a++, written++) {
+  for (let a = 0; a < shape.accounts; a++) {
     const cost = 30 + a;
     effectiveCost += cost;
     await write(row({ SubAccountId: accountId(a), SubAccountName: `account-${a}`, ServiceName: 'AWS Support', ChargeFrequency: 'Recurring',
       ChargePeriodStart: iso(MONTH_START), ChargePeriodEnd: iso(MONTH_END), EffectiveCost: String(cost), BilledCost: String(cost), RegionId: '', Tags: '' }));
   }
-  const hours = (MONTH_END - MONTH_START) / HOUR;
-  const resources = Math.ceil((shape.rows - written) / hours);
-  for (let h = 0; h < hours && written < shape.rows; h++) {
+  for (let h = 0; h < HOURS; h += shape.everyHours) {
     const start = iso(MONTH_START + h * HOUR);
     const end = iso(MONTH_START + (h + 1) * HOUR);
-    for (let r = 0; r < resources && written < shape.rows; r++, written++) {
+    for (let r = 0; r < shape.resources; r++) {
       const a = r % shape.accounts;
       const cost = ((r % 97) + 1) / 1000;
       effectiveCost += cost;
@@ -79,6 +99,7 @@ export async function writeFocusBenchFile(path: string, shape: FocusFileShape): 
       }));
     }
   }
+  await flush();
   gzip.end();
   await once(out, 'finish');
   return { effectiveCost, bytes };

@@ -206,6 +206,8 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const timeLimits = new TimeLimitExecutor(db, dispatcher, clock, logger, config.timeLimitIntervalMs);
     timeLimits.start();
     cleanups.unshift(() => timeLimits.stop());
+    // Spending moves when an hour is billed: monthly quotas look again at once.
+    hourlyBilling.onSpending(async (tenantIds) => void (await quotas.evaluate(tenantIds)));
     quotas.start();
     approvals.start();
     cleanups.unshift(() => quotas.stop(), () => approvals.stop());

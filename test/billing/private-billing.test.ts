@@ -153,6 +153,21 @@ for (const flavour of flavours) {
       assert.deepEqual(tags.rows.map((row) => [row.tagKey, row.tagValue]), [['team', null]]);
     });
 
+    it('a billed hour re-evaluates monthly quotas at once', async () => {
+      // April so far, per hour: 6.7; a limit of 8 is crossed by the next two hours of service fee.
+      await admin.quotas.setMonthly({ tenant: 'per-hour', scope: 'all', limit: 8, notifyAtPercent: 90, action: 'deny' });
+      clock.set('2026-04-01T08:10:00Z');
+      await admin.billing.run({});
+      const { rows } = await server.maestro.db.query<{ data: { percent: number } }>(
+        `SELECT data FROM event_log WHERE type = 'quota.thresholdReached' ORDER BY seq`,
+      );
+      assert.deepEqual(rows.map((row) => row.data.percent), [90, 100]);
+      await assert.rejects(
+        admin.instances.run({ tenant: 'per-hour', region: 'vmw-hour', image: 'ubuntu-24.04', shape: 'SMALL' }),
+        (error: Error & { kind?: string }) => error.kind === 'limit_exceeded',
+      );
+    });
+
     it('estimates the price of a shape and image before running it', async () => {
       clock.set('2026-04-01T06:30:00Z');
       const price = await admin.billing.price({ tenant: 'per-second', region: 'sim-sec', shape: 'SMALL', image: 'ubuntu-24.04', count: 2 });

@@ -124,7 +124,7 @@ export const instances: ManagerHandlers<Managers['instances']> = {
     const publicKey = await resolveKey(ctx, tenant, input.keyName);
     const stopAfter = futureOrNull(ctx, input.stopAfter, 'stopAfter');
     const terminateAfter = futureOrNull(ctx, input.terminateAfter, 'terminateAfter');
-    const held = await admitRun(ctx, { tenant, region }, { count: input.count, ...shape }, { command: 'instances.run', input });
+    const held = await admitRun(ctx, { tenant, region }, { count: input.count, cpu: shape.cpu, ramMb: shape.ramMb }, { command: 'instances.run', input });
     if (held) return { instances: [], approval: held };
 
     let created: CloudInstance[];

@@ -5,7 +5,7 @@ import type { RegionRef } from '../queries/compute.js';
 import type { TenantRow } from '../queries/organisation.js';
 import { costStandings, monthlyQuotaRows, type CostStanding } from '../queries/quotas.js';
 import { checkDailyQuota } from './daily.js';
-import { approvedRequestBeingRun, holdForApproval, markExecuted, type HeldRequest, type Request } from './held-requests.js';
+import { approvedRequestBeingRun, holdForApproval, markExecuted, type CommandRequest, type HeldRequest } from './held-requests.js';
 
 /**
  * Quotas, applied before anything is created (seed §3.4.1). Creating commands call these in
@@ -61,7 +61,7 @@ export async function admitRun(
   ctx: CommandContext,
   place: Place,
   ask: { count: number; cpu: number; ramMb: number },
-  request: Request,
+  request: CommandRequest,
 ): Promise<HeldRequest | null> {
   const approved = await approvedRequestBeingRun(ctx, place.tenant, request.command);
   await checkDailyQuota(ctx, place.tenant, place.region, {
@@ -80,13 +80,7 @@ export async function admitRun(
   const holding = spent.filter((quota) => quota.action === 'approval');
   if (holding.length === 0) return null;
   const reason = `${holding.map((quota) => describeSpent(quota, place.tenant)).join('; ')}: new instances need an approver's approval`;
-  return holdForApproval(
-    ctx,
-    place,
-    request,
-    holding.map((quota) => quota.id),
-    reason,
-  );
+  return holdForApproval(ctx, place, request, holding.map((quota) => quota.id), reason);
 }
 
 /** volumes.create: the daily resource quota's volumes and storage. */

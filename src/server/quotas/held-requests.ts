@@ -12,7 +12,7 @@ import type { TenantRow } from '../queries/organisation.js';
 export type HeldRequest = z.output<typeof heldRequest>;
 
 /** A command and its validated input, as a quota may hold it for approval. */
-export interface Request {
+export interface CommandRequest {
   command: string;
   input: object;
 }
@@ -21,7 +21,7 @@ export interface Request {
 export async function holdForApproval(
   ctx: CommandContext,
   place: { tenant: TenantRow; region: RegionRef },
-  request: Request,
+  request: CommandRequest,
   quotaIds: string[],
   reason: string,
 ): Promise<HeldRequest> {

@@ -73,10 +73,13 @@ export class ImportTally {
     this.#imported++;
     const key = `${item.cloud}\u0001${item.account}\u0001${item.billingPeriodStart}`;
     if (!this.#covered.has(key)) this.#covered.set(key, { cloud: item.cloud, account: detached(item.account), billingPeriodStart: item.billingPeriodStart });
-    const totals = this.#totals.get(item.currency) ?? { effectiveCost: 0, billedCost: null };
+    let totals = this.#totals.get(item.currency);
+    if (!totals) {
+      totals = { effectiveCost: 0, billedCost: null };
+      this.#totals.set(detached(item.currency), totals);
+    }
     totals.effectiveCost += item.effectiveCost;
     if (item.billedCost !== null) totals.billedCost = (totals.billedCost ?? 0) + item.billedCost;
-    this.#totals.set(item.currency, totals);
   }
 
   #accepted(item: LineItem): void {

@@ -32,8 +32,14 @@ export interface RowProblem {
 
 const MAX_NAME_CHARS = 256;
 
-/** Checks every value a row contributes, and collects all that is wrong with it. */
+/**
+ * Checks every value a row contributes, and collects all that is wrong with it. One validator
+ * checks each row in turn (no closures per row: a million rows make that count).
+ */
 export class RowValidator {
+  #fields: readonly string[] = [];
+  #problems: RowProblem[] | null = null;
+
   constructor(private readonly header: Header) {}
 
   validate(fields: readonly string[]): LineItem | RowProblem[] {
@@ -42,60 +48,39 @@ export class RowValidator {
         { reason: 'the row does not have as many fields as the header', detail: `${fields.length} instead of ${this.header.width}` },
       ];
     }
-    const problems: RowProblem[] = [];
-    const { indexes, names } = this.header;
-    const value = (column: FocusColumn) => (indexes[column] === -1 ? '' : fields[indexes[column]]!);
-    const fail = (column: FocusColumn, problem: string, text?: string) =>
-      problems.push(text === undefined ? { reason: `${names[column]} ${problem}` } : { reason: `${names[column]} ${problem}`, detail: `'${excerpt(text)}'` });
+    this.#fields = fields;
+    this.#problems = null;
 
-    const timestamp = (column: FocusColumn) => {
-      const text = value(column);
-      const ms = text === '' ? null : parseTimestamp(text);
-      if (ms === null) fail(column, text === '' ? 'is empty' : 'is not an ISO 8601 date and time', text === '' ? undefined : text);
-      return ms;
-    };
-    const decimal = (column: FocusColumn) => {
-      const text = value(column);
-      const number = text === '' ? null : parseDecimal(text);
-      if (number === null) fail(column, text === '' ? 'is empty' : 'is not a number', text === '' ? undefined : text);
-      return number;
-    };
-    const name = (column: FocusColumn, required: boolean) => {
-      const text = value(column);
-      if (required && text === '') fail(column, 'is empty');
-      else if (text.length > MAX_NAME_CHARS) fail(column, `is longer than ${MAX_NAME_CHARS} characters`);
-      else if (!isStorable(text)) fail(column, 'holds a NUL character', text);
-      return text;
-    };
-
-    const billingPeriodStart = timestamp('billingPeriodStart');
-    const billingPeriodEnd = timestamp('billingPeriodEnd');
+    const billingPeriodStart = this.#timestamp('billingPeriodStart');
+    const billingPeriodEnd = this.#timestamp('billingPeriodEnd');
     if (billingPeriodStart !== null && billingPeriodEnd !== null && billingPeriodEnd <= billingPeriodStart) {
-      fail('billingPeriodEnd', 'is not after BillingPeriodStart', value('billingPeriodEnd'));
+      this.#fail('billingPeriodEnd', 'is not after BillingPeriodStart', this.#value('billingPeriodEnd'));
     }
-    const chargePeriodStart = timestamp('chargePeriodStart');
-    const chargePeriodEnd = timestamp('chargePeriodEnd');
+    const chargePeriodStart = this.#timestamp('chargePeriodStart');
+    const chargePeriodEnd = this.#timestamp('chargePeriodEnd');
     if (chargePeriodStart !== null && chargePeriodEnd !== null) {
-      if (chargePeriodEnd < chargePeriodStart) fail('chargePeriodEnd', 'is before ChargePeriodStart', value('chargePeriodEnd'));
-      else if (chargePeriodEnd - chargePeriodStart > MAX_CHARGE_DAYS * DAY_MS) fail('chargePeriodEnd', `is more than ${MAX_CHARGE_DAYS} days after ChargePeriodStart`);
+      if (chargePeriodEnd < chargePeriodStart) this.#fail('chargePeriodEnd', 'is before ChargePeriodStart', this.#value('chargePeriodEnd'));
+      else if (chargePeriodEnd - chargePeriodStart > MAX_CHARGE_DAYS * DAY_MS) {
+        this.#fail('chargePeriodEnd', `is more than ${MAX_CHARGE_DAYS} days after ChargePeriodStart`);
+      }
     }
-    const effectiveCost = decimal('effectiveCost');
-    const billedCost = indexes.billedCost === -1 ? null : decimal('billedCost');
-    const currency = value('billingCurrency');
-    if (!isCurrencyCode(currency)) fail('billingCurrency', currency === '' ? 'is empty' : 'is not an ISO 4217 currency code', currency || undefined);
-    const provider = value('provider');
+    const effectiveCost = this.#decimal('effectiveCost');
+    const billedCost = this.header.indexes.billedCost === -1 ? null : this.#decimal('billedCost');
+    const currency = this.#value('billingCurrency');
+    if (!isCurrencyCode(currency)) this.#fail('billingCurrency', currency === '' ? 'is empty' : 'is not an ISO 4217 currency code', currency);
+    const provider = this.#value('provider');
     const cloud = cloudOfProvider(provider);
     if (cloud === undefined) {
-      fail('provider', provider === '' ? 'is empty' : 'is not a provider Maestro imports (AWS, Microsoft, Google Cloud)', provider || undefined);
+      this.#fail('provider', provider === '' ? 'is empty' : 'is not a provider Maestro imports (AWS, Microsoft, Google Cloud)', provider);
     }
-    const account = name('subAccountId', false);
-    const accountName = name('subAccountName', false);
-    const service = name('serviceName', true);
-    const region = name('regionId', false);
-    const tags = parseTags(value('tags'));
-    if (typeof tags === 'string') fail('tags', tags, value('tags'));
+    const account = this.#name('subAccountId', false);
+    const accountName = this.#name('subAccountName', false);
+    const service = this.#name('serviceName', true);
+    const region = this.#name('regionId', false);
+    const tags = parseTags(this.#value('tags'));
+    if (typeof tags === 'string') this.#fail('tags', tags, this.#value('tags'));
 
-    if (problems.length > 0) return problems;
+    if (this.#problems !== null) return this.#problems;
     return {
       cloud: cloud!,
       provider,
@@ -112,5 +97,38 @@ export class RowValidator {
       service,
       tags: tags as TagSet,
     };
+  }
+
+  #value(column: FocusColumn): string {
+    const index = this.header.indexes[column];
+    return index === -1 ? '' : this.#fields[index]!;
+  }
+
+  /** Notes a problem; `text`, when not empty, is quoted in the detail. */
+  #fail(column: FocusColumn, problem: string, text = ''): void {
+    const reason = `${this.header.names[column]} ${problem}`;
+    (this.#problems ??= []).push(text === '' ? { reason } : { reason, detail: `'${excerpt(text)}'` });
+  }
+
+  #timestamp(column: FocusColumn): number | null {
+    const text = this.#value(column);
+    const ms = text === '' ? null : parseTimestamp(text);
+    if (ms === null) this.#fail(column, text === '' ? 'is empty' : 'is not an ISO 8601 date and time', text);
+    return ms;
+  }
+
+  #decimal(column: FocusColumn): number | null {
+    const text = this.#value(column);
+    const number = text === '' ? null : parseDecimal(text);
+    if (number === null) this.#fail(column, text === '' ? 'is empty' : 'is not a number', text);
+    return number;
+  }
+
+  #name(column: FocusColumn, required: boolean): string {
+    const text = this.#value(column);
+    if (required && text === '') this.#fail(column, 'is empty');
+    else if (text.length > MAX_NAME_CHARS) this.#fail(column, `is longer than ${MAX_NAME_CHARS} characters`);
+    else if (!isStorable(text)) this.#fail(column, 'holds a NUL character', text);
+    return text;
   }
 }
