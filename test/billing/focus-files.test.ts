@@ -67,12 +67,14 @@ for (const flavour of flavours) {
 
     it('details the first rejected rows and counts the rest by reason', async () => {
       const rows = Array.from({ length: 30 }, (_, i) => ({ EffectiveCost: `${i}€` }));
-      const summary = await admin.billingImports.import({ path: files.file('bad-costs.csv', [...rows, { ChargePeriodStart: '2026-13-01T00:00:00Z' }]) });
-      assert.equal(summary.rows.rejected, 31);
+      const others = [{ ChargePeriodStart: '2026-13-01T00:00:00Z' }, { EffectiveCost: '2e12' }];
+      const summary = await admin.billingImports.import({ path: files.file('bad-costs.csv', [...rows, ...others]) });
+      assert.equal(summary.rows.rejected, 32);
       assert.equal(summary.rejections.length, 20);
       assert.deepEqual(summary.rejectionsByReason, [
         { reason: 'EffectiveCost is not a number', rows: 30 },
         { reason: 'ChargePeriodStart is not an ISO 8601 date and time', rows: 1 },
+        { reason: 'EffectiveCost is beyond ±10^12', rows: 1 },
       ]);
     });
 

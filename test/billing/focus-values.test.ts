@@ -11,7 +11,7 @@ describe('FOCUS values', () => {
       assert.equal(parseTimestamp(text), midnight, text);
     }
     assert.equal(parseTimestamp('2024-02-29T12:00:00Z'), Date.UTC(2024, 1, 29, 12));
-    for (const text of ['2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-03-01T24:00:00Z', '03/01/2026', 'yesterday', '2026-03-01T00:00:00Q']) {
+    for (const text of ['1969-12-31T00:00:00Z', '0099-01-01T00:00:00Z', '9999-12-31T00:00:00Z', '2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-03-01T24:00:00Z', '03/01/2026', 'yesterday', '2026-03-01T00:00:00Q']) {
       assert.equal(parseTimestamp(text), null, text);
     }
   });

@@ -168,6 +168,19 @@ for (const flavour of flavours) {
       );
     });
 
+    it('rebuilds timelines and price policies from the log to the same rows', async () => {
+      const snapshot = async () => {
+        const out: Record<string, unknown> = {};
+        for (const table of ['billing_timelines', 'price_policies']) {
+          out[table] = (await server.maestro.db.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY 1::text`)).rows;
+        }
+        return out;
+      };
+      const live = await snapshot();
+      await admin.system.rebuild();
+      assert.deepEqual(await snapshot(), live);
+    });
+
     it('estimates the price of a shape and image before running it', async () => {
       clock.set('2026-04-01T06:30:00Z');
       const price = await admin.billing.price({ tenant: 'per-second', region: 'sim-sec', shape: 'SMALL', image: 'ubuntu-24.04', count: 2 });

@@ -1,4 +1,4 @@
-import { conflict } from '../../../protocol/errors.js';
+import { conflict, invalidInput } from '../../../protocol/errors.js';
 import type { Queryable } from '../../../store/database.js';
 import type { DailyCost } from './aggregator.js';
 import type { AccountPeriod } from './tally.js';
@@ -22,6 +22,8 @@ export interface Replacement {
 }
 
 const BATCH = 5000;
+/** numeric(24, 10) holds less than 10^14; a day's sums of several imports must fit. */
+const MAX_DAILY_COST = 1e13;
 
 interface TouchedDay {
   tenant_id: string;
@@ -49,6 +51,9 @@ export async function replacePublicCosts(
   costs: Iterable<DailyCost>,
 ): Promise<Replacement> {
   if (covered.length === 0) return { previousEntries: 0, entries: 0, dailyRecords: 0 };
+  // Imports write one after the other: two summing the same tenant days at once would each
+  // miss the other's costs (or collide on the same keys).
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('maestro.billing-import'))`);
   const touched = new Map<string, TouchedDay>();
   const touch = (day: TouchedDay) => touched.set(`${day.tenant_id}\u0001${day.cloud}\u0001${day.day}`, day);
 
@@ -106,6 +111,9 @@ function* batches(costs: Iterable<DailyCost>, touch: (day: TouchedDay) => void):
     if (day === undefined) {
       day = new Date(cost.day).toISOString().slice(0, 10);
       dayText.set(cost.day, day);
+    }
+    if (Math.abs(cost.cost) >= MAX_DAILY_COST) {
+      throw invalidInput(`the costs of ${cost.cloud} sub-account ${cost.account} on ${day} add up to ${cost.cost}, more than a daily record holds; nothing was imported`);
     }
     touch({ tenant_id: cost.tenantId, cloud: cost.cloud, day });
     batch.push({

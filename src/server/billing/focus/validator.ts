@@ -3,7 +3,7 @@ import type { FocusColumn, Header } from './columns.js';
 import { DAY_MS, MAX_CHARGE_DAYS } from './days.js';
 import { accountKey, cloudOfProvider } from './providers.js';
 import { parseTags, type TagSet } from './tags.js';
-import { excerpt, isCurrencyCode, isStorable, parseDecimal, parseTimestamp } from './values.js';
+import { excerpt, isCurrencyCode, isStorable, MAX_AMOUNT, parseDecimal, parseTimestamp } from './values.js';
 
 /** One valid FOCUS row, as much of it as a daily tenant record needs. */
 export interface LineItem {
@@ -121,7 +121,9 @@ export class RowValidator {
     const text = this.#value(column);
     const number = text === '' ? null : parseDecimal(text);
     if (number === null) this.#fail(column, text === '' ? 'is empty' : 'is not a number', text);
-    return number;
+    else if (Math.abs(number) > MAX_AMOUNT) this.#fail(column, 'is beyond ±10^12', text);
+    else return number;
+    return null;
   }
 
   #name(column: FocusColumn, required: boolean): string {

@@ -35,6 +35,9 @@ function readTimestamp(text: string): number | null {
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
+  // Years before 1970 are no billing data (and Date.UTC would read 0099 as 1999); after 8999 a
+  // day could leave PostgreSQL's four-digit years.
+  if (year < 1970 || year > 8999) return null;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
   const ms = fraction ? Math.round(Number(fraction) * 1000) : 0;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMs(zone);
@@ -54,6 +57,9 @@ function offsetMs(zone: string | undefined): number {
 // Numeric Format: digits, an optional fraction and exponent, a minus but never a plus sign,
 // no thousands separators, currency symbols or units.
 const decimalPattern = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** Beyond this a cost is no bill but a broken file, and sums of such would overflow numeric(24, 10). */
+export const MAX_AMOUNT = 1e12;
 
 /** The number, or null when the text is not a FOCUS decimal. */
 export function parseDecimal(text: string): number | null {
