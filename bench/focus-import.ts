@@ -1,4 +1,4 @@
-// 9. Public billing import: a generated FOCUS export of 1,000,000 rows (gzip CSV, 38 columns)
+// 10. Public billing import: a generated FOCUS export of 1,000,000 rows (gzip CSV, 38 columns)
 // imported through the signed API (`billingImports.import`), against gunzipping the same file and
 // splitting it into lines. Peak memory is sampled during the import, and compared with the import
 // of a file with a quarter of the rows and the same daily sums: streaming means alike peaks.

@@ -24,6 +24,7 @@ import type { License } from '../domain/access/license.js';
 import { Authorizer } from './access/authorizer.js';
 import { StateSync } from './compute/state-sync.js';
 import { TimeLimitExecutor } from './compute/time-limit-executor.js';
+import { billingImported } from '../protocol/events/billing-import.js';
 import { approvalApproved } from '../protocol/events/quotas.js';
 import { ApprovalExecutor } from './quotas/approval-executor.js';
 import { QuotaEvaluator } from './quotas/evaluator.js';
@@ -181,6 +182,8 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       relay.wake();
       if (message.types.some((type) => type.startsWith('instance.') && type !== 'instance.stateChanged')) stateSync.wake();
       if (message.types.includes(approvalApproved.type)) approvals.wake();
+      // Imported public costs moved spending: monthly quotas look again (on every node; thresholds are recorded once).
+      if (message.types.includes(billingImported.type)) quotas.wake();
     };
     await bus.subscribe(topics.eventsCommitted, (message) => onCommitted(message as CommittedMessage));
     if (db.kind === 'postgres') {

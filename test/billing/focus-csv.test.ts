@@ -51,6 +51,12 @@ describe('the streaming CSV parser', () => {
     ]);
   });
 
+  it('reads a last line without its line break, CRLF or not', () => {
+    assert.deepEqual(parse('a,b\r\n1,2\r'), [[1, ['a', 'b']], [2, ['1', '2']]]);
+    assert.deepEqual(parse('a,b\r\n1,"2"\r'), [[1, ['a', 'b']], [2, ['1', '2']]]);
+    assert.deepEqual(parse('a,b\n1,"2"'), [[1, ['a', 'b']], [2, ['1', '2']]]);
+  });
+
   it('keeps empty fields and skips empty lines', () => {
     assert.deepEqual(parse(',,\n\n"",x,\n'), [
       [1, ['', '', '']],

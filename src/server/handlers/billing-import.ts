@@ -1,4 +1,4 @@
-import type { BillingImportSummary } from '../../protocol/billing-import.js';
+import type { BillingImportSummary, PublicBillingCloud } from '../../protocol/billing-import.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import { notFound } from '../../protocol/errors.js';
 import * as events from '../../protocol/events/billing-import.js';
@@ -8,8 +8,16 @@ import { countPreviousEntries, replacePublicCosts } from '../billing/focus/publi
 import { readFocusFile } from '../billing/focus/reader.js';
 import { openFocusSource } from '../billing/focus/source.js';
 import type { ManagerHandlers } from '../context.js';
+import type { EventScope } from '../event-writer.js';
 import * as q from '../queries/billing-import.js';
-import { tenantRow } from '../queries/organisation.js';
+import { tenantRow, type TenantRow } from '../queries/organisation.js';
+
+/** A mapping's audit scope: the account, in the tenant it is (or was) mapped to. */
+const accountScope = (cloud: PublicBillingCloud, account: string, tenant: TenantRow): EventScope => ({
+  target: { id: `${cloud}/${account}`, name: account },
+  customerId: tenant.customerId,
+  tenantId: tenant.id,
+});
 
 export const billingAccounts: ManagerHandlers<Managers['billingAccounts']> = {
   async map(input, ctx) {
@@ -20,7 +28,7 @@ export const billingAccounts: ManagerHandlers<Managers['billingAccounts']> = {
     await ctx.emit(
       events.billingAccountMapped,
       { cloud: input.cloud, account, name, tenantId: tenant.id, customerId: tenant.customerId },
-      { target: { id: `${input.cloud}/${account}`, name: account }, customerId: tenant.customerId, tenantId: tenant.id },
+      accountScope(input.cloud, account, tenant),
     );
     const mapped = (await q.billingAccount(ctx.db, input.cloud, account))!;
     return { ...mapped, previousTenant: previous && previous.tenant !== mapped.tenant ? previous.tenant : null };
@@ -33,14 +41,13 @@ export const billingAccounts: ManagerHandlers<Managers['billingAccounts']> = {
     await ctx.emit(
       events.billingAccountUnmapped,
       { cloud: input.cloud, account, tenantId: tenant.id },
-      { target: { id: `${input.cloud}/${account}`, name: account }, customerId: tenant.customerId, tenantId: tenant.id },
+      accountScope(input.cloud, account, tenant),
     );
     return { ok: true as const };
   },
   async describe(input, ctx) {
     const tenantId = input.tenant === undefined ? undefined : (await tenantRow(ctx.db, input.tenant)).id;
-    const account = input.account === undefined ? undefined : input.cloud === undefined ? input.account : accountKey(input.cloud, input.account);
-    return q.listBillingAccounts(ctx.db, { cloud: input.cloud, tenantId, account }, input);
+    return q.listBillingAccounts(ctx.db, { cloud: input.cloud, tenantId, account: input.account }, input);
   },
 };
 
@@ -52,8 +59,7 @@ export const billingImports: ManagerHandlers<Managers['billingImports']> = {
    */
   async import(input, ctx) {
     const source = await openFocusSource(input.path);
-    const tenants = await q.tenantsByAccount(ctx.db);
-    const { tally, costs } = await readFocusFile(source, (cloud, account) => tenants.get(`${cloud}\u0001${account}`));
+    const { tally, costs } = await readFocusFile(source, await q.accountTenants(ctx.db));
     const covered = tally.covered();
     const id = uuidv7(ctx.services.clock.now().getTime());
     const written = input.dryRun

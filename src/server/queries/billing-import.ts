@@ -35,7 +35,8 @@ export async function listBillingAccounts(
   };
   if (filter.cloud !== undefined) add((p) => `b.cloud = ${p}`, filter.cloud);
   if (filter.tenantId !== undefined) add((p) => `b.tenant_id = ${p}`, filter.tenantId);
-  if (filter.account !== undefined) add((p) => `b.account = ${p}`, filter.account);
+  // Case does not matter in a filter (Azure ids are stored lower case, the others have none).
+  if (filter.account !== undefined) add((p) => `lower(b.account) = lower(${p})`, filter.account);
   // The cursor is the last (cloud, account); clouds hold no '/'.
   const after = decodeCursor(request.cursor);
   if (after !== null) {
@@ -51,12 +52,13 @@ export async function listBillingAccounts(
   return pageOf(rows, request.limit, (item) => `${item.cloud}/${item.account}`);
 }
 
-/** Every mapping, for the lookups of an import: `cloud \u0001 account` to tenant id. */
-export async function tenantsByAccount(db: Queryable): Promise<Map<string, string>> {
+/** Every mapping at once, for an import to look each row's sub-account up: its tenant id, if mapped. */
+export async function accountTenants(db: Queryable): Promise<(cloud: PublicBillingCloud, account: string) => string | undefined> {
   const { rows } = await db.query<{ cloud: string; account: string; tenantId: string }>(
     'SELECT cloud, account, tenant_id AS "tenantId" FROM billing_accounts',
   );
-  return new Map(rows.map((row) => [`${row.cloud}\u0001${row.account}`, row.tenantId]));
+  const byAccount = new Map(rows.map((row) => [`${row.cloud}\u0001${row.account}`, row.tenantId]));
+  return (cloud, account) => byAccount.get(`${cloud}\u0001${account}`);
 }
 
 export type BillingImportView = BillingImportSummary & { importedBy: string; importedAt: string };

@@ -84,6 +84,11 @@ export class QuotaEvaluator {
     this.#runner.start();
   }
 
+  /** Evaluates every quota soon (an import moved spending of tenants not known here). */
+  wake(): void {
+    this.#runner.wake();
+  }
+
   stop(): Promise<void> {
     return this.#runner.stop();
   }

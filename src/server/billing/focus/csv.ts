@@ -111,8 +111,8 @@ export class CsvParser {
           at++;
           continue;
         }
-        if (c === LF || (c === CR && text.charCodeAt(at + 1) === LF) || (c === -1 && final)) {
-          at = c === -1 ? n : lf + 1;
+        if (c === LF || (c === CR && text.charCodeAt(at + 1) === LF) || (final && (c === -1 || (c === CR && at + 1 === n)))) {
+          at = lf === -1 ? n : lf + 1;
           break;
         }
         if (lf === -1 && !final) return INCOMPLETE;
@@ -134,7 +134,7 @@ export class CsvParser {
       }
       if (lf === -1) {
         if (!final) return INCOMPLETE;
-        fields.push(text.slice(at, n));
+        fields.push(text.slice(at, n > at && text.charCodeAt(n - 1) === CR ? n - 1 : n));
         at = n;
         break;
       }

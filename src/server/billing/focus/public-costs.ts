@@ -34,13 +34,17 @@ interface TouchedDay {
 const periodsJson = (periods: readonly AccountPeriod[]) =>
   JSON.stringify(periods.map((p) => ({ cloud: p.cloud, account: p.account, start: new Date(p.billingPeriodStart).toISOString() })));
 
-const coveredJoin = `jsonb_to_recordset($1::jsonb) AS s(cloud text, account text, start timestamptz)
-  ON c.cloud = s.cloud AND c.account = s.account AND c.billing_period_start = s.start`;
+// The covered periods as a relation `s`, and the condition that a daily cost `c` falls in one.
+const coveredPeriods = 'jsonb_to_recordset($1::jsonb) AS s(cloud text, account text, start timestamptz)';
+const inCoveredPeriod = 'c.cloud = s.cloud AND c.account = s.account AND c.billing_period_start = s.start';
+// The touched tenant days as a relation `t`, and the condition that a row of alias `a` is on one.
+const touchedDays = 'jsonb_to_recordset($1::jsonb) AS t(tenant_id uuid, cloud text, day date)';
+const onTouchedDay = (a: string) => `${a}.tenant_id = t.tenant_id AND ${a}.cloud = t.cloud AND ${a}.day = t.day`;
 
 /** How many daily cost entries of earlier imports the periods hold (what an import would replace). */
 export async function countPreviousEntries(tx: Queryable, covered: readonly AccountPeriod[]): Promise<number> {
   if (covered.length === 0) return 0;
-  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM public_billing_costs c JOIN ${coveredJoin}`, [periodsJson(covered)]);
+  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM public_billing_costs c JOIN ${coveredPeriods} ON ${inCoveredPeriod}`, [periodsJson(covered)]);
   return rows[0]!.n;
 }
 
@@ -59,8 +63,7 @@ export async function replacePublicCosts(
 
   const { rows: previous } = await tx.query<TouchedDay & { n: number }>(
     `WITH removed AS (
-       DELETE FROM public_billing_costs c USING jsonb_to_recordset($1::jsonb) AS s(cloud text, account text, start timestamptz)
-        WHERE c.cloud = s.cloud AND c.account = s.account AND c.billing_period_start = s.start
+       DELETE FROM public_billing_costs c USING ${coveredPeriods} WHERE ${inCoveredPeriod}
        RETURNING c.tenant_id, c.cloud, c.day)
      SELECT tenant_id, cloud, day::text AS day, count(*)::int AS n FROM removed GROUP BY 1, 2, 3`,
     [periodsJson(covered)],
@@ -86,16 +89,14 @@ export async function replacePublicCosts(
   const days = JSON.stringify([...touched.values()]);
   await refuseMixedCurrencies(tx, days);
   await tx.query(
-    `DELETE FROM daily_tenant_records d USING jsonb_to_recordset($1::jsonb) AS t(tenant_id uuid, cloud text, day date)
-      WHERE d.source = 'public' AND d.tenant_id = t.tenant_id AND d.cloud = t.cloud AND d.day = t.day`,
+    `DELETE FROM daily_tenant_records d USING ${touchedDays} WHERE d.source = 'public' AND ${onTouchedDay('d')}`,
     [days],
   );
   const written = await tx.query(
     `INSERT INTO daily_tenant_records (tenant_id, day, source, cloud, region, service, tags_key, tags, cost, currency, import_id)
      SELECT c.tenant_id, c.day, 'public', c.cloud, c.region, c.service, c.tags_key,
             CASE WHEN c.tags_key = '' THEN '{}'::jsonb ELSE c.tags_key::jsonb END, sum(c.cost), c.currency, $2
-       FROM public_billing_costs c JOIN jsonb_to_recordset($1::jsonb) AS t(tenant_id uuid, cloud text, day date)
-         ON c.tenant_id = t.tenant_id AND c.cloud = t.cloud AND c.day = t.day
+       FROM public_billing_costs c JOIN ${touchedDays} ON ${onTouchedDay('c')}
       GROUP BY c.tenant_id, c.day, c.cloud, c.region, c.service, c.tags_key, c.currency`,
     [days, importId],
   );
@@ -139,11 +140,10 @@ function* batches(costs: Iterable<DailyCost>, touch: (day: TouchedDay) => void):
 /** A daily tenant record has one currency: two sub-accounts of one tenant billed in two currencies cannot share it. */
 async function refuseMixedCurrencies(tx: Queryable, days: string): Promise<void> {
   const { rows } = await tx.query<{ tenant: string; cloud: string; day: string; currencies: string }>(
-    `SELECT t.name AS tenant, c.cloud, c.day::text AS day, string_agg(DISTINCT c.currency, ', ') AS currencies
-       FROM public_billing_costs c JOIN jsonb_to_recordset($1::jsonb) AS d(tenant_id uuid, cloud text, day date)
-         ON c.tenant_id = d.tenant_id AND c.cloud = d.cloud AND c.day = d.day
-       JOIN tenants t ON t.id = c.tenant_id
-      GROUP BY t.name, c.tenant_id, c.day, c.cloud, c.region, c.service, c.tags_key
+    `SELECT n.name AS tenant, c.cloud, c.day::text AS day, string_agg(DISTINCT c.currency, ', ') AS currencies
+       FROM public_billing_costs c JOIN ${touchedDays} ON ${onTouchedDay('c')}
+       JOIN tenants n ON n.id = c.tenant_id
+      GROUP BY n.name, c.tenant_id, c.day, c.cloud, c.region, c.service, c.tags_key
      HAVING count(DISTINCT c.currency) > 1 LIMIT 1`,
     [days],
   );
