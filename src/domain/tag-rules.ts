@@ -31,6 +31,8 @@ const knownTagRules: Record<CloudKind, TagRules> = {
   AWS: { tagMatching: 'case-sensitive', reservedTagPrefixes: ['aws:'] },
   AZURE: { tagMatching: 'case-sensitive', reservedTagPrefixes: ['microsoft', 'azure', 'windows'] },
   GOOGLE: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
+  // Oracle compares tag keys case-insensitively; `oracle` namespaces are its own.
+  OCI: { tagMatching: 'case-insensitive', reservedTagPrefixes: ['oracle'] },
   OPEN_STACK: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
   VSPHERE: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },
   VCD: { tagMatching: 'case-insensitive', reservedTagPrefixes: [] },

@@ -9,7 +9,7 @@ import { timestamp } from './common.js';
  */
 
 /** The clouds whose FOCUS exports Maestro imports; a provider of another cloud is rejected by row. */
-export const publicBillingClouds = ['AWS', 'AZURE', 'GOOGLE'] as const satisfies readonly CloudKind[];
+export const publicBillingClouds = ['AWS', 'AZURE', 'GOOGLE', 'OCI'] as const satisfies readonly CloudKind[];
 export type PublicBillingCloud = (typeof publicBillingClouds)[number];
 
 /** How many rejected rows an import describes one by one; the rest are counted. */

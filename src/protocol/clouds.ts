@@ -3,6 +3,7 @@ export const cloudKinds = [
   'AWS',
   'AZURE',
   'GOOGLE',
+  'OCI',
   'OPEN_STACK',
   'VSPHERE',
   'VCD',

@@ -43,7 +43,7 @@ for (const flavour of flavours) {
           { ServiceName: '' },
           { Tags: '{"env":' },
           { BillingCurrency: 'usd', EffectiveCost: '' },
-          { ProviderName: 'Oracle' },
+          { ProviderName: 'Alibaba Cloud' },
           { ChargePeriodEnd: '2026-02-28T00:00:00Z' },
           good,
         ]) +
@@ -57,7 +57,7 @@ for (const flavour of flavours) {
         { line: 5, reason: 'ServiceName is empty' },
         { line: 6, reason: `Tags is not JSON: '{"env":'` },
         { line: 7, reason: "EffectiveCost is empty; BillingCurrency is not an ISO 4217 currency code: 'usd'" },
-        { line: 8, reason: "ProviderName is not a provider Maestro imports (AWS, Microsoft, Google Cloud): 'Oracle'" },
+        { line: 8, reason: "ProviderName is not a provider Maestro imports (AWS, Microsoft, Google Cloud, Oracle): 'Alibaba Cloud'" },
         { line: 9, reason: "ChargePeriodEnd is before ChargePeriodStart: '2026-02-28T00:00:00Z'" },
         { line: 11, reason: `the row does not have as many fields as the header: 3 instead of ${focusColumns.length}` },
         { line: 12, reason: 'the row is not valid CSV: a quoted field is not closed before the end of the file' },

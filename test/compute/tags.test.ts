@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Driver, DriverCapabilities } from '../../src/clouds/driver.js';
 import { DriverRegistry } from '../../src/clouds/registry.js';
 import { caseInsensitiveClouds, mergeTags, removeTags, tagRulesOf } from '../../src/domain/tag-rules.js';
 import { SimulatedCloud } from '../../src/clouds/sim/driver.js';
@@ -15,10 +14,6 @@ import { failsWith, runningInstance } from './setup.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { simulatorAs } from '../support/simulator-as.js';
 
-/**
- * The simulator under another cloud's name and tag rules: how a case-sensitive cloud behaves
- * end to end before a real driver for it exists.
- */
 describe('tag rules per cloud', () => {
   const none = new DriverRegistry();
   const withSim = new DriverRegistry();
@@ -29,7 +24,7 @@ describe('tag rules per cloud', () => {
     assert.equal(tagRulesOf(none, 'AZURE').tagMatching, 'case-sensitive');
     for (const cloud of ['GOOGLE', 'OPEN_STACK', 'SIMULATED'] as const) assert.equal(tagRulesOf(none, cloud).tagMatching, 'case-insensitive');
     assert.deepEqual(tagRulesOf(none, 'AZURE').reservedTagPrefixes, ['microsoft', 'azure', 'windows']);
-    assert.deepEqual(caseInsensitiveClouds(none).sort(), ['GOOGLE', 'NUTANIX', 'OPEN_STACK', 'SIMULATED', 'VCD', 'VSPHERE']);
+    assert.deepEqual(caseInsensitiveClouds(none).sort(), ['GOOGLE', 'NUTANIX', 'OCI', 'OPEN_STACK', 'SIMULATED', 'VCD', 'VSPHERE']);
   });
 
   it("takes a registered driver's capabilities over the table", () => {

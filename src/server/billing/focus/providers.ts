@@ -2,8 +2,7 @@ import type { PublicBillingCloud } from '../../../protocol/billing-import.js';
 
 /**
  * The Maestro cloud of a FOCUS ProviderName. Each provider writes its own name ("AWS",
- * "Microsoft", "Google Cloud"); the usual variants are accepted too. Oracle ("OCI") exports are
- * valid FOCUS but Maestro has no cloud code for them yet, so their rows are rejected by name.
+ * "Microsoft", "Google Cloud", "Oracle"); the usual variants are accepted too.
  */
 const cloudByProvider: ReadonlyMap<string, PublicBillingCloud> = new Map([
   ['aws', 'AWS'],
@@ -16,6 +15,9 @@ const cloudByProvider: ReadonlyMap<string, PublicBillingCloud> = new Map([
   ['google cloud platform', 'GOOGLE'],
   ['google', 'GOOGLE'],
   ['gcp', 'GOOGLE'],
+  ['oracle', 'OCI'],
+  ['oracle cloud infrastructure', 'OCI'],
+  ['oci', 'OCI'],
 ]);
 
 export function cloudOfProvider(provider: string): PublicBillingCloud | undefined {

@@ -71,7 +71,7 @@ export class RowValidator {
     const provider = this.#value('provider');
     const cloud = cloudOfProvider(provider);
     if (cloud === undefined) {
-      this.#fail('provider', provider === '' ? 'is empty' : 'is not a provider Maestro imports (AWS, Microsoft, Google Cloud)', provider);
+      this.#fail('provider', provider === '' ? 'is empty' : 'is not a provider Maestro imports (AWS, Microsoft, Google Cloud, Oracle)', provider);
     }
     const account = this.#name('subAccountId', false);
     const accountName = this.#name('subAccountName', false);
