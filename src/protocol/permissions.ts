@@ -72,6 +72,8 @@ export const permissionActions = {
   DELETE_TAGS: writes('resources', 'Remove resource tags'),
   DESCRIBE_TAGS: reads('resources', 'Read resource tags'),
   DESCRIBE_RESOURCES: reads('resources', 'List all resources with their tags'),
+  // Audit (seed §3.5)
+  DESCRIBE_EVENTS: reads('resources', 'Read the audit log (CADF events) of a tenant or customer, and export it'),
   // Billing, quotas, approvals (seed §3.4; Billing)
   DESCRIBE_BILLING_REPORT: reads('billing', 'Billing reports: total, subtotal, per resource, hourly, by tag'),
   DESCRIBE_PRICE: reads('billing', 'Price policies and cost estimates'),

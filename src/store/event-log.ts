@@ -6,7 +6,7 @@ export type NewEvent = Omit<RecordedEvent, 'seq'>;
 const columns = `seq, id, type, time, event_type, action, outcome, initiator, target_type_uri,
   target_id, target_name, observer, customer_id, tenant_id, region, request_id, reason, data`;
 
-interface EventRow {
+export interface EventRow {
   seq: number;
   id: string;
   type: string;

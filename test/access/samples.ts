@@ -111,6 +111,8 @@ export const samples: Record<string, Sample> = {
   'billingAccounts.describe': () => ({}),
   'billingImports.import': () => ({ path: '/no/such/dir/focus.csv' }),
   'billingImports.describe': () => ({}),
+  'events.describe': (_f, h) => ({ tenant: h.tenant, limit: 5 }),
+  'events.export': (_f, h) => ({ tenant: h.tenant, limit: 5 }),
   'system.status': () => ({}),
   'system.rebuild': () => ({}),
 };

@@ -4,6 +4,7 @@ import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
 import { billingAccounts, billingImports } from './billing-import.js';
 import { customers } from './customers.js';
+import { events } from './events.js';
 import { images } from './images.js';
 import { instances } from './instances.js';
 import { keys } from './keys.js';
@@ -48,6 +49,7 @@ export const managers = {
   quotas,
   approvals,
   simulator,
+  events,
   system,
 } as const;
 

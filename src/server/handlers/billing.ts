@@ -8,9 +8,8 @@ import { uuidv7 } from '../../protocol/ids.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import { regionRef } from '../queries/compute.js';
 import { billingReport, toCsv } from '../queries/billing-reports.js';
-import { customerRow, tenantRow } from '../queries/organisation.js';
 import { resolveImage, resolveShape } from './instances.js';
-import { tenantInScope, usableRegion } from './scope.js';
+import { tenantInScope, tenantsInView, usableRegion } from './scope.js';
 
 interface PolicyRow extends PolicyPeriod {
   regionId: string;
@@ -126,7 +125,7 @@ export const billing: ManagerHandlers<Managers['billing']> = {
     };
   },
   async report(input, ctx) {
-    const report = await billingReport(ctx.db, { ...input, tenantIds: await reportTenants(ctx, input) });
+    const report = await billingReport(ctx.db, { ...input, tenantIds: (await tenantsInView(ctx, input)).tenantIds });
     return {
       kind: input.kind,
       from: input.from,
@@ -141,11 +140,3 @@ export const billing: ManagerHandlers<Managers['billing']> = {
   },
 };
 
-/** The tenants a report covers: one, a customer's, or (administrators asking for nothing) all. */
-async function reportTenants(ctx: CommandContext, input: { tenant?: string | undefined; customer?: string | undefined }): Promise<string[] | null> {
-  if (input.tenant !== undefined) return [(await tenantRow(ctx.db, input.tenant)).id];
-  const customerId = input.customer !== undefined ? (await customerRow(ctx.db, input.customer)).id : ctx.access.customerId;
-  if (customerId === null) return ctx.access.unrestricted ? null : [];
-  const { rows } = await ctx.db.query<{ id: string }>('SELECT id FROM tenants WHERE customer_id = $1', [customerId]);
-  return rows.map((row) => row.id);
-}

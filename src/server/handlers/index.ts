@@ -3,6 +3,7 @@ import { mappings, permissions, roles } from './access.js';
 import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
 import { billingAccounts, billingImports } from './billing-import.js';
+import { events } from './events.js';
 import { images } from './images.js';
 import { licenses } from './licenses.js';
 import { instances } from './instances.js';
@@ -41,5 +42,6 @@ export const handlers: AllHandlers = {
   quotas,
   approvals,
   simulator,
+  events,
   system,
 };

@@ -1,7 +1,7 @@
 import { invalidState } from '../../protocol/errors.js';
 import type { CommandContext } from '../context.js';
 import { regionRef, type RegionRef } from '../queries/compute.js';
-import { tenantRow, type TenantRow } from '../queries/organisation.js';
+import { customerRow, tenantRow, type TenantRow } from '../queries/organisation.js';
 
 /**
  * The tenant a tenant-scoped call acts in. Authorisation has already checked that the caller
@@ -22,4 +22,23 @@ export async function usableRegion(ctx: CommandContext, tenant: TenantRow, name:
   }
   if (region.status !== 'active') throw invalidState(`region ${region.name} is ${region.status}; try again when it is active`);
   return region;
+}
+
+/**
+ * What a tenant-or-customer call looks at (reports, the audit log): one tenant, a customer's
+ * tenants (the named one, else the caller's), or, for an administrator naming neither,
+ * everything (tenantIds null). Authorisation has checked the caller may look there.
+ */
+export async function tenantsInView(
+  ctx: CommandContext,
+  input: { tenant?: string | undefined; customer?: string | undefined },
+): Promise<{ tenantIds: string[] | null; customerId: string | null }> {
+  if (input.tenant !== undefined) {
+    const tenant = await tenantRow(ctx.db, input.tenant);
+    return { tenantIds: [tenant.id], customerId: null };
+  }
+  const customerId = input.customer !== undefined ? (await customerRow(ctx.db, input.customer)).id : ctx.access.customerId;
+  if (customerId === null) return { tenantIds: ctx.access.unrestricted ? null : [], customerId: null };
+  const { rows } = await ctx.db.query<{ id: string }>('SELECT id FROM tenants WHERE customer_id = $1', [customerId]);
+  return { tenantIds: rows.map((row) => row.id), customerId };
 }

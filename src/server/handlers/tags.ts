@@ -8,6 +8,7 @@ import type { EventScope } from '../event-writer.js';
 import { regionRef, regionRefById, type RegionRef } from '../queries/compute.js';
 import type { TenantRow } from '../queries/organisation.js';
 import { listResources } from '../queries/resources.js';
+import { lockInstance } from '../queries/instances.js';
 import { findVolume } from '../queries/volumes.js';
 import { tenantInScope } from './scope.js';
 
@@ -22,11 +23,15 @@ interface Taggable {
   tags: TagSet;
 }
 
-/** `forUpdate` locks the row, so concurrent changes to one resource's tags merge in turn, none lost. */
+/**
+ * `forUpdate` serialises changes to one resource's tags, so concurrent ones merge in turn, none
+ * lost: instances through their advisory lock (a row lock would deadlock with the state sync,
+ * which updates instance rows after taking the event log's head), volumes through their row.
+ */
 async function taggable(ctx: CommandContext, tenant: TenantRow, id: string, forUpdate = false): Promise<Taggable> {
+  if (forUpdate) await lockInstance(ctx.db, id);
   const { rows } = await ctx.db.query<Omit<Taggable, 'type'>>(
-    `SELECT id, name, region_id AS "regionId", native_id AS "nativeId", state, tags FROM instances WHERE id = $1 AND tenant_id = $2
-     ${forUpdate ? 'FOR UPDATE' : ''}`,
+    `SELECT id, name, region_id AS "regionId", native_id AS "nativeId", state, tags FROM instances WHERE id = $1 AND tenant_id = $2`,
     [id, tenant.id],
   );
   if (rows[0]) return { type: 'instance', ...rows[0] };
