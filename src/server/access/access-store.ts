@@ -14,7 +14,6 @@ export interface CustomerSnapshot {
   access: CustomerAccess;
   /** The customer's licence, or the platform default when none was set. */
   license: License;
-  licenseIsDefault: boolean;
   /** Resolutions already made from this snapshot, by `userId/tenantId`. */
   resolved: Map<string, EffectivePermissions>;
 }
@@ -205,7 +204,6 @@ function toSnapshot(customerId: string, row: SnapshotRow, defaultLicense: Licens
       customerRoles: new Map(row.customerRoles.map((r) => [r.userId, r.role])),
     },
     license: row.license ?? defaultLicense,
-    licenseIsDefault: row.license === null,
     resolved: new Map(),
   };
 }

@@ -22,8 +22,6 @@ export interface Access {
   readonly unrestricted: boolean;
   /** Whether the caller may do `action` in a tenant. */
   allows(action: PermissionAction, tenant: TenantPlace): Promise<boolean>;
-  /** Whether the caller may do `action` in a customer as a whole. */
-  allowsInCustomer(action: PermissionAction, customerId: string): Promise<boolean>;
   /** The tenants where the caller may do `action`; null means every tenant. */
   tenantsAllowing(action: PermissionAction): Promise<TenantPlace[] | null>;
   /** A feature a handler needs beyond its command's (private regions), checked against the licence. */
@@ -190,7 +188,6 @@ export class Authorizer {
       tenant,
       unrestricted,
       allows: async (action, place) => unrestricted || (!!subject && (await effective(place.customerId, place.id)).actions.has(action)),
-      allowsInCustomer: async (action, id) => unrestricted || (!!subject && (await effective(id, null)).actions.has(action)),
       tenantsAllowing: async (action) => {
         if (unrestricted) return null;
         if (!subject) return [];
