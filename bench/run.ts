@@ -10,6 +10,8 @@ import { coldStart } from './cold-start.js';
 import { describeTags } from './describe-tags.js';
 import { discovery } from './discovery.js';
 import { focusImport } from './focus-import.js';
+import { notifications } from './notifications.js';
+import { jobs } from './jobs.js';
 import { rebuild } from './rebuild.js';
 import { rpcRead } from './rpc-read.js';
 import { runInstances } from './run-instances.js';
@@ -34,6 +36,8 @@ const benchmarks: Record<string, Benchmark> = {
   billing: { describe: 'hourly billing of 100k open timelines; monthly report of 1,000 tenants × 30 days', perDatabase: true, run: billing },
   authorisation: { describe: 'a tenant user\'s signed read with authorisation (cached, cold) vs skipped', perDatabase: true, run: authorisation },
   'focus-import': { describe: 'public billing import of a 1,000,000-row FOCUS gzip export vs gunzip + split into lines', perDatabase: true, run: focusImport },
+  notifications: { describe: 'notifications rendered and stored from 20,000 events by the outbox consumer vs bare INSERT of the same rows', perDatabase: true, run: notifications },
+  jobs: { describe: 'no-op jobs claimed and completed by two nodes vs a bare UPDATE … RETURNING loop', perDatabase: true, run: jobs },
 };
 
 const requested = process.argv.slice(2);

@@ -33,6 +33,9 @@ export function registerGenerated(program: Command): void {
     addLeaf(group, kebab(command.method), command);
   }
   addLeaf(admin, 'rebuild', managers.system.rebuild);
+  // The JMX page's two lists, as the seed names them.
+  addLeaf(admin, 'nodes', managers.nodes.describe);
+  addLeaf(admin, 'jobs', managers.jobs.describe);
   for (const group of [...adminGroups.values(), ...userGroups.values()]) describeGroup(group);
 }
 

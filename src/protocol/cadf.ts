@@ -57,6 +57,10 @@ export const targetTypes = {
   job: 'data/workload/job',
   quota: 'data/config/quota',
   approval: 'data/workload/approval',
+  notification: 'data/notification',
+  /** Notification subscriptions, tenant defaults, templates and push subscriptions. */
+  notificationSetting: 'data/config/notification',
+  schedule: 'data/workload/schedule',
   /** The API itself: the target of calls that were refused before they touched a resource. */
   api: 'service/api',
 } as const;

@@ -72,6 +72,8 @@ export const permissionActions = {
   DELETE_TAGS: writes('resources', 'Remove resource tags'),
   DESCRIBE_TAGS: reads('resources', 'Read resource tags'),
   DESCRIBE_RESOURCES: reads('resources', 'List all resources with their tags'),
+  DESCRIBE_SCHEDULE: reads('resources', 'List instance schedules and their executions'),
+  MANAGE_SCHEDULE: writes('resources', 'Create, change and delete instance schedules, attach and detach their instances'),
   // Audit (seed §3.5)
   DESCRIBE_EVENTS: reads('resources', 'Read the audit log (CADF events) of a tenant or customer, and export it'),
   // Billing, quotas, approvals (seed §3.4; Billing)
@@ -83,6 +85,12 @@ export const permissionActions = {
   APPROVE_REQUEST: writes('billing', 'Approve or reject requests held by a quota'),
   // Basic (seed §3.2.1: my permissions, default settings, notifications)
   DESCRIBE_SYSTEM: reads('basic', 'See the status of the control plane and who you are'),
+  // Notifications (seed §3.5.1): your own are Basic; a tenant's defaults and a customer's templates are administration
+  DESCRIBE_NOTIFICATIONS: reads('basic', 'Your notifications, the types you receive by each channel, your push subscriptions'),
+  MANAGE_NOTIFICATIONS: writes('basic', 'Mark your notifications read, choose the types you receive, register push subscriptions'),
+  MANAGE_NOTIFICATION_DEFAULTS: writes('administration', "Set a tenant's default notification subscriptions"),
+  DESCRIBE_SENT_NOTIFICATIONS: reads('administration', "Every notification of a customer with its recipients and delivery status, and the customer's templates"),
+  MANAGE_NOTIFICATION_TEMPLATE: writes('administration', "Override a customer's notification templates"),
   // Platform operations: system administrators only
   CREATE_CUSTOMER: writes('platform', 'Create a customer'),
   UPDATE_CUSTOMER: writes('platform', 'Change a customer'),
@@ -97,6 +105,9 @@ export const permissionActions = {
   MANAGE_BILLING_IMPORT: writes('platform', 'Map billing accounts to tenants and import public billing (FOCUS)'),
   RUN_BILLING: writes('platform', 'Run hourly billing now (it also runs on its own)'),
   REBUILD_PROJECTIONS: writes('platform', 'Rebuild every projection from the event log'),
+  DESCRIBE_NODES: reads('platform', 'See the control-plane nodes: heartbeats, load, jobs running (the JMX page)'),
+  DESCRIBE_JOBS: reads('platform', 'See jobs and recurring jobs: statuses, attempts, errors, schedules (the JMX page)'),
+  RETRY_JOB: writes('platform', 'Run a failed job again'),
   // Console pages and wizards
   ORGANISATION_PAGE: page('administration', 'The organisation page: tenants, users, roles'),
   PERMISSIONS_PAGE: page('administration', 'The permissions page: groups, roles, mappings'),

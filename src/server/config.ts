@@ -61,6 +61,16 @@ const settings = {
     env: 'MAESTRO_TIME_LIMIT_INTERVAL_MS',
     schema: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   },
+  scheduleIntervalMs: {
+    env: 'MAESTRO_SCHEDULE_INTERVAL_MS',
+    // How often a node looks for due instance schedules; keep it well below the grace window.
+    schema: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  },
+  scheduleGraceMs: {
+    env: 'MAESTRO_SCHEDULE_GRACE_MS',
+    // How late a due time may still run (after downtime, only the latest missed one, and only within this).
+    schema: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(900_000),
+  },
   discoveryIntervalMinutes: {
     env: 'MAESTRO_DISCOVERY_INTERVAL_MINUTES',
     schema: z.coerce.number().min(0.01).max(24 * 60).default(30),
@@ -74,6 +84,74 @@ const settings = {
     env: 'MAESTRO_QUOTA_INTERVAL_MS',
     // The safety net of quotas: billing asks for an evaluation after each run, approvals run once approved.
     schema: z.coerce.number().int().min(10).max(3_600_000).default(300_000),
+  },
+  jobConcurrency: {
+    env: 'MAESTRO_JOB_CONCURRENCY',
+    // Jobs this node runs at once; 0: it runs none (it still schedules recurring jobs and serves the API).
+    schema: z.coerce.number().int().min(0).max(256).default(4),
+  },
+  jobLeaseMs: {
+    env: 'MAESTRO_JOB_LEASE_MS',
+    // How long a claimed job is this node's without renewal: after that, a crashed node's job runs elsewhere.
+    schema: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  },
+  jobPollMs: {
+    env: 'MAESTRO_JOB_POLL_MS',
+    // Workers are woken when a job is enqueued; this is the safety net, and how often recurring jobs and expired leases are looked at.
+    schema: z.coerce.number().int().min(10).max(60_000).default(1000),
+  },
+  nodeHeartbeatMs: {
+    env: 'MAESTRO_NODE_HEARTBEAT_MS',
+    // A node silent for three heartbeats is shown as lost.
+    schema: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  },
+  jobRetentionDays: {
+    env: 'MAESTRO_JOB_RETENTION_DAYS',
+    // Finished jobs (and nodes gone) older than this are deleted by the clean-up job.
+    schema: z.coerce.number().int().min(1).max(3650).default(14),
+  },
+  systemJobs: {
+    env: 'MAESTRO_SYSTEM_JOBS',
+    // The recurring system jobs (billing, discovery, quotas, clean-up); false disables them (tests that drive those by hand).
+    schema: flag(true),
+  },
+  // Notifications (docs/notifications.md). E-mail is off until smtpHost is set.
+  smtpHost: { env: 'MAESTRO_SMTP_HOST', schema: z.string().min(1).optional() },
+  smtpPort: { env: 'MAESTRO_SMTP_PORT', schema: z.coerce.number().int().min(1).max(65535).default(587) },
+  smtpSecure: {
+    env: 'MAESTRO_SMTP_SECURE',
+    // true: TLS from the start (port 465); false: STARTTLS when the server offers it.
+    schema: flag(false),
+  },
+  smtpUser: { env: 'MAESTRO_SMTP_USER', schema: z.string().min(1).optional() },
+  smtpPassword: { env: 'MAESTRO_SMTP_PASSWORD', schema: z.string().min(1).optional() },
+  smtpFrom: { env: 'MAESTRO_SMTP_FROM', schema: z.string().min(3).max(320).default('Maestro <maestro@localhost>') },
+  vapidPublicKey: {
+    env: 'MAESTRO_VAPID_PUBLIC_KEY',
+    // With vapidPrivateKey; otherwise a pair is made at first start and kept in vapid.json in the data directory.
+    schema: z.string().min(1).optional(),
+  },
+  vapidPrivateKey: { env: 'MAESTRO_VAPID_PRIVATE_KEY', schema: z.string().min(1).optional() },
+  vapidSubject: {
+    env: 'MAESTRO_VAPID_SUBJECT',
+    // Who push services contact about this server's messages.
+    schema: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').default('mailto:maestro@localhost'),
+  },
+  pushAllowHttp: {
+    env: 'MAESTRO_PUSH_ALLOW_HTTP',
+    // Real push services are https; plain http endpoints only for a local push service (tests).
+    schema: flag(false),
+  },
+  notificationIntervalMs: {
+    env: 'MAESTRO_NOTIFICATION_INTERVAL_MS',
+    // New deliveries are sent at once; this is how often retries that came due are looked for.
+    schema: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  },
+  notificationMaxAttempts: { env: 'MAESTRO_NOTIFICATION_MAX_ATTEMPTS', schema: z.coerce.number().int().min(1).max(50).default(6) },
+  notificationRetryMs: {
+    env: 'MAESTRO_NOTIFICATION_RETRY_MS',
+    // The first retry's delay; each next one waits twice as long (at most an hour).
+    schema: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   },
   defaultEdition: {
     env: 'MAESTRO_DEFAULT_EDITION',
@@ -89,6 +167,9 @@ const settings = {
     schema: flag(true),
   },
 } as const;
+
+/** Never echoed in error messages. */
+const secretSettings = new Set(['masterKey', 'databaseUrl', 'smtpPassword', 'vapidPrivateKey']);
 
 type Settings = typeof settings;
 export type Config = { -readonly [K in keyof Settings]: z.output<Settings[K]['schema']> };
@@ -191,7 +272,7 @@ export function loadConfig(
     if (result.success) {
       config[key] = result.data;
     } else {
-      const shown = key === 'masterKey' || key === 'databaseUrl' ? '(hidden)' : JSON.stringify(raw);
+      const shown = secretSettings.has(key) ? '(hidden)' : JSON.stringify(raw);
       problems.push(`${source}: ${result.error.issues.map((i) => i.message).join('; ')} (got ${shown})`);
     }
   }

@@ -11,6 +11,8 @@ import type { Access, Authorizer } from './access/authorizer.js';
 import type { License } from '../domain/access/license.js';
 import type { HourlyBilling } from './billing/hourly-billing.js';
 import type { EventScope } from './event-writer.js';
+import type { JobEngine } from './jobs/engine.js';
+import type { NotificationServices } from './notifications/setup.js';
 import type { SecretBox } from './secrets.js';
 
 /** What the control plane offers handlers besides the call's own transaction. */
@@ -27,8 +29,12 @@ export interface Services {
   readonly cloudCallTimeoutMs: number;
   /** Decides every call from its definition (permissions, licence). */
   readonly authorizer: Authorizer;
+  /** Notification templates and web push settings, for the notification commands. */
+  readonly notifications: NotificationServices;
   /** The hourly billing job (billing.run catches up now). */
   readonly billing: HourlyBilling;
+  /** The job engine: enqueue jobs, retry failed ones (docs/jobs.md). */
+  readonly jobs: JobEngine;
   /** The licence of customers no administrator gave one. */
   defaultLicense(): License;
   /** Runs discovery in one region now. */

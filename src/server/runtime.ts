@@ -16,7 +16,7 @@ import { DriverRegistry } from '../clouds/registry.js';
 import { CredentialStore } from './auth/credentials.js';
 import { initiatorOf, systemActor } from './actor.js';
 import { discoverRegion } from './compute/discovery.js';
-import { DiscoverySchedule } from './compute/discovery-schedule.js';
+import { discoverEveryRegion } from './compute/discover-every-region.js';
 import { AccessStore } from './access/access-store.js';
 import { PlannerStatistics } from './planner-statistics.js';
 import { HourlyBilling } from './billing/hourly-billing.js';
@@ -24,6 +24,8 @@ import type { License } from '../domain/access/license.js';
 import { Authorizer } from './access/authorizer.js';
 import { StateSync } from './compute/state-sync.js';
 import { TimeLimitExecutor } from './compute/time-limit-executor.js';
+import { CoalescingRunner } from './coalescing-runner.js';
+import { runDue, type ScheduleRunReport } from './schedules/scheduler.js';
 import { billingImported } from '../protocol/events/billing-import.js';
 import { approvalApproved } from '../protocol/events/quotas.js';
 import { ApprovalExecutor } from './quotas/approval-executor.js';
@@ -36,10 +38,14 @@ import type { Services } from './context.js';
 import { Dispatcher } from './dispatch.js';
 import { EventWriter, NOTIFY_CHANNEL, type CommittedMessage, type EventOrigin } from './event-writer.js';
 import { handlers } from './handlers/index.js';
+import { JobEngine } from './jobs/engine.js';
+import { evaluateQuotasAfter, registerSystemJobs } from './jobs/system-jobs.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { OutboxRelay } from './outbox/relay.js';
+import type { NotificationDelivery } from './notifications/delivery-schedule.js';
+import { setUpNotifications } from './notifications/setup.js';
 import { eventDefinitions, projections } from './projections/index.js';
 import { createSecretBox, loadMasterKey } from './secrets.js';
 
@@ -61,10 +67,16 @@ export interface Maestro {
   readonly relay: OutboxRelay;
   /** Acts on instances' stopAfter / terminateAfter on a timer; `runOnce` makes a pass now. */
   readonly timeLimits: TimeLimitExecutor;
-  /** Monthly cost quotas: `evaluate(tenantIds)` recomputes their spending (for billing to call); a timer evaluates them all. */
+  /** Monthly cost quotas: `evaluate(tenantIds)` recomputes their spending (for billing to call); the recurring job quotas.evaluate evaluates them all. */
   readonly quotas: QuotaEvaluator;
   /** Runs approved requests as their requesters, woken when one is approved; `runOnce` makes a pass now. */
   readonly approvals: ApprovalExecutor;
+  /** Instance schedules, executed on a timer; `runDue` makes a pass now (at the clock's time unless given). */
+  readonly schedules: { runDue(now?: Date): Promise<ScheduleRunReport> };
+  /** The job engine: handlers by type, enqueueing, recurring jobs; this node's worker and heartbeat (docs/jobs.md). */
+  readonly jobs: JobEngine;
+  /** Sends due e-mail and push notifications, woken when new ones are committed; `runOnce` makes a pass now. */
+  readonly notifications: NotificationDelivery;
   readonly services: Services;
   readonly app: FastifyInstance;
   readonly logger: Logger;
@@ -138,8 +150,24 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const stateSync = new StateSync(db, clouds, writer, clock, logger, cloudOrigin, config.stateSyncIntervalMs);
     cleanups.unshift(() => stateSync.stop());
 
-    const hourlyBilling = new HourlyBilling(db, clouds, clock, logger, config.nodeName, config.billingCheckIntervalMs);
-    cleanups.unshift(() => hourlyBilling.stop());
+    const hourlyBilling = new HourlyBilling(db, clouds, clock, logger, config.nodeName);
+    const jobs = new JobEngine({
+      db,
+      clock,
+      logger,
+      writer,
+      nodeName: config.nodeName,
+      version,
+      concurrency: config.jobConcurrency,
+      leaseMs: config.jobLeaseMs,
+      pollMs: config.jobPollMs,
+      heartbeatMs: config.nodeHeartbeatMs,
+    });
+    cleanups.unshift(() => jobs.stop());
+
+    const authorizer = new Authorizer(accessStore, clock);
+    const notifications = await setUpNotifications(config, { db, clock, logger, secrets, authorizer });
+    cleanups.unshift(() => notifications.stop());
 
     const services: Services = {
       db,
@@ -151,9 +179,11 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       clouds,
       simulator,
       cloudCallTimeoutMs: config.cloudCallTimeoutMs,
-      authorizer: new Authorizer(accessStore, clock),
+      authorizer,
+      notifications: notifications.services,
       defaultLicense,
       billing: hourlyBilling,
+      jobs,
       discover: (regionName) => discoverRegion(db, clouds, writer, clock, cloudOrigin, regionName),
       async rebuild() {
         const report = await rebuildProjections(db, projections);
@@ -171,19 +201,26 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     });
     const metrics = createMetrics();
     const quotaDeps = { db, writer, dispatcher, clock, logger, nodeName: config.nodeName };
-    const quotas = new QuotaEvaluator(quotaDeps, config.quotaIntervalMs);
+    const quotas = new QuotaEvaluator(quotaDeps);
     const approvals = new ApprovalExecutor(quotaDeps, config.quotaIntervalMs);
 
     const relay = new OutboxRelay(db, logger, config.relayIntervalMs);
     cleanups.unshift(() => relay.stop());
+    relay.add(notifications.consumer);
     const onCommitted = (message: CommittedMessage) => {
       if (CredentialStore.affectedBy(message.types)) credentials.invalidate();
       metrics.eventLogHead.set(message.seq);
       relay.wake();
+      // New notifications are sent once the relay has committed them.
+      void relay.idle().then(() => {
+        if (notifications.consumer.takeQueued()) notifications.delivery.wake();
+      });
       if (message.types.some((type) => type.startsWith('instance.') && type !== 'instance.stateChanged')) stateSync.wake();
       if (message.types.includes(approvalApproved.type)) approvals.wake();
-      // Imported public costs moved spending: monthly quotas look again (on every node; thresholds are recorded once).
-      if (message.types.includes(billingImported.type)) quotas.wake();
+      // Imported public costs moved spending: monthly quotas look again (every node hears it; one job runs).
+      if (message.types.includes(billingImported.type)) {
+        evaluateQuotasAfter(jobs, message.seq).catch((error: unknown) => logger.error({ err: error }, 'could not enqueue a quota evaluation'));
+      }
     };
     await bus.subscribe(topics.eventsCommitted, (message) => onCommitted(message as CommittedMessage));
     if (db.kind === 'postgres') {
@@ -198,22 +235,37 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       cleanups.unshift(unlisten);
     }
     relay.start();
+    notifications.delivery.start();
     stateSync.start();
-    const discovery = new DiscoverySchedule(services, logger, config.discoveryIntervalMinutes * 60_000);
-    discovery.start();
-    cleanups.unshift(() => discovery.stop());
-    hourlyBilling.start();
     const statistics = new PlannerStatistics(db, logger);
     statistics.start();
     cleanups.unshift(() => statistics.stop());
     const timeLimits = new TimeLimitExecutor(db, dispatcher, clock, logger, config.timeLimitIntervalMs);
     timeLimits.start();
     cleanups.unshift(() => timeLimits.stop());
+    const scheduleDeps = { db, writer, dispatcher, clouds, logger, nodeName: config.nodeName, graceMs: config.scheduleGraceMs };
+    const scheduleTimer: CoalescingRunner = new CoalescingRunner(
+      async () => void (await runDue(scheduleDeps, clock.now(), () => scheduleTimer.stopped)),
+      config.scheduleIntervalMs,
+      (error) => logger.error({ err: error }, 'running due schedules failed'),
+    );
+    scheduleTimer.start();
+    cleanups.unshift(() => scheduleTimer.stop());
     // Spending moves when an hour is billed: monthly quotas look again at once.
     hourlyBilling.onSpending(async (tenantIds) => void (await quotas.evaluate(tenantIds)));
-    quotas.start();
     approvals.start();
     cleanups.unshift(() => quotas.stop(), () => approvals.stop());
+    // Billing, discovery, quota evaluation and clean-up run as recurring jobs, once per due time across nodes.
+    await registerSystemJobs({
+      engine: jobs,
+      db,
+      clock,
+      config,
+      billing: hourlyBilling,
+      quotas,
+      discoverEveryRegion: () => discoverEveryRegion(services, logger),
+    });
+    await jobs.start();
 
     const bootstrap = await bootstrapAdministrator(dispatcher, async () => {
       const { rows } = await db.query('SELECT 1 FROM users LIMIT 1');
@@ -247,6 +299,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
       url = `http://${host}:${port}`;
+      jobs.setUrl(url);
     } else {
       await app.ready();
     }
@@ -263,6 +316,9 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       timeLimits,
       quotas,
       approvals,
+      jobs,
+      notifications: notifications.delivery,
+      schedules: { runDue: (now = clock.now()) => runDue(scheduleDeps, now) },
       services,
       app,
       logger,

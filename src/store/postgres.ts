@@ -51,7 +51,41 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   pool.on('error', () => undefined);
   await pool.query('SELECT 1');
   const root = wrap(pool);
-  const listeners: pg.PoolClient[] = [];
+
+  // One connection carries every channel this process listens to (events, jobs …): a node does
+  // not spend a pooled connection per channel.
+  interface Listener {
+    client: pg.PoolClient;
+    channels: Map<string, Set<(payload: string) => void>>;
+    lost: boolean;
+  }
+  let shared: Promise<Listener> | null = null;
+
+  /** Gives the connection back (with the error that broke it, so the pool discards it); its handlers are dropped. */
+  const drop = (listener: Listener, error?: Error) => {
+    if (listener.lost) return;
+    listener.lost = true;
+    listener.channels.clear();
+    shared = null;
+    listener.client.release(error);
+  };
+
+  const connectListener = (): Promise<Listener> => {
+    const connecting = pool.connect().then((client) => {
+      const listener: Listener = { client, channels: new Map(), lost: false };
+      client.on('notification', (message: pg.Notification) => {
+        for (const handler of listener.channels.get(message.channel) ?? []) handler(message.payload ?? '');
+      });
+      // The listening connection is checked out for good, so a drop would otherwise be an uncaught
+      // 'error'. Notifications stop until the callers listen again; their timers cover that.
+      client.on('error', (error: Error) => drop(listener, error));
+      return listener;
+    });
+    connecting.catch(() => {
+      if (shared === connecting) shared = null;
+    });
+    return connecting;
+  };
 
   return {
     kind: 'postgres',
@@ -87,48 +121,35 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       await pool.query(sql);
     },
     async listen(channel, onPayload) {
-      const client = await pool.connect();
-      listeners.push(client);
-      const handler = (message: pg.Notification) => {
-        if (message.channel === channel) onPayload(message.payload ?? '');
-      };
-      let lost = false;
-      // The listening connection is checked out for good, so a drop would otherwise be an uncaught
-      // 'error'. Notifications stop until the caller listens again; the relay's timer covers that.
-      const onError = (error: Error) => {
-        if (lost) return;
-        lost = true;
-        client.off('notification', handler);
-        const index = listeners.indexOf(client);
-        if (index >= 0) {
-          listeners.splice(index, 1);
-          client.release(error);
+      for (;;) {
+        shared ??= connectListener();
+        const listener = await shared;
+        // Released meanwhile (its last channel went, or its connection dropped): take a new one.
+        if (listener.lost) continue;
+        let handlers = listener.channels.get(channel);
+        if (!handlers) {
+          handlers = new Set();
+          listener.channels.set(channel, handlers);
+          try {
+            await listener.client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+          } catch (error) {
+            drop(listener, error as Error);
+            throw error;
+          }
         }
-      };
-      client.on('error', onError);
-      client.on('notification', handler);
-      try {
-        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      } catch (error) {
-        onError(error as Error);
-        throw error;
+        handlers.add(onPayload);
+        const registered = handlers;
+        return async () => {
+          if (listener.lost || !registered.delete(onPayload) || registered.size > 0) return;
+          listener.channels.delete(channel);
+          await listener.client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+          if (listener.channels.size === 0) drop(listener);
+        };
       }
-      return async () => {
-        if (lost) return;
-        client.off('notification', handler);
-        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
-        if (lost) return;
-        lost = true;
-        client.off('error', onError);
-        const index = listeners.indexOf(client);
-        if (index >= 0) {
-          listeners.splice(index, 1);
-          client.release();
-        }
-      };
     },
     async close() {
-      for (const client of listeners.splice(0)) client.release();
+      const listener = await shared?.catch(() => null);
+      if (listener) drop(listener);
       await pool.end();
     },
   };

@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createECDH, randomUUID } from 'node:crypto';
 import type { CommandScope } from '../../src/protocol/command.js';
 import { fresh, type Fixture, type Home } from './fixture.js';
 
 type Sample = (f: Fixture, home: Home) => Record<string, unknown>;
+
+/** A browser's push subscription key (a P-256 public key). */
+const pushKey = createECDH('prime256v1').generateKeys().toString('base64url');
 
 /**
  * One valid call per command, acting in a home tenant. Valid means it passes input validation,
@@ -90,6 +93,14 @@ export const samples: Record<string, Sample> = {
   'approvals.describe': (_f, h) => ({ tenant: h.tenant }),
   'approvals.approve': (_f, h) => ({ tenant: h.tenant, id: randomUUID() }),
   'approvals.reject': (_f, h) => ({ tenant: h.tenant, id: randomUUID() }),
+  // Created disabled and empty: the matrix leaves nothing for the scheduler to do.
+  'schedules.create': (_f, h) => ({ tenant: h.tenant, name: fresh('sched'), cron: '0 8 * * *', action: 'stop', enabled: false }),
+  'schedules.describe': (_f, h) => ({ tenant: h.tenant }),
+  'schedules.update': (_f, h) => ({ tenant: h.tenant, name: 'no-such-schedule', enabled: false }),
+  'schedules.delete': (_f, h) => ({ tenant: h.tenant, name: 'no-such-schedule' }),
+  'schedules.attach': (_f, h) => ({ tenant: h.tenant, name: 'no-such-schedule', instanceIds: [h.instanceId] }),
+  'schedules.detach': (_f, h) => ({ tenant: h.tenant, name: 'no-such-schedule', tagKey: 'matrix' }),
+  'schedules.describeExecutions': (_f, h) => ({ tenant: h.tenant }),
   'simulator.configure': (f) => ({ region: f.region2, latencyMs: 0 }),
   'simulator.injectFault': (f) => ({ region: f.region2, operation: 'stop', kind: 'error' }),
   'simulator.clearFaults': (f) => ({ region: f.region2 }),
@@ -113,8 +124,28 @@ export const samples: Record<string, Sample> = {
   'billingImports.describe': () => ({}),
   'events.describe': (_f, h) => ({ tenant: h.tenant, limit: 5 }),
   'events.export': (_f, h) => ({ tenant: h.tenant, limit: 5 }),
+  'notifications.describe': () => ({ read: false }),
+  'notifications.markRead': () => ({ ids: [randomUUID()] }),
+  'notifications.describeSent': () => ({ delivery: 'failed' }),
+  'notificationSubscriptions.describe': () => ({}),
+  'notificationSubscriptions.set': () => ({ channel: 'email', type: 'jobFailed', enabled: null }),
+  'notificationSubscriptions.describeDefaults': (_f, h) => ({ tenant: h.tenant }),
+  'notificationSubscriptions.setDefault': (_f, h) => ({ tenant: h.tenant, channel: 'push', type: 'jobFailed', enabled: true }),
+  'notificationTemplates.describe': () => ({ type: 'jobFailed', part: 'subject' }),
+  'notificationTemplates.save': (_f, h) => ({ customer: h.customer, type: 'jobFailed', part: 'subject', template: 'Job {{job.type}} failed' }),
+  'notificationTemplates.reset': (_f, h) => ({ customer: h.customer, type: 'jobFailed', part: 'push' }),
+  'pushSubscriptions.describe': () => ({}),
+  'pushSubscriptions.register': () => ({
+    endpoint: `https://push.example.test/${randomUUID()}`,
+    keys: { p256dh: pushKey, auth: Buffer.alloc(16, 1).toString('base64url') },
+  }),
+  'pushSubscriptions.remove': () => ({ id: randomUUID() }),
   'system.status': () => ({}),
   'system.rebuild': () => ({}),
+  'nodes.describe': () => ({}),
+  'jobs.describe': () => ({ status: 'failed' }),
+  'jobs.retry': () => ({ id: randomUUID() }),
+  'jobs.describeRecurring': () => ({}),
 };
 
 /**

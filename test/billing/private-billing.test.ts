@@ -52,7 +52,7 @@ for (const flavour of flavours) {
 
     before(async () => {
       database = await flavour.open();
-      server = await startTestServer({ db: database.db, clock, config: { simLatencyMs: 0, billingCheckIntervalMs: 3_600_000 } });
+      server = await startTestServer({ db: database.db, clock, config: { simLatencyMs: 0, systemJobs: false } });
       admin = createClient({ url: server.url, ...server.credentials, now: () => clock.now().getTime() });
       server.maestro.services.clouds.register(simulatorAs(server.maestro.services.simulator, 'VSPHERE', { billingGranularity: 'hour' }));
       await admin.customers.create({ name: 'acme' });

@@ -5,8 +5,11 @@ import { createClient, MaestroError, type MaestroClient } from '../../src/sdk/cl
 import type { Queryable } from '../../src/store/database.js';
 import type { TestServer } from '../support/server.js';
 
-/** Test servers whose timers stay out of the way: each test evaluates quotas itself. */
-export const quietConfig = { simLatencyMs: 0, quotaIntervalMs: 3_600_000, billingCheckIntervalMs: 3_600_000 };
+/**
+ * Test servers whose timers stay out of the way: each test evaluates quotas itself. The recurring
+ * system jobs follow the test's clock, so moving it would make them due: they are off.
+ */
+export const quietConfig = { simLatencyMs: 0, quotaIntervalMs: 3_600_000, billingCheckIntervalMs: 3_600_000, systemJobs: false };
 
 /**
  * An SDK client that signs with the server's clock, so tests can move time (a day, a month) and

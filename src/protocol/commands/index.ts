@@ -7,9 +7,12 @@ import { customers } from './customers.js';
 import { events } from './events.js';
 import { images } from './images.js';
 import { instances } from './instances.js';
+import { jobs, nodes } from './jobs.js';
 import { keys } from './keys.js';
+import { notifications, notificationSubscriptions, notificationTemplates, pushSubscriptions } from './notifications.js';
 import { quotas } from './quotas.js';
 import { regions } from './regions.js';
+import { schedules } from './schedules.js';
 import { shapes } from './shapes.js';
 import { simulator } from './simulator.js';
 import { sshKeys } from './ssh-keys.js';
@@ -48,9 +51,16 @@ export const managers = {
   resources,
   quotas,
   approvals,
+  schedules,
   simulator,
   events,
+  notifications,
+  notificationSubscriptions,
+  notificationTemplates,
+  pushSubscriptions,
   system,
+  nodes,
+  jobs,
 } as const;
 
 export type Managers = typeof managers;

@@ -2,7 +2,6 @@ import type { DriverRegistry } from '../../clouds/registry.js';
 import type { Clock } from '../../domain/clock.js';
 import { HOUR_MS } from '../../domain/billing/hourly.js';
 import type { Database } from '../../store/database.js';
-import { CoalescingRunner } from '../coalescing-runner.js';
 import type { Logger } from '../logger.js';
 import { billHour, type HourBilled } from './hourly-run.js';
 
@@ -10,12 +9,12 @@ import { billHour, type HourBilled } from './hourly-run.js';
 export type SpendingListener = (tenantIds: readonly string[]) => Promise<void>;
 
 /**
- * The hourly billing job: at the break of each hour, and on every check in between, bills each
- * complete hour not billed yet, oldest first, so a node that was down catches up the hours it
- * missed. Safe on every node: `billHour` bills an hour once.
+ * Hourly billing: bills each complete hour not billed yet, oldest first, so a check after a
+ * node was down catches up the hours it missed. The recurring job `billing.hourly` checks every
+ * `MAESTRO_BILLING_CHECK_INTERVAL_MS` (src/server/jobs/system-jobs.ts), `billing.run` at once.
+ * Safe on every node: `billHour` bills an hour once.
  */
 export class HourlyBilling {
-  readonly #runner: CoalescingRunner;
   readonly #listeners: SpendingListener[] = [];
 
   constructor(
@@ -24,26 +23,10 @@ export class HourlyBilling {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly nodeName: string,
-    intervalMs: number,
-  ) {
-    this.#runner = new CoalescingRunner(
-      async () => void (await this.catchUp()),
-      intervalMs,
-      (error) => this.logger.error({ err: error }, 'hourly billing failed; it will retry on the next check'),
-    );
-  }
+  ) {}
 
   onSpending(listener: SpendingListener): void {
     this.#listeners.push(listener);
-  }
-
-  start(): void {
-    this.#runner.start();
-    this.#runner.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.#runner.stop();
   }
 
   /** Bills every complete hour up to the one before `now`'s that is not billed yet. */

@@ -7,9 +7,12 @@ import { events } from './events.js';
 import { images } from './images.js';
 import { licenses } from './licenses.js';
 import { instances } from './instances.js';
+import { jobs, nodes } from './jobs.js';
 import { keys } from './keys.js';
+import { notifications, notificationSubscriptions, notificationTemplates, pushSubscriptions } from './notifications.js';
 import { quotas } from './quotas.js';
 import { customers, regions, tenantGroups, tenants, users } from './organisation.js';
+import { schedules } from './schedules.js';
 import { shapes } from './shapes.js';
 import { simulator } from './simulator.js';
 import { sshKeys } from './ssh-keys.js';
@@ -41,7 +44,14 @@ export const handlers: AllHandlers = {
   sshKeys,
   quotas,
   approvals,
+  schedules,
   simulator,
   events,
+  notifications,
+  notificationSubscriptions,
+  notificationTemplates,
+  pushSubscriptions,
   system,
+  nodes,
+  jobs,
 };

@@ -76,15 +76,3 @@ export async function listApprovals(db: Queryable, filter: ApprovalFilter): Prom
   );
   return pageOf(rows, filter.limit, (approval) => approval.id);
 }
-
-/** The requester of a held request as it stands now: whom Maestro runs it as. */
-export async function requesterOf(
-  db: Queryable,
-  userId: string,
-): Promise<{ id: string; name: string; systemAdmin: boolean; customerId: string | null; status: string } | null> {
-  const { rows } = await db.query<{ id: string; name: string; systemAdmin: boolean; customerId: string | null; status: string }>(
-    'SELECT id, name, system_admin AS "systemAdmin", customer_id AS "customerId", status FROM users WHERE id = $1',
-    [userId],
-  );
-  return rows[0] ?? null;
-}

@@ -3,6 +3,7 @@ import type { CloudKind } from '../../protocol/clouds.js';
 import type { Queryable } from '../../store/database.js';
 import type { Page, PageRequest } from './organisation.js';
 import { decodeUuidCursor, pageOf } from './paging.js';
+import { tagMatchCondition } from './tag-match.js';
 
 export interface ResourceFilter extends PageRequest {
   tenantId: string;
@@ -29,24 +30,9 @@ export async function listResources(db: Queryable, filter: ResourceFilter): Prom
   if (filter.regionId !== undefined) add((p) => `x.region_id = ${p}::uuid`, filter.regionId);
   if (filter.type !== undefined) add((p) => `x.type = ${p}`, filter.type);
   if (filter.tag) {
-    const { key, value } = filter.tag;
     params.push(filter.caseInsensitiveClouds);
-    const folded = `r.cloud = ANY($${params.length}::text[])`;
-    // Each rule's condition is wrapped in one that names only the resource's own columns, so that
-    // it reaches the GIN indexes inside the union; the rule itself depends on the joined region.
-    if (value === undefined) {
-      params.push(key, key.toLowerCase());
-      const [exact, lower] = [`$${params.length - 1}`, `$${params.length}`];
-      // A key exists in `tags` only if its lower-cased form exists in `tags_folded`.
-      where.push(`x.tags_folded ? ${lower} AND (${folded} OR x.tags ? ${exact})`);
-    } else {
-      params.push(JSON.stringify({ [key]: value }), JSON.stringify({ [key.toLowerCase()]: value.toLowerCase() }));
-      const [exact, lower] = [`$${params.length - 1}::jsonb`, `$${params.length}::jsonb`];
-      // Not `tags_folded` alone: folding can merge keys that differ in case where case matters.
-      where.push(
-        `(x.tags_folded @> ${lower} OR x.tags @> ${exact}) AND CASE WHEN ${folded} THEN x.tags_folded @> ${lower} ELSE x.tags @> ${exact} END`,
-      );
-    }
+    // The rule depends on the joined region; the condition reaches the GIN indexes inside the union.
+    where.push(tagMatchCondition('x', `r.cloud = ANY($${params.length}::text[])`, filter.tag, params));
   }
   const after = decodeUuidCursor(filter.cursor);
   if (after !== null) add((p) => `x.id > ${p}::uuid`, after);

@@ -2,12 +2,13 @@ import { approvalReason } from '../../domain/quotas.js';
 import { AppError } from '../../protocol/errors.js';
 import * as events from '../../protocol/events/quotas.js';
 import type { Database } from '../../store/database.js';
-import { initiatorOf, systemActor, type Actor } from '../actor.js';
+import { actingAs } from '../acting-user.js';
+import { initiatorOf, systemActor } from '../actor.js';
 import { CoalescingRunner } from '../coalescing-runner.js';
 import type { Dispatcher } from '../dispatch.js';
 import type { EventOrigin, EventWriter } from '../event-writer.js';
 import type { Logger } from '../logger.js';
-import { approvalState, approvedRequests, lockApproval, requesterOf, type ApprovalRow } from '../queries/approvals.js';
+import { approvalState, approvedRequests, lockApproval, type ApprovalRow } from '../queries/approvals.js';
 
 export interface ApprovalRunReport {
   executed: number;
@@ -72,7 +73,7 @@ export class ApprovalExecutor {
     for (const approval of await approvedRequests(this.deps.db)) {
       if (this.#runner.stopped) break;
       const about = { approval: approval.id, command: approval.command, tenant: approval.tenant, requester: approval.requesterName };
-      const actor = await this.#requester(approval);
+      const actor = await actingAs(this.deps.db, { id: approval.requesterId, name: approval.requesterName });
       if (!actor) {
         if (await this.#fail(approval, 'forbidden', `the requester ${approval.requesterName} no longer exists or is disabled`)) report.failed += 1;
         continue;
@@ -95,14 +96,6 @@ export class ApprovalExecutor {
       }
     }
     return report;
-  }
-
-  /** Whom the request runs as: the requester as they are now; null when they are gone or disabled. */
-  async #requester(approval: ApprovalRow): Promise<Actor | null> {
-    if (approval.requesterId === null) return systemActor(approval.requesterName);
-    const user = await requesterOf(this.deps.db, approval.requesterId);
-    if (!user || user.status !== 'active') return null;
-    return { kind: 'user', userId: user.id, name: user.name, systemAdmin: user.systemAdmin, customerId: user.customerId, accessKey: null };
   }
 
   /** Records that the approved request was refused, unless it is no longer approved; true when recorded. */

@@ -5,7 +5,6 @@ import * as events from '../../protocol/events/quotas.js';
 import type { RecordedEvent } from '../../protocol/events.js';
 import type { Database, Queryable } from '../../store/database.js';
 import { initiatorOf, systemActor } from '../actor.js';
-import { CoalescingRunner } from '../coalescing-runner.js';
 import type { Dispatcher } from '../dispatch.js';
 import type { EventOrigin, EventWriter } from '../event-writer.js';
 import type { Logger } from '../logger.js';
@@ -60,37 +59,22 @@ async function tenantById(db: Queryable, id: string): Promise<Tenant | null> {
  * dispatcher as the system actor `quotas` with the CADF reason `maestro/quota` (the quota's id),
  * so each stop is authorised and audited like a user's call.
  *
- * Billing calls `evaluate` with the tenants whose spending moved; a timer of its own evaluates
- * every tenant with a monthly quota, as a safety net.
+ * Billing calls `evaluate` with the tenants whose spending moved; the recurring job
+ * `quotas.evaluate` evaluates every tenant with a monthly quota, as a safety net, and once more
+ * after each public billing import (src/server/jobs/system-jobs.ts).
  */
 export class QuotaEvaluator {
-  readonly #runner: CoalescingRunner;
   readonly #actor = systemActor('quotas');
   readonly #origin: EventOrigin;
+  #stopped = false;
 
-  constructor(
-    private readonly deps: QuotaEvaluatorDeps,
-    intervalMs: number,
-  ) {
+  constructor(private readonly deps: QuotaEvaluatorDeps) {
     this.#origin = { initiator: initiatorOf(this.#actor), requestId: null, observer: { typeURI: 'service/maestro', id: deps.nodeName } };
-    this.#runner = new CoalescingRunner(
-      async () => void (await this.evaluateAll()),
-      intervalMs,
-      (error) => this.deps.logger.error({ err: error }, 'evaluating quotas failed'),
-    );
   }
 
-  start(): void {
-    this.#runner.start();
-  }
-
-  /** Evaluates every quota soon (an import moved spending of tenants not known here). */
-  wake(): void {
-    this.#runner.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.#runner.stop();
+  /** An evaluation in progress stops after its current tenant (the node is shutting down). */
+  stop(): void {
+    this.#stopped = true;
   }
 
   /** Every tenant with a monthly quota. */
@@ -102,7 +86,7 @@ export class QuotaEvaluator {
   async evaluate(tenantIds: readonly string[]): Promise<QuotaReport> {
     const report: QuotaReport = { tenants: 0, thresholds: 0, stopped: 0, failed: 0 };
     for (const tenantId of new Set(tenantIds)) {
-      if (this.#runner.stopped) break;
+      if (this.#stopped) break;
       const tenant = await tenantById(this.deps.db, tenantId);
       if (!tenant) continue;
       report.tenants += 1;
@@ -152,7 +136,7 @@ export class QuotaEvaluator {
 
   async #stopInstances(tenant: Tenant, quota: CostStanding, report: QuotaReport): Promise<void> {
     for (const instance of await runningInstancesOf(this.deps.db, tenant.id)) {
-      if (this.#runner.stopped) return;
+      if (this.#stopped) return;
       if (!scopeCovers(quota, instance)) continue;
       const about = { tenant: tenant.name, instance: instance.id, name: instance.name, quota: quota.id };
       try {

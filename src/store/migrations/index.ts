@@ -5,6 +5,9 @@ import access from './0004-access.js';
 import billing from './0005-billing.js';
 import billingImport from './0006-billing-import.js';
 import quotas from './0007-quotas.js';
+import jobs from './0008-jobs.js';
+import notifications from './0009-notifications.js';
+import schedules from './0010-schedules.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +16,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules];
