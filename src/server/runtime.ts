@@ -235,7 +235,8 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       cleanups.unshift(unlisten);
     }
     relay.start();
-    notifications.delivery.start();
+    // What was pending at start; due retries are the recurring job notifications.deliver.
+    notifications.delivery.wake();
     stateSync.start();
     const statistics = new PlannerStatistics(db, logger);
     statistics.start();
@@ -255,7 +256,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     hourlyBilling.onSpending(async (tenantIds) => void (await quotas.evaluate(tenantIds)));
     approvals.start();
     cleanups.unshift(() => quotas.stop(), () => approvals.stop());
-    // Billing, discovery, quota evaluation and clean-up run as recurring jobs, once per due time across nodes.
+    // Billing, discovery, quota evaluation, notification retries and clean-up run as recurring jobs, once per due time across nodes.
     await registerSystemJobs({
       engine: jobs,
       db,
@@ -264,6 +265,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       billing: hourlyBilling,
       quotas,
       discoverEveryRegion: () => discoverEveryRegion(services, logger),
+      deliverNotifications: () => notifications.delivery.runOnce(),
     });
     await jobs.start();
 

@@ -90,6 +90,7 @@ describe('the JMX page: nodes and jobs for system administrators', () => {
         ['billing.hourly', 'every 1 min', true],
         ['compute.discovery', 'every 30 min', true],
         ['jobs.cleanup', '30 * * * * (UTC)', true],
+        ['notifications.deliver', 'every 5 s', true],
         ['quotas.evaluate', 'every 5 min', true],
       ],
     );

@@ -15,6 +15,7 @@ export const systemJobs = {
   billing: 'billing.hourly',
   discovery: 'compute.discovery',
   quotas: 'quotas.evaluate',
+  notifications: 'notifications.deliver',
   cleanup: 'jobs.cleanup',
 } as const;
 
@@ -24,10 +25,15 @@ export interface SystemJobDeps {
   engine: JobEngine;
   db: Queryable;
   clock: Clock;
-  config: Pick<Config, 'systemJobs' | 'billingCheckIntervalMs' | 'discoveryIntervalMinutes' | 'quotaIntervalMs' | 'jobRetentionDays'>;
+  config: Pick<
+    Config,
+    'systemJobs' | 'billingCheckIntervalMs' | 'discoveryIntervalMinutes' | 'quotaIntervalMs' | 'notificationIntervalMs' | 'jobRetentionDays'
+  >;
   billing: HourlyBilling;
   quotas: QuotaEvaluator;
   discoverEveryRegion: () => Promise<DiscoveryReport[]>;
+  /** Sends the notification deliveries that are due (retries; new ones are sent when committed). */
+  deliverNotifications: () => Promise<unknown>;
 }
 
 /**
@@ -59,6 +65,7 @@ export async function registerSystemJobs(deps: SystemJobDeps): Promise<void> {
     (payload) => (payload.tenantIds ? deps.quotas.evaluate(payload.tenantIds) : deps.quotas.evaluateAll()),
     { payload: z.object({ tenantIds: z.array(z.string().uuid()).optional() }), maxAttempts: 3, backoffMs: 30_000 },
   );
+  engine.register(systemJobs.notifications, () => deps.deliverNotifications(), { maxAttempts: 3, backoffMs: 1_000 });
   engine.register(
     systemJobs.cleanup,
     async () => {
@@ -72,6 +79,7 @@ export async function registerSystemJobs(deps: SystemJobDeps): Promise<void> {
     { name: systemJobs.billing, type: systemJobs.billing, schedule: { everyMs: config.billingCheckIntervalMs } },
     { name: systemJobs.discovery, type: systemJobs.discovery, schedule: { everyMs: Math.round(config.discoveryIntervalMinutes * 60_000) } },
     { name: systemJobs.quotas, type: systemJobs.quotas, schedule: { everyMs: config.quotaIntervalMs } },
+    { name: systemJobs.notifications, type: systemJobs.notifications, schedule: { everyMs: config.notificationIntervalMs } },
     // Hourly, away from the top of the hour when billing runs.
     { name: systemJobs.cleanup, type: systemJobs.cleanup, schedule: { cron: '30 * * * *', timeZone: 'UTC' } },
   ];
