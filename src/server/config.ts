@@ -115,6 +115,12 @@ const settings = {
     // The recurring system jobs (billing, discovery, quotas, clean-up); false disables them (tests that drive those by hand).
     schema: flag(true),
   },
+  // The Maestro-compatible endpoint (docs/compat.md): what M3_STATUS tells the published command-line client.
+  compatCliLatestVersion: { env: 'MAESTRO_COMPAT_CLI_VERSION', schema: z.string().min(1).max(32).default('3.70.0') },
+  compatCliDownloadUrl: {
+    env: 'MAESTRO_COMPAT_CLI_URL',
+    schema: z.string().url().default('https://github.com/Maestro-Cloud-Control/m3-cli/releases'),
+  },
   // Notifications (docs/notifications.md). E-mail is off until smtpHost is set.
   smtpHost: { env: 'MAESTRO_SMTP_HOST', schema: z.string().min(1).optional() },
   smtpPort: { env: 'MAESTRO_SMTP_PORT', schema: z.coerce.number().int().min(1).max(65535).default(587) },

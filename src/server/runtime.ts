@@ -41,6 +41,7 @@ import { handlers } from './handlers/index.js';
 import { JobEngine } from './jobs/engine.js';
 import { evaluateQuotasAfter, registerSystemJobs } from './jobs/system-jobs.js';
 import { buildApp } from './http/app.js';
+import { compatActions } from './compat/actions/index.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { OutboxRelay } from './outbox/relay.js';
@@ -291,6 +292,15 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       openRpc: () => (openRpc ??= openRpcDocument(allCommands, version)),
+      compat: {
+        actions: compatActions,
+        server: {
+          version,
+          cliLatestVersion: config.compatCliLatestVersion,
+          cliDownloadUrl: config.compatCliDownloadUrl,
+          mails: config.smtpHost !== undefined,
+        },
+      },
     });
     cleanups.unshift(() => app.close());
     phase('appBuiltMs');

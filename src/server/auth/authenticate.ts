@@ -24,11 +24,39 @@ export interface Authenticator {
   now(): number;
 }
 
+export interface Authenticated {
+  actor: Actor;
+  /** The caller's secret key: the Maestro-compatible endpoint encrypts with it. */
+  secretKey: string;
+}
+
+export interface AuthenticateOptions {
+  address?: string | undefined;
+  /**
+   * The body is encrypted and authenticated with the caller's secret key (the Maestro-compatible
+   * endpoint), so nobody else can make another valid one: a replay is the same signature with the
+   * same body, and two calls a client signs within one date tick stay distinct.
+   */
+  bodySealed?: boolean;
+  /** Headers that must be present besides the access key, date and signature. */
+  requiredHeaders?: readonly string[];
+}
+
 /**
  * Verifies a signed request (seed §8.2, PROTOCOL.md) and returns who sent it. Every refusal says
  * what was wrong, without revealing whether a guessed secret was close.
  */
 export async function authenticate(auth: Authenticator, headers: Headers, body: Buffer, address?: string): Promise<Actor> {
+  return (await authenticateRequest(auth, headers, body, { address })).actor;
+}
+
+export async function authenticateRequest(
+  auth: Authenticator,
+  headers: Headers,
+  body: Buffer,
+  options: AuthenticateOptions = {},
+): Promise<Authenticated> {
+  const { address } = options;
   const accessKey = header(headers, h.accessKey);
   const date = header(headers, h.date);
   const signature = header(headers, h.signature);
@@ -36,6 +64,7 @@ export async function authenticate(auth: Authenticator, headers: Headers, body: 
     [h.accessKey, accessKey],
     [h.date, date],
     [h.signature, signature],
+    ...(options.requiredHeaders ?? []).map((name) => [name, header(headers, name)]),
   ].filter(([, value]) => !value);
   if (missing.length > 0) {
     throw refuse(`the request is not signed: header ${missing.map(([name]) => name).join(', ')} missing`);
@@ -77,14 +106,17 @@ export async function authenticate(auth: Authenticator, headers: Headers, body: 
   }
   // Without a body digest the signature does not cover the body, so the signature itself may be
   // used only once: a captured one cannot carry a different body inside the window.
-  const replayKey = contentSha256 !== undefined ? `${signature}:${bodySha256}` : signature!;
+  const replayKey = contentSha256 !== undefined || options.bodySealed ? `${signature}:${bodySha256}` : signature!;
   if (!auth.replays.remember(replayKey, now)) {
     throw refuse('this request was already received (a replay); sign every request afresh');
   }
   const agent = header(headers, h.requestIdentifier);
   return {
-    ...credential.actor,
-    ...(address ? { address } : {}),
-    ...(agent ? { agent: agent.slice(0, 128) } : {}),
+    actor: {
+      ...credential.actor,
+      ...(address ? { address } : {}),
+      ...(agent ? { agent: agent.slice(0, 128) } : {}),
+    },
+    secretKey: credential.secretKey,
   };
 }

@@ -9,6 +9,8 @@ import type { Dispatcher } from '../dispatch.js';
 import type { Logger } from '../logger.js';
 import { errorResponse, handleJsonRpc, rpcCodes, toRpcError, type JsonRpcResponse } from './jsonrpc.js';
 import type { Metrics } from './metrics.js';
+import type { CompatAction, CompatServerInfo } from '../compat/action.js';
+import { registerCompatRoutes } from '../compat/route.js';
 
 export interface AppDependencies {
   dispatcher: Dispatcher;
@@ -18,6 +20,7 @@ export interface AppDependencies {
   logger: Logger;
   bodyLimitBytes: number;
   openRpc: () => unknown;
+  compat: { actions: ReadonlyMap<string, CompatAction>; server: CompatServerInfo };
 }
 
 export const RPC_PATH = '/api/v1/rpc';
@@ -121,6 +124,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
     if (response === undefined) return reply.status(204).send();
     return reply.status(statusOf(response)).send(response);
+  });
+
+  await registerCompatRoutes(app, {
+    ...deps.compat,
+    dispatcher: deps.dispatcher,
+    authenticator: deps.authenticator,
+    metrics: deps.metrics,
+    bodyLimitBytes: deps.bodyLimitBytes,
+    onInternalError: (error, action) => deps.logger.error({ err: error, action }, 'internal error in a compatible call'),
   });
 
   app.get('/health/live', async () => ({ status: 'ok' }));

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineAction } from '../action.js';
+
+/**
+ * M3_STATUS, the clients' health check, called before every command: it answers whatever the
+ * caller may do, so it reads settings only. Distribution URLs are never empty, or the
+ * command-line client repeats the check before each command.
+ */
+export const status = defineAction({
+  action: 'M3_STATUS',
+  // Clients send their version details here; nothing in them changes the answer.
+  params: z.object({}),
+  async run(_params, { server }) {
+    return {
+      serverAvailable: true,
+      serverVersion: server.version,
+      cliLatestVersion: server.cliLatestVersion,
+      cliWindowsDistributionUrl: server.cliDownloadUrl,
+      cliLinuxDistributionUrl: server.cliDownloadUrl,
+      cliMacDistributionUrl: server.cliDownloadUrl,
+      mails: server.mails,
+      ownership: true,
+      terraform: false,
+    };
+  },
+});
