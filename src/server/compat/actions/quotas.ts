@@ -1,0 +1,3 @@
+import type { CompatAction } from '../action.js';
+
+export const quotaActions: readonly CompatAction[] = [];
