@@ -9,7 +9,7 @@ import { pageOf } from '../src/server/queries/paging.js';
 import { startMaestro, type Maestro } from '../src/server/runtime.js';
 import type { Queryable } from '../src/store/database.js';
 import { createBenchPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
-import { LoadGenerator, type LoadRequest, type LoadResult } from './support/load.js';
+import { combineResults as combine, LoadGenerator, type LoadRequest, type LoadResult } from './support/load.js';
 import type { Figure } from './support/report.js';
 
 const TENANTS = 100;
@@ -31,21 +31,6 @@ async function tenantsListStatement(): Promise<{ sql: string; params: unknown[] 
   };
   await listTenants(recorder, { limit: LIMIT, tenantIds: null });
   return captured!;
-}
-
-function combine(results: readonly LoadResult[]): LoadResult {
-  const ok = results.reduce((sum, r) => sum + r.ok, 0);
-  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
-  // Percentiles of the segments, weighted by their request counts (the segments are alike).
-  const weighted = (pick: (r: LoadResult) => number) => results.reduce((sum, r) => sum + pick(r) * r.ok, 0) / ok;
-  return {
-    ok,
-    failed: results.reduce((sum, r) => sum + r.failed, 0),
-    seconds,
-    perSecond: ok / seconds,
-    p50Ms: weighted((r) => r.p50Ms),
-    p99Ms: weighted((r) => r.p99Ms),
-  };
 }
 
 async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Figure> {

@@ -7,6 +7,7 @@ import { append } from './append.js';
 import { authorisation } from './authorisation.js';
 import { billing } from './billing.js';
 import { coldStart } from './cold-start.js';
+import { compat } from './compat.js';
 import { describeTags } from './describe-tags.js';
 import { discovery } from './discovery.js';
 import { focusImport } from './focus-import.js';
@@ -38,6 +39,7 @@ const benchmarks: Record<string, Benchmark> = {
   'focus-import': { describe: 'public billing import of a 1,000,000-row FOCUS gzip export vs gunzip + split into lines', perDatabase: true, run: focusImport },
   notifications: { describe: 'notifications rendered and stored from 20,000 events by the outbox consumer vs bare INSERT of the same rows', perDatabase: true, run: notifications },
   jobs: { describe: 'no-op jobs claimed and completed by two nodes vs a bare UPDATE … RETURNING loop', perDatabase: true, run: jobs },
+  compat: { describe: '20 DESCRIBE_INSTANCE calls in one encrypted Maestro-protocol batch vs the same calls as one JSON-RPC batch', perDatabase: true, run: compat },
 };
 
 const requested = process.argv.slice(2);

@@ -4,7 +4,11 @@ import type { SigningCredentials } from '../../src/protocol/signing.js';
 
 export type LoadTarget =
   | { kind: 'get'; url: string }
-  | { kind: 'rpc'; url: string; credentials: SigningCredentials; method: string; params: unknown };
+  | { kind: 'rpc'; url: string; credentials: SigningCredentials; method: string; params: unknown }
+  /** Several JSON-RPC calls as one batch; succeeds when every call has a result. */
+  | { kind: 'rpc-batch'; url: string; credentials: SigningCredentials; calls: ReadonlyArray<{ method: string; params: unknown }> }
+  /** Calls of the Maestro protocol (PROTOCOL.md) in one encrypted batch; succeeds when every call is SUCCESS. */
+  | { kind: 'm3'; url: string; credentials: SigningCredentials; calls: ReadonlyArray<{ type: string; params: unknown }> };
 
 export interface LoadRequest {
   target: LoadTarget;
@@ -68,4 +72,20 @@ export class LoadGenerator {
   close(): void {
     this.#child.kill();
   }
+}
+
+/** The results of several segments of one side as one. */
+export function combineResults(results: readonly LoadResult[]): LoadResult {
+  const ok = results.reduce((sum, r) => sum + r.ok, 0);
+  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
+  // Percentiles of the segments, weighted by their request counts (the segments are alike).
+  const weighted = (pick: (r: LoadResult) => number) => results.reduce((sum, r) => sum + pick(r) * r.ok, 0) / ok;
+  return {
+    ok,
+    failed: results.reduce((sum, r) => sum + r.failed, 0),
+    seconds,
+    perSecond: ok / seconds,
+    p50Ms: weighted((r) => r.p50Ms),
+    p99Ms: weighted((r) => r.p99Ms),
+  };
 }

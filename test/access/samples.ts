@@ -142,6 +142,7 @@ export const samples: Record<string, Sample> = {
   'pushSubscriptions.remove': () => ({ id: randomUUID() }),
   'system.status': () => ({}),
   'system.rebuild': () => ({}),
+  'compat.describe': () => ({}),
   'nodes.describe': () => ({}),
   'jobs.describe': () => ({ status: 'failed' }),
   'jobs.retry': () => ({ id: randomUUID() }),

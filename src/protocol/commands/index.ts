@@ -3,6 +3,7 @@ import { licenses, mappings, permissions, roles } from './access.js';
 import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
 import { billingAccounts, billingImports } from './billing-import.js';
+import { compat } from './compat.js';
 import { customers } from './customers.js';
 import { events } from './events.js';
 import { images } from './images.js';
@@ -59,6 +60,7 @@ export const managers = {
   notificationTemplates,
   pushSubscriptions,
   system,
+  compat,
   nodes,
   jobs,
 } as const;

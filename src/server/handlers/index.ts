@@ -3,6 +3,7 @@ import { mappings, permissions, roles } from './access.js';
 import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
 import { billingAccounts, billingImports } from './billing-import.js';
+import { compat } from './compat.js';
 import { events } from './events.js';
 import { images } from './images.js';
 import { licenses } from './licenses.js';
@@ -52,6 +53,7 @@ export const handlers: AllHandlers = {
   notificationTemplates,
   pushSubscriptions,
   system,
+  compat,
   nodes,
   jobs,
 };
