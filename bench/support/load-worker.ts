@@ -42,8 +42,9 @@ function shotFor(request: LoadRequest, agent: http.Agent): Shot {
   }
   if (target.kind === 'm3') return m3Shot(target, agent);
   if (target.kind === 'rpc-batch') {
-    return async () => {
-      const body = JSON.stringify(target.calls.map((call, i) => ({ jsonrpc: '2.0', id: i + 1, method: call.method, params: call.params })));
+    return async (id) => {
+      // Ids unique to this request: the same body signed in the same millisecond would be a replay.
+      const body = JSON.stringify(target.calls.map((call, i) => ({ jsonrpc: '2.0', id: `${id}.${i}`, method: call.method, params: call.params })));
       const headers = { 'content-type': 'application/json', ...signedHeaders(target.credentials, body) };
       const reply = await send(agent, url, 'POST', headers, body);
       const answers = reply.status === 200 ? (JSON.parse(reply.body) as Array<{ result?: unknown }>) : [];

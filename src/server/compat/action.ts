@@ -23,6 +23,8 @@ export interface CompatServerInfo {
 
 export interface CompatContext {
   server: CompatServerInfo;
+  /** The server's clock (the injected one in tests), for parameters relative to now. */
+  now(): number;
   /** Every call goes through here: the same validation, permissions, quotas and audit as JSON-RPC. */
   maestro: Commands;
   actor: Actor;
@@ -44,16 +46,16 @@ export interface CompatAction<P extends z.ZodType = z.ZodType> {
 export const defineAction = <P extends z.ZodType>(action: CompatAction<P>): CompatAction => action as unknown as CompatAction;
 
 export function commandsFor(dispatcher: Dispatcher, actor: Actor, requestId: string): Commands {
-  const out: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
-  for (const [manager, commands] of Object.entries(managers)) {
-    out[manager] = Object.fromEntries(
-      Object.values(commands).map((command) => [
+  // Built per request as it is used: a batch touches a manager or two of the thirty.
+  const built: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
+  const managerOf = (manager: string) =>
+    (built[manager] ??= Object.fromEntries(
+      Object.values(managers[manager as keyof Managers]).map((command) => [
         command.method,
         (input: unknown) => dispatcher.call(command.name, input, { actor, requestId }),
       ]),
-    );
-  }
-  return out as unknown as Commands;
+    ));
+  return new Proxy({} as Commands, { get: (_target, manager) => (typeof manager === 'string' && Object.hasOwn(managers, manager) ? managerOf(manager) : undefined) });
 }
 
 /** Every item of a paged Maestro listing (the published clients do not page). */

@@ -9,6 +9,7 @@ export interface CallRunner {
   dispatcher: Dispatcher;
   actions: ReadonlyMap<string, CompatAction>;
   server: CompatServerInfo;
+  now(): number;
   /** Sees the original of every failure that reaches the caller as internal. */
   onInternalError(error: unknown, action: string): void;
 }
@@ -50,7 +51,7 @@ export async function runCalls(runner: CallRunner, calls: readonly ParsedCall[],
       continue;
     }
     try {
-      results.push(success(call.id, await action.run(params.data, { maestro, actor, server: runner.server })));
+      results.push(success(call.id, await action.run(params.data, { maestro, actor, server: runner.server, now: runner.now })));
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError('internal', 'an internal error occurred; the server log has the details');
       if (!(error instanceof AppError)) runner.onInternalError(error, call.type);

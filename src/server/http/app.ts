@@ -128,6 +128,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await registerCompatRoutes(app, {
     ...deps.compat,
+    now: () => deps.authenticator.now(),
     dispatcher: deps.dispatcher,
     authenticator: deps.authenticator,
     metrics: deps.metrics,

@@ -1,3 +1,119 @@
-import type { CompatAction } from '../action.js';
+import type { InputOf, OutputOf } from '../../../protocol/command.js';
+import type { events } from '../../../protocol/commands/events.js';
+import { invalidInput, notFound } from '../../../protocol/errors.js';
+import { defineAction, everyPage, type Commands } from '../action.js';
+import { cloudParam, m3, wireParams } from '../params.js';
 
-export const eventActions: readonly CompatAction[] = [];
+/**
+ * GET_EVENTS (describe-events) over Maestro's audit log (`events.describe`): the latest events of
+ * a tenant, newest first, or one event by its id.
+ */
+type AuditEvent = OutputOf<typeof events.describe>['items'][number];
+type Filter = Omit<InputOf<typeof events.describe>, 'limit' | 'cursor'>;
+
+const DAY = 86_400_000;
+
+/**
+ * The original's search types group events by domain; the audit log filters by tenant, region,
+ * resource and time only. ALL is every event, RELATED those of one resource.
+ */
+const searchTypes = [
+  'ALL',
+  'RELATED',
+  'TENANT',
+  'SECURITY',
+  'BILLING',
+  'MANAGEMENT',
+  'AZURE_BICEP',
+  'TERRAFORM',
+  'CLOUD_FORMATION',
+  'VIOLATION',
+] as const;
+
+/**
+ * The last `count` events before `before`. The log pages oldest first, so rather than reading a
+ * tenant's whole history, look back a day, a week, a month, a year, and only then everything.
+ */
+async function latestEvents(maestro: Commands, filter: Filter, before: number, count: number): Promise<AuditEvent[]> {
+  for (const days of [1, 7, 31, 366, null]) {
+    const since = days === null ? {} : { from: new Date(before - days * DAY).toISOString() };
+    const found = await everyPage((page) => maestro.events.describe({ ...filter, ...since, ...page }));
+    if (found.length >= count || days === null) return found.slice(-count).reverse();
+  }
+  return [];
+}
+
+/** The log has no lookup by id: read it page by page until the event turns up. */
+async function eventById(maestro: Commands, filter: Filter, id: string): Promise<AuditEvent> {
+  let cursor: string | undefined;
+  do {
+    const page = await maestro.events.describe({ ...filter, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
+    const event = page.items.find((item) => item.id === id);
+    if (event) return event;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  throw notFound('event', id, `it is not among the events of tenant ${String(filter.tenant).toUpperCase()}`);
+}
+
+const row = (event: AuditEvent) => ({
+  resourceId: event.target.id,
+  initiator: event.initiator.name,
+  group: event.target.typeURI,
+  eventDescription: `${event.type}: ${event.action} ${event.target.name ?? event.target.id} (${event.outcome})`,
+  dateDescription: Date.parse(event.time),
+  eventId: event.id,
+  type: event.type,
+  action: event.action,
+  outcome: event.outcome,
+  resourceName: event.target.name ?? null,
+  tenantName: event.tenant,
+  region: event.region,
+});
+
+export const describeEvents = defineAction({
+  action: 'GET_EVENTS',
+  params: wireParams({
+    tenantName: m3.text(64),
+    eventId: m3.text(64).optional(),
+    searchType: m3.oneOf(searchTypes).optional(),
+    cloud: cloudParam().optional(),
+    region: m3.text(64).optional(),
+    resourceId: m3.text(200).optional(),
+    latestEventDate: m3.date().optional(),
+    count: m3.integer(1, 100).default(10),
+  }),
+  async run(params, { maestro }) {
+    const searchType = params.searchType ?? 'ALL';
+    if (searchType !== 'ALL' && searchType !== 'RELATED') {
+      throw invalidInput(
+        `searchType ${searchType}: this server's audit log is filtered by tenant, region, resource and date, not by event group; use ALL or RELATED`,
+        { field: 'searchType' },
+      );
+    }
+    if (searchType === 'RELATED' && params.resourceId === undefined) {
+      throw invalidInput('searchType RELATED needs resourceId', { field: 'resourceId' });
+    }
+    if (params.cloud !== undefined) {
+      if (params.region === undefined) throw invalidInput('give region with cloud: this server filters events by region', { field: 'region' });
+      const [region] = (await maestro.regions.describe({ name: params.region })).items;
+      if (region && region.cloud !== params.cloud) {
+        throw invalidInput(`region ${region.name} is in cloud ${region.cloud}, not ${params.cloud ?? 'this one'}`, { field: 'cloud' });
+      }
+    }
+    if (params.eventId !== undefined) {
+      const event = await eventById(maestro, { tenant: params.tenantName }, params.eventId);
+      return [{ ...row(event), reason: event.reason, requestId: event.requestId, data: event.data }];
+    }
+    // Events of the whole latest day, up to the start of the next.
+    const before = params.latestEventDate === undefined ? undefined : Math.floor(Date.parse(params.latestEventDate) / DAY) * DAY + DAY;
+    const filter: Filter = {
+      tenant: params.tenantName,
+      ...(params.region !== undefined ? { region: params.region } : {}),
+      ...(params.resourceId !== undefined ? { resource: params.resourceId } : {}),
+      ...(before !== undefined ? { to: new Date(before).toISOString() } : {}),
+    };
+    return (await latestEvents(maestro, filter, before ?? Date.now(), params.count)).map(row);
+  },
+});
+
+export const eventActions = [describeEvents];

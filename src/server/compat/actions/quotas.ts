@@ -1,3 +1,231 @@
-import type { CompatAction } from '../action.js';
+import type { z } from 'zod';
+import type { OutputOf } from '../../../protocol/command.js';
+import type { quotas } from '../../../protocol/commands/quotas.js';
+import { AppError, invalidInput } from '../../../protocol/errors.js';
+import { defineAction, everyPage, type Commands } from '../action.js';
+import { m3, wireParams } from '../params.js';
 
-export const quotaActions: readonly CompatAction[] = [];
+/**
+ * The original's instance and storage quotas are two halves of Maestro's daily resource quota of a
+ * tenant in a region: one rolling window (creation-interval-hours) with limits per dimension. Each
+ * half is set and removed without touching the other limits of the quota; as they share the
+ * window, a half whose interval differs from the quota's other limits is refused, not rewritten.
+ */
+type DailyQuota = OutputOf<typeof quotas.describeDaily>['items'][number];
+type Dimension = keyof DailyQuota['limits'];
+
+const place = { tenantName: m3.text(64), region: m3.text(64) };
+const placeParams = wireParams(place);
+type Place = z.output<typeof placeParams>;
+
+/** The original's interval is whole hours from 1; ours goes up to a year. */
+const intervalHours = () => m3.integer(1, 24 * 366);
+
+async function dailyQuotaOf(maestro: Commands, where: Place): Promise<DailyQuota | null> {
+  const { items } = await maestro.quotas.describeDaily({ tenant: where.tenantName, region: where.region });
+  return items[0] ?? null;
+}
+
+/** The quota's limits outside `dimensions` that are set. */
+function otherLimits(quota: DailyQuota | null, dimensions: readonly Dimension[]): Partial<Record<Dimension, number>> {
+  if (!quota) return {};
+  return Object.fromEntries(
+    Object.entries(quota.limits).filter(([dimension, limit]) => limit !== null && !dimensions.includes(dimension as Dimension)),
+  ) as Partial<Record<Dimension, number>>;
+}
+
+async function setHalf(maestro: Commands, where: Place, hours: number, what: string, limits: Partial<Record<Dimension, number>>) {
+  const existing = await dailyQuotaOf(maestro, where);
+  const others = otherLimits(existing, Object.keys(limits) as Dimension[]);
+  if (existing && Object.keys(others).length > 0 && existing.intervalHours !== hours) {
+    throw invalidInput(
+      `the ${what} quota must use the creation interval of the other limits of tenant ${existing.tenant}'s quota in region ${existing.region} ` +
+        `(${Object.keys(others).join(', ')}: ${existing.intervalHours} hours): on this server they share one window. ` +
+        `Use creationIntervalHours ${existing.intervalHours}, or remove the other quota first`,
+      { field: 'creationIntervalHours' },
+    );
+  }
+  await maestro.quotas.setDaily({ tenant: where.tenantName, region: where.region, intervalHours: hours, ...others, ...limits });
+}
+
+/** Removes the half's limits; the quota goes when nothing else is left in it. */
+async function removeHalf(maestro: Commands, where: Place, what: string, dimensions: readonly Dimension[]) {
+  const existing = await dailyQuotaOf(maestro, where);
+  if (!existing || dimensions.every((dimension) => existing.limits[dimension] === null)) throw noQuota(what, where);
+  const others = otherLimits(existing, dimensions);
+  if (Object.keys(others).length === 0) {
+    await maestro.quotas.deleteDaily({ tenant: where.tenantName, region: where.region });
+  } else {
+    await maestro.quotas.setDaily({ tenant: where.tenantName, region: where.region, intervalHours: existing.intervalHours, ...others });
+  }
+  return null;
+}
+
+const noQuota = (what: string, where: Place) =>
+  new AppError('not_found', `tenant ${where.tenantName.toUpperCase()} has no ${what} quota in region ${where.region.toUpperCase()}`, {
+    resource: `${what} quota`,
+  });
+
+const windowOf = (quota: DailyQuota) => ({
+  tenantName: quota.tenant,
+  region: quota.region,
+  windowStart: Date.parse(quota.windowStart),
+  updatedAt: Date.parse(quota.updatedAt),
+});
+
+export const updateInstanceQuota = defineAction({
+  action: 'UPDATE_INSTANCE_QUOTA',
+  params: wireParams({ ...place, creationIntervalHours: intervalHours(), creationIntervalCount: m3.integer(0, 1_000_000) }),
+  async run(params, { maestro }) {
+    await setHalf(maestro, params, params.creationIntervalHours, 'instance', { instances: params.creationIntervalCount });
+    return null;
+  },
+});
+
+export const getInstanceQuota = defineAction({
+  action: 'GET_INSTANCE_QUOTA',
+  params: placeParams,
+  async run(params, { maestro }) {
+    const quota = await dailyQuotaOf(maestro, params);
+    if (quota?.limits.instances == null) throw noQuota('instance', params);
+    return {
+      creationIntervalHours: quota.intervalHours,
+      creationIntervalCount: quota.limits.instances,
+      createdInInterval: quota.used.instances,
+      ...windowOf(quota),
+    };
+  },
+});
+
+export const removeInstanceQuota = defineAction({
+  action: 'REMOVE_INSTANCE_QUOTA',
+  params: placeParams,
+  run: (params, { maestro }) => removeHalf(maestro, params, 'instance', ['instances']),
+});
+
+/**
+ * The original limits the size of each storage created; Maestro limits the total size created in
+ * the window. The two agree when at most one storage may be created in the window, so only then
+ * is the size stored (as the total); other combinations are refused.
+ */
+export const updateVolumeQuota = defineAction({
+  action: 'UPDATE_VOLUME_QUOTA',
+  params: wireParams({
+    ...place,
+    maxSize: m3.integer(1, 1_000_000),
+    creationIntervalHours: intervalHours(),
+    creationIntervalCount: m3.integer(0, 1_000_000),
+  }),
+  async run(params, { maestro }) {
+    if (params.creationIntervalCount > 1) {
+      throw invalidInput(
+        'maxSize limits each storage, but this server limits the total size of the storages created in the interval: the two mean ' +
+          'the same only when at most one storage may be created (creationIntervalCount 0 or 1). For more storages, set a total ' +
+          'with `maestro quotas set-daily --volumes N --storage-gb TOTAL`',
+        { field: 'creationIntervalCount' },
+      );
+    }
+    await setHalf(maestro, params, params.creationIntervalHours, 'storage', { volumes: params.creationIntervalCount, storageGb: params.maxSize });
+    return null;
+  },
+});
+
+export const getVolumeQuota = defineAction({
+  action: 'GET_VOLUME_QUOTA',
+  params: placeParams,
+  async run(params, { maestro }) {
+    const quota = await dailyQuotaOf(maestro, params);
+    const { volumes, storageGb } = quota?.limits ?? {};
+    if (!quota || (volumes == null && storageGb == null)) throw noQuota('storage', params);
+    return {
+      // A total is a per-storage maximum only when at most one storage fits in the window.
+      maxSizeGb: volumes != null && volumes <= 1 ? storageGb : null,
+      creationIntervalHours: quota.intervalHours,
+      creationIntervalCount: volumes,
+      totalSizeGb: storageGb,
+      createdInInterval: quota.used.volumes,
+      createdSizeGbInInterval: quota.used.storageGb,
+      ...windowOf(quota),
+    };
+  },
+});
+
+export const removeVolumeQuota = defineAction({
+  action: 'REMOVE_VOLUME_QUOTA',
+  params: placeParams,
+  run: (params, { maestro }) => removeHalf(maestro, params, 'storage', ['volumes', 'storageGb']),
+});
+
+// Budgets: Maestro's monthly cost quotas, with this month's spending.
+
+const criteria = ['ALL', 'DEPLETED', 'ACTUAL', 'DISABLED'] as const;
+
+export const budgetParams = {
+  tenantGroup: m3.text(64),
+  year: m3.integer(2000, 9999),
+  month: m3.integer(1, 12),
+  region: m3.text(64).optional(),
+  criteria: m3.oneOf(criteria).optional(),
+  compressEachQuota: m3.flag().optional(),
+  URL: m3.flag().optional(),
+};
+const budgetSchema = wireParams(budgetParams);
+
+/**
+ * One row per monthly cost quota of the tenant (the original's tenant group is a tenant here).
+ * A quota is DEPLETED once its limit is spent, else ACTUAL; Maestro's quotas cannot be disabled,
+ * so DISABLED lists none. Spending is known for the current month only.
+ */
+export async function budgetRows(maestro: Commands, params: z.output<typeof budgetSchema>) {
+  if (params.URL === true) throw noPresignedUrls();
+  const [{ items }, tenants, regions] = await Promise.all([
+    maestro.quotas.describeMonthly({ tenant: params.tenantGroup }),
+    maestro.tenants.describe({ name: params.tenantGroup }),
+    everyPage((page) => maestro.regions.describe(page)),
+  ]);
+  const asked = `${params.year}-${String(params.month).padStart(2, '0')}`;
+  if (items.length > 0 && items[0]!.month !== asked) {
+    throw invalidInput(`this server knows the spending of the current month (${items[0]!.month}) only, not of ${asked}`, { field: 'month' });
+  }
+  const tenantRegions = tenants.items[0]?.regions ?? [];
+  const cloudOf = new Map(regions.map((r) => [r.name, r.cloud as string]));
+  const wanted = params.criteria ?? 'ALL';
+  return items
+    .map((quota) => ({
+      tenant: quota.tenant,
+      type: quota.scope.toUpperCase(),
+      monthlyBudget: quota.limit,
+      currentChargeback: quota.spent,
+      utilization: quota.percent,
+      actionPlan: quota.action.toUpperCase(),
+      status: quota.percent >= 100 ? 'DEPLETED' : 'ACTUAL',
+      tag: null,
+      affectedRegions:
+        quota.scope === 'region' ? [quota.region!] : tenantRegions.filter((r) => quota.scope === 'all' || cloudOf.get(r) === quota.cloud),
+      currencyCode: quota.currency,
+      notifyAtPercent: quota.notifyAtPercent,
+      cloud: quota.cloud,
+      month: quota.month,
+    }))
+    .filter((row) => wanted === 'ALL' || row.status === wanted)
+    .filter((row) => params.region === undefined || row.affectedRegions.includes(params.region.toUpperCase()));
+}
+
+export const noPresignedUrls = () =>
+  invalidInput('this server does not publish reports at presigned URLs: leave URL out to get the report in the answer', { field: 'URL' });
+
+export const budgetsReport = defineAction({
+  action: 'GET_QUOTAS_BY_TENANTS_AND_CRITERIA',
+  params: budgetSchema,
+  run: (params, { maestro }) => budgetRows(maestro, params),
+});
+
+export const quotaActions = [
+  updateInstanceQuota,
+  getInstanceQuota,
+  removeInstanceQuota,
+  updateVolumeQuota,
+  getVolumeQuota,
+  removeVolumeQuota,
+  budgetsReport,
+];

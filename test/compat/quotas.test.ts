@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/clock.js';
+import { flavours, type TestDatabase } from '../support/databases.js';
+import { spend, tenantId } from '../quotas/setup.js';
+import { compatWorld, type CompatWorld } from './support/setup.js';
+import { M3CallError, type M3Client } from './support/m3-client.js';
+
+/** The failure of a call that must fail. */
+async function failure(call: Promise<unknown>) {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof M3CallError) return error.result;
+    throw error;
+  }
+  throw new Error('the call was expected to fail');
+}
+
+const place = { tenantName: 'acme-dev', region: 'sim-a' };
+
+for (const flavour of flavours) {
+  describe(`Maestro protocol quotas (${flavour.name})`, { skip: await flavour.skip() }, () => {
+    let database: TestDatabase;
+    let world: CompatWorld;
+    let m3Billing: M3Client;
+    const clock = new ManualClock(new Date());
+    const daily = async () => (await world.admin.quotas.describeDaily({ tenant: 'acme-dev' })).items;
+
+    before(async () => {
+      database = await flavour.open();
+      world = await compatWorld({ db: database.db, clock, config: { systemJobs: false, quotaIntervalMs: 3_600_000 } });
+      m3Billing = await world.m3User('bill', 'billing');
+    });
+    after(async () => {
+      await world?.close();
+      await database?.close();
+    });
+
+    it('sets the instance quota as the instances limit of the daily quota, numbers given as text', async () => {
+      assert.equal(await m3Billing.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalHours: '12', creationIntervalCount: '5' }), null);
+      const [quota] = await daily();
+      assert.deepEqual([quota!.region, quota!.intervalHours, quota!.limits.instances, quota!.limits.volumes], ['SIM-A', 12, 5, null]);
+      const shown = await world.m3Alice.call<Record<string, unknown>>('GET_INSTANCE_QUOTA', place);
+      assert.deepEqual([shown.creationIntervalHours, shown.creationIntervalCount, shown.createdInInterval], [12, 5, 0]);
+      assert.equal(typeof shown.windowStart, 'number');
+    });
+
+    it('sets the storage quota beside it in the same window, when at most one storage fits', async () => {
+      await m3Billing.call('UPDATE_VOLUME_QUOTA', { ...place, maxSize: 50, creationIntervalHours: 12, creationIntervalCount: 1 });
+      const [quota] = await daily();
+      assert.deepEqual(quota!.limits, { instances: 5, cpu: null, ramGb: null, volumes: 1, storageGb: 50 });
+      const shown = await world.m3Alice.call<Record<string, unknown>>('GET_VOLUME_QUOTA', place);
+      assert.deepEqual([shown.maxSizeGb, shown.creationIntervalHours, shown.creationIntervalCount], [50, 12, 1]);
+    });
+
+    it('refuses what the daily quota cannot mean: another window, or a size limit per storage for several', async () => {
+      const window = await failure(m3Billing.call('UPDATE_VOLUME_QUOTA', { ...place, maxSize: 50, creationIntervalHours: 24, creationIntervalCount: 1 }));
+      assert.equal(window.statusCode, 400);
+      assert.match(String(window.readableError), /creation interval of the other limits.*instances: 12 hours.*share one window/);
+      const several = await failure(m3Billing.call('UPDATE_VOLUME_QUOTA', { ...place, maxSize: 50, creationIntervalHours: 12, creationIntervalCount: 3 }));
+      assert.match(String(several.readableError), /at most one storage may be created \(creationIntervalCount 0 or 1\)/);
+      const [quota] = await daily();
+      assert.deepEqual([quota!.intervalHours, quota!.limits.volumes, quota!.limits.storageGb], [12, 1, 50]);
+      // Shown as a total when it is no per-storage maximum.
+      await world.admin.quotas.setDaily({ tenant: 'acme-dev', region: 'sim-a', intervalHours: 12, instances: 5, volumes: 4, storageGb: 200 });
+      const shown = await world.m3Alice.call<Record<string, unknown>>('GET_VOLUME_QUOTA', place);
+      assert.deepEqual([shown.maxSizeGb, shown.totalSizeGb, shown.creationIntervalCount], [null, 200, 4]);
+    });
+
+    it('removes one half and keeps the other, then the whole quota with the last half', async () => {
+      assert.equal(await m3Billing.call('REMOVE_INSTANCE_QUOTA', place), null);
+      assert.deepEqual((await daily())[0]!.limits, { instances: null, cpu: null, ramGb: null, volumes: 4, storageGb: 200 });
+      const gone = await failure(world.m3Alice.call('GET_INSTANCE_QUOTA', place));
+      assert.equal(gone.statusCode, 404);
+      assert.match(String(gone.readableError), /tenant ACME-DEV has no instance quota in region SIM-A/);
+      assert.equal((await failure(m3Billing.call('REMOVE_INSTANCE_QUOTA', place))).statusCode, 404);
+      await m3Billing.call('REMOVE_VOLUME_QUOTA', place);
+      assert.deepEqual(await daily(), []);
+    });
+
+    it('says what is missing or unknown, and refuses callers without the permission', async () => {
+      const missing = await failure(m3Billing.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalCount: 1 }));
+      assert.equal(missing.statusCode, 400);
+      assert.match(String(missing.readableError), /creationIntervalHours/);
+      const zero = await failure(m3Billing.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalHours: '0', creationIntervalCount: 1 }));
+      assert.match(String(zero.readableError), /creationIntervalHours.*at least 1/);
+      const tenant = await failure(m3Billing.call('GET_INSTANCE_QUOTA', { tenantName: 'nowhere', region: 'sim-a' }));
+      assert.match(String(tenant.readableError), /NOWHERE/);
+      const region = await failure(m3Billing.call('UPDATE_INSTANCE_QUOTA', { tenantName: 'acme-dev', region: 'sim-z', creationIntervalHours: 1, creationIntervalCount: 1 }));
+      assert.equal(region.statusCode, 404);
+      assert.match(String(region.readableError), /SIM-Z/);
+      // alice (role user) may read quotas but not set them; a user without a role may do neither.
+      assert.equal((await failure(world.m3Alice.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalHours: 1, creationIntervalCount: 1 }))).statusCode, 403);
+      const stranger = await world.m3User('stranger', null);
+      assert.equal((await failure(stranger.call('GET_VOLUME_QUOTA', place))).statusCode, 403);
+    });
+
+    it('reports budgets: the monthly cost quotas with this month’s spending, filtered by criteria and region', async () => {
+      const month = clock.now().toISOString().slice(0, 7);
+      await world.admin.quotas.setMonthly({ tenant: 'acme-dev', scope: 'all', limit: 100, action: 'deny', notifyAtPercent: 80 });
+      await world.admin.quotas.setMonthly({ tenant: 'acme-dev', scope: 'region', region: 'sim-a', limit: 10, action: 'stop' });
+      await world.admin.quotas.setMonthly({ tenant: 'acme-dev', scope: 'cloud', cloud: 'AWS', limit: 10, action: 'approval' });
+      await spend(world.server.maestro.db, await tenantId(world.server.maestro.db, 'acme-dev'), 25, { cloud: 'SIMULATED', region: 'SIM-A', day: `${month}-01` });
+      const [year, monthNumber] = month.split('-');
+      const ask = (extra: Record<string, unknown> = {}) =>
+        world.m3Alice.call<Record<string, unknown>[]>('GET_QUOTAS_BY_TENANTS_AND_CRITERIA', { tenantGroup: 'acme-dev', year, month: monthNumber, ...extra });
+      const rows = (await ask()).sort((a, b) => String(a.type).localeCompare(String(b.type)));
+      assert.deepEqual(
+        rows.map((row) => [row.tenant, row.type, row.monthlyBudget, row.currentChargeback, row.utilization, row.actionPlan, row.status, row.tag, row.affectedRegions]),
+        [
+          ['ACME-DEV', 'ALL', 100, 25, 25, 'DENY', 'ACTUAL', null, ['SIM-A']],
+          ['ACME-DEV', 'CLOUD', 10, 0, 0, 'APPROVAL', 'ACTUAL', null, []],
+          ['ACME-DEV', 'REGION', 10, 25, 250, 'STOP', 'DEPLETED', null, ['SIM-A']],
+        ],
+      );
+      assert.deepEqual((await ask({ criteria: 'depleted' })).map((row) => row.type), ['REGION']);
+      assert.deepEqual(await ask({ criteria: 'Disabled' }), []);
+      assert.deepEqual((await ask({ region: 'sim-a' })).map((row) => row.type).sort(), ['ALL', 'REGION']);
+      const other = await failure(ask({ year: '2001', month: '02' }));
+      assert.match(String(other.readableError), /current month \(\d{4}-\d{2}\) only, not of 2001-02/);
+      assert.match(String((await failure(ask({ criteria: 'sometimes' }))).readableError), /criteria.*ALL, DEPLETED, ACTUAL, DISABLED/);
+    });
+  });
+}
