@@ -71,6 +71,26 @@ for (const flavour of flavours) {
       await assert.rejects(admin.events.describe({ cursor: 'bm90LWEtY3Vyc29y' }), failsWith('invalid_input'));
     });
 
+    it('pages newest first for the latest events, and finds one event by id', async () => {
+      const oldestFirst = await alice.events.describe({ tenant: 'acme-dev', limit: 1000 });
+      const expected = oldestFirst.items.map((event) => event.seq).reverse();
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await alice.events.describe({ tenant: 'acme-dev', order: 'newest', limit: 3, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((event) => event.seq));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && seen.length < expected.length + 10);
+      // Events may arrive meanwhile; the pages still walk back through exactly the older ones.
+      assert.deepEqual(seen.filter((seq) => seq <= expected[0]!), expected);
+      const wanted = oldestFirst.items[1]!;
+      const one = await alice.events.describe({ tenant: 'acme-dev', id: wanted.id });
+      assert.deepEqual(one.items.map((event) => event.seq), [wanted.seq]);
+      // Another tenant's event id shows nothing, rather than revealing it exists.
+      const theirs = await admin.events.describe({ tenant: 'globex-main', limit: 1 });
+      assert.deepEqual((await alice.events.describe({ tenant: 'acme-dev', id: theirs.items[0]!.id })).items, []);
+    });
+
     it('keeps tenants apart and never shows secrets', async () => {
       await assert.rejects(alice.events.describe({ tenant: 'globex-main' }), failsWith('forbidden'));
       const key = await admin.keys.create({ user: 'alice' });

@@ -15,6 +15,8 @@ const filters = {
   outcome: z.enum(cadfOutcomes).optional(),
   from: timestamp.optional().describe('from this time, inclusive'),
   to: timestamp.optional().describe('before this time'),
+  id: z.string().uuid().optional().describe('the one event with this id'),
+  order: z.enum(['oldest', 'newest']).default('oldest').describe('oldest first (log order), or newest first for the latest events'),
 };
 
 const auditEvent = z.object({
@@ -37,7 +39,7 @@ const scope = { kind: 'tenantOrCustomer', tenantField: 'tenant', customerField: 
 
 export const events = defineManager('events', 'event', {
   describe: defineCommand({
-    summary: 'The audit log: CADF events filtered by tenant, region, resource, action, type, actor, outcome and time; oldest first',
+    summary: 'The audit log: CADF events filtered by tenant, region, resource, action, type, actor, outcome, time or id; oldest or newest first',
     input: z
       .strictObject({ ...filters, ...pageInput })
       .refine((v) => !v.from || !v.to || v.from < v.to, { message: 'from must be before to', path: ['from'] }),

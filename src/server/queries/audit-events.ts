@@ -18,6 +18,8 @@ export interface AuditFilter {
   outcome?: CadfOutcome | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  id?: string | undefined;
+  order?: 'oldest' | 'newest' | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -49,14 +51,15 @@ function withoutSecrets(event: RecordedEvent): RecordedEvent {
   return { ...event, data };
 }
 
-/** Events in sequence order: stable pages, whatever is appended meanwhile. */
+/** Events in sequence order, either way: stable pages, whatever is appended meanwhile. */
 async function auditPage(db: Queryable, filter: AuditFilter): Promise<{ events: Array<RecordedEvent & { tenantName: string | null }>; nextCursor: string | null }> {
   const after = decodeCursor(filter.cursor);
   if (after !== null && !/^\d+$/.test(after)) {
     throw invalidInput('cursor is not one this server returned; pass the nextCursor of the previous page', { field: 'cursor' });
   }
-  const params: unknown[] = [after === null ? 0 : Number(after)];
-  const where = ['e.seq > $1'];
+  const newest = filter.order === 'newest';
+  const params: unknown[] = [after === null ? (newest ? Number.MAX_SAFE_INTEGER : 0) : Number(after)];
+  const where = [newest ? 'e.seq < $1' : 'e.seq > $1'];
   const add = (condition: (p: string) => string, value: unknown) => {
     params.push(value);
     where.push(condition(`$${params.length}`));
@@ -77,10 +80,11 @@ async function auditPage(db: Queryable, filter: AuditFilter): Promise<{ events: 
   if (filter.outcome !== undefined) add((p) => `e.outcome = ${p}`, filter.outcome);
   if (filter.from !== undefined) add((p) => `e.time >= ${p}`, filter.from);
   if (filter.to !== undefined) add((p) => `e.time < ${p}`, filter.to);
+  if (filter.id !== undefined) add((p) => `e.id = ${p}::uuid`, filter.id);
   params.push(filter.limit + 1);
   const { rows } = await db.query<EventRow & { tenant_name: string | null }>(
     `SELECT e.*, t.name AS tenant_name FROM event_log e LEFT JOIN tenants t ON t.id = e.tenant_id
-      WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT $${params.length}`,
+      WHERE ${where.join(' AND ')} ORDER BY e.seq ${newest ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
     params,
   );
   const more = rows.length > filter.limit;

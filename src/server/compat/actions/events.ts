@@ -1,7 +1,7 @@
-import type { InputOf, OutputOf } from '../../../protocol/command.js';
+import type { OutputOf } from '../../../protocol/command.js';
 import type { events } from '../../../protocol/commands/events.js';
 import { invalidInput, notFound } from '../../../protocol/errors.js';
-import { defineAction, everyPage, type Commands } from '../action.js';
+import { defineAction } from '../action.js';
 import { cloudParam, m3, wireParams } from '../params.js';
 
 /**
@@ -9,7 +9,6 @@ import { cloudParam, m3, wireParams } from '../params.js';
  * a tenant, newest first, or one event by its id.
  */
 type AuditEvent = OutputOf<typeof events.describe>['items'][number];
-type Filter = Omit<InputOf<typeof events.describe>, 'limit' | 'cursor'>;
 
 const DAY = 86_400_000;
 
@@ -29,31 +28,6 @@ const searchTypes = [
   'CLOUD_FORMATION',
   'VIOLATION',
 ] as const;
-
-/**
- * The last `count` events before `before`. The log pages oldest first, so rather than reading a
- * tenant's whole history, look back a day, a week, a month, a year, and only then everything.
- */
-async function latestEvents(maestro: Commands, filter: Filter, before: number, count: number): Promise<AuditEvent[]> {
-  for (const days of [1, 7, 31, 366, null]) {
-    const since = days === null ? {} : { from: new Date(before - days * DAY).toISOString() };
-    const found = await everyPage((page) => maestro.events.describe({ ...filter, ...since, ...page }));
-    if (found.length >= count || days === null) return found.slice(-count).reverse();
-  }
-  return [];
-}
-
-/** The log has no lookup by id: read it page by page until the event turns up. */
-async function eventById(maestro: Commands, filter: Filter, id: string): Promise<AuditEvent> {
-  let cursor: string | undefined;
-  do {
-    const page = await maestro.events.describe({ ...filter, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) });
-    const event = page.items.find((item) => item.id === id);
-    if (event) return event;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  throw notFound('event', id, `it is not among the events of tenant ${String(filter.tenant).toUpperCase()}`);
-}
 
 const row = (event: AuditEvent) => ({
   resourceId: event.target.id,
@@ -101,18 +75,21 @@ export const describeEvents = defineAction({
       }
     }
     if (params.eventId !== undefined) {
-      const event = await eventById(maestro, { tenant: params.tenantName }, params.eventId);
+      const [event] = (await maestro.events.describe({ tenant: params.tenantName, id: params.eventId })).items;
+      if (!event) throw notFound('event', params.eventId, `it is not among the events of tenant ${params.tenantName.toUpperCase()}`);
       return [{ ...row(event), reason: event.reason, requestId: event.requestId, data: event.data }];
     }
     // Events of the whole latest day, up to the start of the next.
     const before = params.latestEventDate === undefined ? undefined : Math.floor(Date.parse(params.latestEventDate) / DAY) * DAY + DAY;
-    const filter: Filter = {
+    const latest = await maestro.events.describe({
       tenant: params.tenantName,
       ...(params.region !== undefined ? { region: params.region } : {}),
       ...(params.resourceId !== undefined ? { resource: params.resourceId } : {}),
       ...(before !== undefined ? { to: new Date(before).toISOString() } : {}),
-    };
-    return (await latestEvents(maestro, filter, before ?? Date.now(), params.count)).map(row);
+      order: 'newest',
+      limit: params.count,
+    });
+    return latest.items.map(row);
   },
 });
 
