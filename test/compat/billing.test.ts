@@ -5,7 +5,8 @@ import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { waitForState } from '../compute/setup.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import { compatWorld, type CompatWorld } from './support/setup.js';
-import { M3CallError, type M3Client } from './support/m3-client.js';
+import type { M3Client } from './support/m3-client.js';
+import { failureOf } from './support/failures.js';
 
 // 73.05 a month is 0.1 an hour (730.5 hours a month). SMALL (1 CPU, 2 GB) from ubuntu-24.04 (10 GB
 // root disk) running: CPU 0.1 + RAM 2 × 0.05 + disk 10 × 0.01 = 0.3 an hour.
@@ -16,16 +17,6 @@ const prices = {
 const march = { start: Date.UTC(2026, 2, 1), end: Date.UTC(2026, 3, 1) };
 
 type Row = Record<string, unknown>;
-
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof M3CallError) return error.result;
-    throw error;
-  }
-  throw new Error('the call was expected to fail');
-}
 
 for (const flavour of flavours) {
   describe(`Maestro protocol billing reports and prices (${flavour.name})`, { skip: await flavour.skip() }, () => {
@@ -93,11 +84,11 @@ for (const flavour of flavours) {
       assert.deepEqual(oneDay.map((row) => [row.totalPrice, row.billingPeriodStartDate, row.billingPeriodEndDate]), [[0.6, Date.UTC(2026, 2, 31), march.end]]);
       const twoDays = await report('GET_TOTAL_BILLING_REPORT', { from: Date.UTC(2026, 2, 31), to: '2026-04-02T00:00:00Z' });
       assert.equal(twoDays[0]!.totalPrice, 1.2);
-      const backwards = await failure(report('GET_TOTAL_BILLING_REPORT', { from: '02.04.2026', to: '31.03.2026' }));
+      const backwards = await failureOf(report('GET_TOTAL_BILLING_REPORT', { from: '02.04.2026', to: '31.03.2026' }));
       assert.match(String(backwards.readableError), /to must be after from/);
-      const half = await failure(report('GET_TOTAL_BILLING_REPORT', { from: '31.03.2026' }));
+      const half = await failureOf(report('GET_TOTAL_BILLING_REPORT', { from: '31.03.2026' }));
       assert.match(String(half.readableError), /give both from and to/);
-      const both = await failure(report('GET_TOTAL_BILLING_REPORT', { from: '31.03.2026', to: '01.04.2026', year: 2026 }));
+      const both = await failureOf(report('GET_TOTAL_BILLING_REPORT', { from: '31.03.2026', to: '01.04.2026', year: 2026 }));
       assert.match(String(both.readableError), /either as from and to, or as year and month/);
     });
 
@@ -109,7 +100,7 @@ for (const flavour of flavours) {
       const tagged = await report('GET_TOTAL_BILLING_REPORT', { ...period, tag: 'team=web' });
       assert.deepEqual(tagged.map((row) => [row.tag, row.totalPrice]), [['team=web', 1.2]]);
       assert.deepEqual(await report('GET_TOTAL_BILLING_REPORT', { ...period, tag: 'team=db' }), []);
-      assert.match(String((await failure(report('GET_TOTAL_BILLING_REPORT', { ...period, tag: 'team' }))).readableError), /tag: must be key=value/);
+      assert.match(String((await failureOf(report('GET_TOTAL_BILLING_REPORT', { ...period, tag: 'team' }))).readableError), /tag: must be key=value/);
     });
 
     it('subtotals by region, and the report command picks the report by its type', async () => {
@@ -117,10 +108,10 @@ for (const flavour of flavours) {
       assert.deepEqual(rows.map((row) => [row.zone, row.totalPrice, row.currencyCode]), [['SIM-A', 0.6, 'USD']]);
       const viaReport = await report('GET_TOTAL_BILLING_REPORT', { year: 2026, month: 4, types: 'Subtotal' });
       assert.deepEqual(viaReport, rows);
-      const misplaced = await failure(report('GET_TOTAL_BILLING_REPORT', { year: 2026, month: 4, criteria: 'ALL' }));
+      const misplaced = await failureOf(report('GET_TOTAL_BILLING_REPORT', { year: 2026, month: 4, criteria: 'ALL' }));
       assert.match(String(misplaced.readableError), /criteria applies to the report types budgets, not total/);
       assert.deepEqual(await report('GET_TOTAL_BILLING_REPORT', { year: 2026, month: 4, types: 'budgets' }), []);
-      const budgetsByDay = await failure(report('GET_TOTAL_BILLING_REPORT', { year: 2026, month: 4, day: 1, types: 'budgets' }));
+      const budgetsByDay = await failureOf(report('GET_TOTAL_BILLING_REPORT', { year: 2026, month: 4, day: 1, types: 'budgets' }));
       assert.match(String(budgetsByDay.readableError), /day applies to the report types total, subtotal, resource, hourly, not budgets/);
     });
 
@@ -138,9 +129,9 @@ for (const flavour of flavours) {
       assert.deepEqual(await world.m3Alice.call('GET_RESOURCE_BILLING_REPORT', { tenant: 'acme-dev', ...period, resourceType: 'volume' }), []);
       const viaReport = await report('GET_TOTAL_BILLING_REPORT', { year: 2026, month: 3, types: 'resource', instanceId });
       assert.equal(viaReport[0]!.totalPrice, 0.6);
-      const usage = await failure(world.m3Alice.call('GET_RESOURCE_BILLING_REPORT', { tenant: 'acme-dev', ...period, usageType: 'BoxUsage' }));
+      const usage = await failureOf(world.m3Alice.call('GET_RESOURCE_BILLING_REPORT', { tenant: 'acme-dev', ...period, usageType: 'BoxUsage' }));
       assert.match(String(usage.readableError), /no usage types/);
-      const noTenant = await failure(world.m3Alice.call('GET_RESOURCE_BILLING_REPORT', period));
+      const noTenant = await failureOf(world.m3Alice.call('GET_RESOURCE_BILLING_REPORT', period));
       assert.match(String(noTenant.readableError), /give the tenant: tenantGroup \(or tenant\)/);
     });
 
@@ -155,24 +146,24 @@ for (const flavour of flavours) {
         ],
       );
       assert.deepEqual(await report('GET_HOURLY_BILLING_REPORT', { year: '2026', month: '3', day: '31' }), rows);
-      assert.match(String((await failure(report('GET_HOURLY_BILLING_REPORT', { year: '2026', month: '3' }))).readableError), /year, month and day/);
-      assert.match(String((await failure(report('GET_HOURLY_BILLING_REPORT', { date: '31.03.2026', instanceId }))).readableError), /instanceId/);
+      assert.match(String((await failureOf(report('GET_HOURLY_BILLING_REPORT', { year: '2026', month: '3' }))).readableError), /year, month and day/);
+      assert.match(String((await failureOf(report('GET_HOURLY_BILLING_REPORT', { date: '31.03.2026', instanceId }))).readableError), /instanceId/);
     });
 
     it('refuses what it cannot deliver, unknown tenants, and callers without the permission', async () => {
       const month = { year: 2026, month: 3 };
-      const missing = await failure(world.m3Alice.call('GET_TOTAL_BILLING_REPORT', month));
+      const missing = await failureOf(world.m3Alice.call('GET_TOTAL_BILLING_REPORT', month));
       assert.equal(missing.statusCode, 400);
       assert.match(String(missing.readableError), /tenantGroup/);
-      assert.match(String((await failure(report('GET_TOTAL_BILLING_REPORT', { ...month, reportFormat: 'true' }))).readableError), /does not e-mail reports/);
-      assert.match(String((await failure(report('GET_SUBTOTAL_BILLING_REPORT', { ...month, URL: true }))).readableError), /presigned URLs/);
-      assert.match(String((await failure(report('GET_TOTAL_BILLING_REPORT', { ...month, onlyAdjustments: true }))).readableError), /no billing adjustments/);
-      assert.match(String((await failure(report('GET_SUBTOTAL_BILLING_REPORT', { ...month, tag: 'a=b' }))).readableError), /cannot filter the subtotal report by tag/);
-      const unknown = await failure(report('GET_TOTAL_BILLING_REPORT', { ...month, tenantGroup: 'nowhere' }));
+      assert.match(String((await failureOf(report('GET_TOTAL_BILLING_REPORT', { ...month, reportFormat: 'true' }))).readableError), /does not e-mail reports/);
+      assert.match(String((await failureOf(report('GET_SUBTOTAL_BILLING_REPORT', { ...month, URL: true }))).readableError), /presigned URLs/);
+      assert.match(String((await failureOf(report('GET_TOTAL_BILLING_REPORT', { ...month, onlyAdjustments: true }))).readableError), /no billing adjustments/);
+      assert.match(String((await failureOf(report('GET_SUBTOTAL_BILLING_REPORT', { ...month, tag: 'a=b' }))).readableError), /cannot filter the subtotal report by tag/);
+      const unknown = await failureOf(report('GET_TOTAL_BILLING_REPORT', { ...month, tenantGroup: 'nowhere' }));
       assert.match(String(unknown.readableError), /NOWHERE/);
-      const refused = await failure(stranger.call('GET_TOTAL_BILLING_REPORT', { tenantGroup: 'acme-dev', ...month }));
+      const refused = await failureOf(stranger.call('GET_TOTAL_BILLING_REPORT', { tenantGroup: 'acme-dev', ...month }));
       assert.equal(refused.statusCode, 403);
-      assert.equal((await failure(stranger.call('GET_PRICE_MODEL', { region: 'sim-a', policyType: 'DEFAULT' }))).statusCode, 403);
+      assert.equal((await failureOf(stranger.call('GET_PRICE_MODEL', { region: 'sim-a', policyType: 'DEFAULT' }))).statusCode, 403);
     });
 
     it('describes the price policy in force as unit prices per month', async () => {
@@ -193,9 +184,9 @@ for (const flavour of flavours) {
       assert.deepEqual([model.machineImagePriceModel, model.checkpointPriceModel, model.hardwarePriceModel], [[], [], []]);
       const small = await world.m3Alice.call<{ instancePriceModel: Row[] }>('GET_PRICE_MODEL', { region: 'sim-a', policyType: 'DEFAULT', shapeName: 'small' });
       assert.deepEqual(small.instancePriceModel.map((row) => [row.shape, row.vCoresPrice]), [['SMALL', 73.05], [null, null]]);
-      assert.match(String((await failure(world.m3Alice.call('GET_PRICE_MODEL', { region: 'sim-a', policyType: 'project' }))).readableError), /no PROJECT prices/);
-      assert.match(String((await failure(world.m3Alice.call('GET_PRICE_MODEL', { region: 'sim-a' }))).readableError), /policyType/);
-      assert.match(String((await failure(world.m3Alice.call('GET_PRICE_MODEL', { region: 'sim-z', policyType: 'DEFAULT' }))).readableError), /SIM-Z/);
+      assert.match(String((await failureOf(world.m3Alice.call('GET_PRICE_MODEL', { region: 'sim-a', policyType: 'project' }))).readableError), /no PROJECT prices/);
+      assert.match(String((await failureOf(world.m3Alice.call('GET_PRICE_MODEL', { region: 'sim-a' }))).readableError), /policyType/);
+      assert.match(String((await failureOf(world.m3Alice.call('GET_PRICE_MODEL', { region: 'sim-z', policyType: 'DEFAULT' }))).readableError), /SIM-Z/);
     });
 
     it('lists the regions by cloud as billing region types', async () => {

@@ -4,7 +4,8 @@ import { runningInstance, waitForState } from '../compute/setup.js';
 import { spend, tenantId } from '../quotas/setup.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import { asImportKeySendsIt, rsa4096PublicKey } from './support/compute-keys.js';
-import { M3CallError, type M3Client } from './support/m3-client.js';
+import type { M3Client } from './support/m3-client.js';
+import { failsWith, failureOf } from './support/failures.js';
 import { compatWorld, type CompatWorld } from './support/setup.js';
 
 const T = 'ACME-DEV';
@@ -16,24 +17,6 @@ interface InstanceRow extends Row {
   instanceId: string;
   instanceName: string;
   state: string;
-}
-
-/** The failed call's result: status, statusCode and readableError. */
-async function failure(call: Promise<unknown>): Promise<{ statusCode: number; readableError: string }> {
-  try {
-    await call;
-  } catch (error) {
-    assert.ok(error instanceof M3CallError, String(error));
-    assert.equal(error.result.status, 'FAILED');
-    return { statusCode: error.result.statusCode, readableError: String(error.result.readableError) };
-  }
-  assert.fail('the call succeeded');
-}
-
-async function failsWith(call: Promise<unknown>, statusCode: number, pattern: RegExp): Promise<void> {
-  const result = await failure(call);
-  assert.equal(result.statusCode, statusCode, result.readableError);
-  assert.match(result.readableError, pattern);
 }
 
 const describeFields = [
@@ -144,7 +127,7 @@ for (const flavour of flavours) {
       });
 
       it('refuses a user without a role in the tenant with 403', async () => {
-        assert.equal((await failure(flatRun(m3Nobody, { 'Instance Name': 'x' }))).statusCode, 403);
+        assert.equal((await failureOf(flatRun(m3Nobody, { 'Instance Name': 'x' }))).statusCode, 403);
       });
 
       it('answers PENDING_APPROVAL with the request when a quota holds the run, and runs nothing', async () => {
@@ -210,7 +193,7 @@ for (const flavour of flavours) {
         await failsWith(instances({ colour: 'blue' }), 400, /colour/);
         await failsWith(m3Alice.call('DESCRIBE_INSTANCE', { region: R }), 400, /tenantName/);
         await failsWith(instances({ region: 'NOWHERE' }), 404, /NOWHERE/);
-        assert.equal((await failure(m3Nobody.call('DESCRIBE_INSTANCE', { tenantName: T, region: R }))).statusCode, 403);
+        assert.equal((await failureOf(m3Nobody.call('DESCRIBE_INSTANCE', { tenantName: T, region: R }))).statusCode, 403);
       });
     });
 
@@ -249,8 +232,8 @@ for (const flavour of flavours) {
 
       it('fails the whole call for a user without the role (403) and for a region the tenant is not in', async () => {
         const instance = await run('guarded');
-        assert.equal((await failure(m3Nobody.call('STOP_INSTANCE', { tenantName: T, region: R, instanceId: instance.id }))).statusCode, 403);
-        assert.equal((await failure(m3Reader.call('STOP_INSTANCE', { tenantName: T, region: R, instanceId: instance.id }))).statusCode, 403);
+        assert.equal((await failureOf(m3Nobody.call('STOP_INSTANCE', { tenantName: T, region: R, instanceId: instance.id }))).statusCode, 403);
+        assert.equal((await failureOf(m3Reader.call('STOP_INSTANCE', { tenantName: T, region: R, instanceId: instance.id }))).statusCode, 403);
         await failsWith(m3Alice.call('STOP_INSTANCE', { tenantName: T, region: 'NOWHERE', instanceId: instance.id }), 404, /NOWHERE/);
         await failsWith(m3Alice.call('STOP_INSTANCE', { tenantName: T, region: R }), 400, /instanceId/);
         const [still] = (await world.alice.instances.describe({ tenant: T, ids: [instance.id] })).items;
@@ -276,7 +259,7 @@ for (const flavour of flavours) {
         await failsWith(protection(m3Alice, instance.id, 'toggle'), 400, /ENABLE, DISABLE/);
         const unknown = '00000000-0000-4000-8000-000000000000';
         await failsWith(protection(m3Alice, unknown, 'ENABLE'), 404, new RegExp(`instance '${unknown}'`));
-        assert.equal((await failure(protection(m3Reader, instance.id, 'ENABLE'))).statusCode, 403);
+        assert.equal((await failureOf(protection(m3Reader, instance.id, 'ENABLE'))).statusCode, 403);
       });
     });
 
@@ -310,10 +293,10 @@ for (const flavour of flavours) {
         await failsWith(fromUnknown, 404, new RegExp(`instance '${unknown}'`));
         await failsWith(m3Alice.call('CREATE_IMAGE', { tenantName: T, region: R, instanceId: unknown, name: 'x-image' }), 400, /description/);
         await failsWith(m3Alice.call('DELETE_IMAGE', { tenantName: T, region: R, imageId: unknown }), 404, new RegExp(`image '${unknown}'`));
-        assert.equal((await failure(m3Nobody.call('DESCRIBE_IMAGE', { tenantName: T, region: R }))).statusCode, 403);
+        assert.equal((await failureOf(m3Nobody.call('DESCRIBE_IMAGE', { tenantName: T, region: R }))).statusCode, 403);
         const instance = await run('not-for-readers');
         const call = m3Reader.call('CREATE_IMAGE', { tenantName: T, region: R, instanceId: instance.id, name: 'reader-image', description: 'x' });
-        assert.equal((await failure(call)).statusCode, 403);
+        assert.equal((await failureOf(call)).statusCode, 403);
       });
     });
 
@@ -358,9 +341,9 @@ for (const flavour of flavours) {
         await failsWith(m3Alice.call('ADD_KEY', { name: 'bad-key', tenantName: T, publicKey: 'ssh-rsa AAAA' }), 400, /publicKey/);
         await m3Alice.call('ADD_KEY', { name: 'twice', tenantName: T });
         await failsWith(m3Alice.call('ADD_KEY', { name: 'twice', tenantName: T }), 409, /already has an SSH key named twice/);
-        assert.equal((await failure(m3Nobody.call('ADD_KEY', { name: 'nobody-key', tenantName: T }))).statusCode, 403);
-        assert.equal((await failure(m3Reader.call('ADD_KEY', { name: 'reader-key', tenantName: T, cloud: 'ENTERPRISE', region: R }))).statusCode, 403);
-        assert.equal((await failure(m3Nobody.call('DESCRIBE_KEYS', { tenantName: T }))).statusCode, 403);
+        assert.equal((await failureOf(m3Nobody.call('ADD_KEY', { name: 'nobody-key', tenantName: T }))).statusCode, 403);
+        assert.equal((await failureOf(m3Reader.call('ADD_KEY', { name: 'reader-key', tenantName: T, cloud: 'ENTERPRISE', region: R }))).statusCode, 403);
+        assert.equal((await failureOf(m3Nobody.call('DESCRIBE_KEYS', { tenantName: T }))).statusCode, 403);
       });
 
       it('deletes the caller’s keys of a name in every tenant, and says when there is none', async () => {

@@ -5,19 +5,10 @@ import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { waitForState } from '../compute/setup.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import { compatWorld, type CompatWorld } from './support/setup.js';
-import { M3CallError, type M3Client } from './support/m3-client.js';
+import type { M3Client } from './support/m3-client.js';
+import { failureOf } from './support/failures.js';
 
 type Row = Record<string, unknown>;
-
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof M3CallError) return error.result;
-    throw error;
-  }
-  throw new Error('the call was expected to fail');
-}
 
 const displayed = ['resourceId', 'initiator', 'group', 'eventDescription', 'dateDescription', 'eventId'];
 const DAY = 86_400_000;
@@ -97,23 +88,23 @@ for (const flavour of flavours) {
       const [row] = await events({ eventId: first!.id });
       assert.equal(row!.eventId, first!.id);
       assert.deepEqual(row!.data, first!.data);
-      const unknown = await failure(events({ eventId: '00000000-0000-7000-8000-000000000000' }));
+      const unknown = await failureOf(events({ eventId: '00000000-0000-7000-8000-000000000000' }));
       assert.equal(unknown.statusCode, 404);
       assert.match(String(unknown.readableError), /event '00000000-0000-7000-8000-000000000000' does not exist/);
     });
 
     it('refuses search types and values it cannot express, and callers without the permission', async () => {
-      const group = await failure(events({ searchType: 'security' }));
+      const group = await failureOf(events({ searchType: 'security' }));
       assert.equal(group.statusCode, 400);
       assert.match(String(group.readableError), /searchType SECURITY.*not by event group; use ALL or RELATED/);
-      assert.match(String((await failure(events({ searchType: 'RELATED' }))).readableError), /RELATED needs resourceId/);
-      assert.match(String((await failure(events({ count: '0' }))).readableError), /count.*at least 1/);
-      assert.match(String((await failure(events({ count: 101 }))).readableError), /count.*at most 100/);
-      assert.match(String((await failure(events({ cloud: 'AWS' }))).readableError), /give region with cloud/);
-      assert.match(String((await failure(events({ cloud: 'AWS', region: 'sim-a' }))).readableError), /region SIM-A is in cloud SIMULATED, not AWS/);
-      assert.match(String((await failure(world.m3Alice.call('GET_EVENTS', {}))).readableError), /tenantName/);
-      assert.match(String((await failure(events({ tenantName: 'nowhere' }))).readableError), /NOWHERE/);
-      assert.equal((await failure(stranger.call('GET_EVENTS', { tenantName: 'acme-dev' }))).statusCode, 403);
+      assert.match(String((await failureOf(events({ searchType: 'RELATED' }))).readableError), /RELATED needs resourceId/);
+      assert.match(String((await failureOf(events({ count: '0' }))).readableError), /count.*at least 1/);
+      assert.match(String((await failureOf(events({ count: 101 }))).readableError), /count.*at most 100/);
+      assert.match(String((await failureOf(events({ cloud: 'AWS' }))).readableError), /give region with cloud/);
+      assert.match(String((await failureOf(events({ cloud: 'AWS', region: 'sim-a' }))).readableError), /region SIM-A is in cloud SIMULATED, not AWS/);
+      assert.match(String((await failureOf(world.m3Alice.call('GET_EVENTS', {}))).readableError), /tenantName/);
+      assert.match(String((await failureOf(events({ tenantName: 'nowhere' }))).readableError), /NOWHERE/);
+      assert.equal((await failureOf(stranger.call('GET_EVENTS', { tenantName: 'acme-dev' }))).statusCode, 403);
     });
   });
 }

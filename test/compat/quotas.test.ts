@@ -4,18 +4,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import { spend, tenantId } from '../quotas/setup.js';
 import { compatWorld, type CompatWorld } from './support/setup.js';
-import { M3CallError, type M3Client } from './support/m3-client.js';
-
-/** The failure of a call that must fail. */
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof M3CallError) return error.result;
-    throw error;
-  }
-  throw new Error('the call was expected to fail');
-}
+import type { M3Client } from './support/m3-client.js';
+import { failureOf } from './support/failures.js';
 
 const place = { tenantName: 'acme-dev', region: 'sim-a' };
 
@@ -55,10 +45,10 @@ for (const flavour of flavours) {
     });
 
     it('refuses what the daily quota cannot mean: another window, or a size limit per storage for several', async () => {
-      const window = await failure(m3Billing.call('UPDATE_VOLUME_QUOTA', { ...place, maxSize: 50, creationIntervalHours: 24, creationIntervalCount: 1 }));
+      const window = await failureOf(m3Billing.call('UPDATE_VOLUME_QUOTA', { ...place, maxSize: 50, creationIntervalHours: 24, creationIntervalCount: 1 }));
       assert.equal(window.statusCode, 400);
       assert.match(String(window.readableError), /creation interval of the other limits.*instances: 12 hours.*share one window/);
-      const several = await failure(m3Billing.call('UPDATE_VOLUME_QUOTA', { ...place, maxSize: 50, creationIntervalHours: 12, creationIntervalCount: 3 }));
+      const several = await failureOf(m3Billing.call('UPDATE_VOLUME_QUOTA', { ...place, maxSize: 50, creationIntervalHours: 12, creationIntervalCount: 3 }));
       assert.match(String(several.readableError), /at most one storage may be created \(creationIntervalCount 0 or 1\)/);
       const [quota] = await daily();
       assert.deepEqual([quota!.intervalHours, quota!.limits.volumes, quota!.limits.storageGb], [12, 1, 50]);
@@ -71,29 +61,29 @@ for (const flavour of flavours) {
     it('removes one half and keeps the other, then the whole quota with the last half', async () => {
       assert.equal(await m3Billing.call('REMOVE_INSTANCE_QUOTA', place), null);
       assert.deepEqual((await daily())[0]!.limits, { instances: null, cpu: null, ramGb: null, volumes: 4, storageGb: 200 });
-      const gone = await failure(world.m3Alice.call('GET_INSTANCE_QUOTA', place));
+      const gone = await failureOf(world.m3Alice.call('GET_INSTANCE_QUOTA', place));
       assert.equal(gone.statusCode, 404);
       assert.match(String(gone.readableError), /tenant ACME-DEV has no instance quota in region SIM-A/);
-      assert.equal((await failure(m3Billing.call('REMOVE_INSTANCE_QUOTA', place))).statusCode, 404);
+      assert.equal((await failureOf(m3Billing.call('REMOVE_INSTANCE_QUOTA', place))).statusCode, 404);
       await m3Billing.call('REMOVE_VOLUME_QUOTA', place);
       assert.deepEqual(await daily(), []);
     });
 
     it('says what is missing or unknown, and refuses callers without the permission', async () => {
-      const missing = await failure(m3Billing.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalCount: 1 }));
+      const missing = await failureOf(m3Billing.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalCount: 1 }));
       assert.equal(missing.statusCode, 400);
       assert.match(String(missing.readableError), /creationIntervalHours/);
-      const zero = await failure(m3Billing.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalHours: '0', creationIntervalCount: 1 }));
+      const zero = await failureOf(m3Billing.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalHours: '0', creationIntervalCount: 1 }));
       assert.match(String(zero.readableError), /creationIntervalHours.*at least 1/);
-      const tenant = await failure(m3Billing.call('GET_INSTANCE_QUOTA', { tenantName: 'nowhere', region: 'sim-a' }));
+      const tenant = await failureOf(m3Billing.call('GET_INSTANCE_QUOTA', { tenantName: 'nowhere', region: 'sim-a' }));
       assert.match(String(tenant.readableError), /NOWHERE/);
-      const region = await failure(m3Billing.call('UPDATE_INSTANCE_QUOTA', { tenantName: 'acme-dev', region: 'sim-z', creationIntervalHours: 1, creationIntervalCount: 1 }));
+      const region = await failureOf(m3Billing.call('UPDATE_INSTANCE_QUOTA', { tenantName: 'acme-dev', region: 'sim-z', creationIntervalHours: 1, creationIntervalCount: 1 }));
       assert.equal(region.statusCode, 404);
       assert.match(String(region.readableError), /SIM-Z/);
       // alice (role user) may read quotas but not set them; a user without a role may do neither.
-      assert.equal((await failure(world.m3Alice.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalHours: 1, creationIntervalCount: 1 }))).statusCode, 403);
+      assert.equal((await failureOf(world.m3Alice.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalHours: 1, creationIntervalCount: 1 }))).statusCode, 403);
       const stranger = await world.m3User('stranger', null);
-      assert.equal((await failure(stranger.call('GET_VOLUME_QUOTA', place))).statusCode, 403);
+      assert.equal((await failureOf(stranger.call('GET_VOLUME_QUOTA', place))).statusCode, 403);
     });
 
     it('reports budgets: the monthly cost quotas with this month’s spending, filtered by criteria and region', async () => {
@@ -117,9 +107,9 @@ for (const flavour of flavours) {
       assert.deepEqual((await ask({ criteria: 'depleted' })).map((row) => row.type), ['REGION']);
       assert.deepEqual(await ask({ criteria: 'Disabled' }), []);
       assert.deepEqual((await ask({ region: 'sim-a' })).map((row) => row.type).sort(), ['ALL', 'REGION']);
-      const other = await failure(ask({ year: '2001', month: '02' }));
+      const other = await failureOf(ask({ year: '2001', month: '02' }));
       assert.match(String(other.readableError), /current month \(\d{4}-\d{2}\) only, not of 2001-02/);
-      assert.match(String((await failure(ask({ criteria: 'sometimes' }))).readableError), /criteria.*ALL, DEPLETED, ACTUAL, DISABLED/);
+      assert.match(String((await failureOf(ask({ criteria: 'sometimes' }))).readableError), /criteria.*ALL, DEPLETED, ACTUAL, DISABLED/);
     });
   });
 }

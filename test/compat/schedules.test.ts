@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import { compatWorld, type CompatWorld } from './support/setup.js';
-import { failsWith } from './support/storage-failures.js';
+import { failsWith } from './support/failures.js';
 import type { M3Client } from './support/m3-client.js';
 
 type Row = Record<string, unknown>;
