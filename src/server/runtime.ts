@@ -225,14 +225,20 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     };
     await bus.subscribe(topics.eventsCommitted, (message) => onCommitted(message as CommittedMessage));
     if (db.kind === 'postgres') {
-      // Other nodes' commits; a payload we cannot read still wakes everything up.
-      const unlisten = await db.listen(NOTIFY_CHANNEL, (payload) => {
-        try {
-          onCommitted(JSON.parse(payload) as CommittedMessage);
-        } catch {
-          onCommitted({ seq: 0, types: ['key.', 'user.'] });
-        }
-      });
+      // Other nodes' commits; a payload we cannot read, or notifications missed while the listening
+      // connection was down, still wake everything up.
+      const everything: CommittedMessage = { seq: 0, types: ['key.', 'user.'] };
+      const unlisten = await db.listen(
+        NOTIFY_CHANNEL,
+        (payload) => {
+          try {
+            onCommitted(JSON.parse(payload) as CommittedMessage);
+          } catch {
+            onCommitted(everything);
+          }
+        },
+        () => onCommitted(everything),
+      );
       cleanups.unshift(unlisten);
     }
     relay.start();

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { PostgresListener } from './postgres-listener.js';
 import { toIsoTimestamp, type Database, type QueryResult, type Queryable } from './database.js';
 
 const INT8 = 20;
@@ -52,40 +53,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   await pool.query('SELECT 1');
   const root = wrap(pool);
 
-  // One connection carries every channel this process listens to (events, jobs …): a node does
-  // not spend a pooled connection per channel.
-  interface Listener {
-    client: pg.PoolClient;
-    channels: Map<string, Set<(payload: string) => void>>;
-    lost: boolean;
-  }
-  let shared: Promise<Listener> | null = null;
-
-  /** Gives the connection back (with the error that broke it, so the pool discards it); its handlers are dropped. */
-  const drop = (listener: Listener, error?: Error) => {
-    if (listener.lost) return;
-    listener.lost = true;
-    listener.channels.clear();
-    shared = null;
-    listener.client.release(error);
-  };
-
-  const connectListener = (): Promise<Listener> => {
-    const connecting = pool.connect().then((client) => {
-      const listener: Listener = { client, channels: new Map(), lost: false };
-      client.on('notification', (message: pg.Notification) => {
-        for (const handler of listener.channels.get(message.channel) ?? []) handler(message.payload ?? '');
-      });
-      // The listening connection is checked out for good, so a drop would otherwise be an uncaught
-      // 'error'. Notifications stop until the callers listen again; their timers cover that.
-      client.on('error', (error: Error) => drop(listener, error));
-      return listener;
-    });
-    connecting.catch(() => {
-      if (shared === connecting) shared = null;
-    });
-    return connecting;
-  };
+  const listener = new PostgresListener(pool);
 
   return {
     kind: 'postgres',
@@ -120,36 +88,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     async exec(sql: string) {
       await pool.query(sql);
     },
-    async listen(channel, onPayload) {
-      for (;;) {
-        shared ??= connectListener();
-        const listener = await shared;
-        // Released meanwhile (its last channel went, or its connection dropped): take a new one.
-        if (listener.lost) continue;
-        let handlers = listener.channels.get(channel);
-        if (!handlers) {
-          handlers = new Set();
-          listener.channels.set(channel, handlers);
-          try {
-            await listener.client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-          } catch (error) {
-            drop(listener, error as Error);
-            throw error;
-          }
-        }
-        handlers.add(onPayload);
-        const registered = handlers;
-        return async () => {
-          if (listener.lost || !registered.delete(onPayload) || registered.size > 0) return;
-          listener.channels.delete(channel);
-          await listener.client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
-          if (listener.channels.size === 0) drop(listener);
-        };
-      }
-    },
+    listen: (channel, onPayload, onGap) => listener.listen(channel, { onPayload, ...(onGap ? { onGap } : {}) }),
     async close() {
-      const listener = await shared?.catch(() => null);
-      if (listener) drop(listener);
+      listener.close();
       await pool.end();
     },
   };

@@ -123,7 +123,7 @@ for (const flavour of flavours) {
     });
 
     if (flavour.name === 'postgres') {
-      it('survives a server-side kill of a connection in a transaction, and of a listening one', async () => {
+      it('survives a server-side kill of a connection in a transaction, and of a listening one, listening again', async () => {
         const db = await openPostgres({ url: t.url!, poolSize: 2 });
         try {
           // Before the fix, the checked-out client's 'error' event had no listener: the process died.
@@ -140,12 +140,23 @@ for (const flavour of flavours) {
           }
 
           const got: string[] = [];
-          const unlisten = await db.listen('contract_kill', (payload) => got.push(payload));
-          await t.db.query(
-            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
-          );
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          await unlisten(); // must not throw for a lost connection
+          let gaps = 0;
+          const unlisten = await db.listen('contract_kill', (payload) => got.push(payload), () => (gaps += 1));
+          const killListener = () =>
+            t.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
+          await killListener();
+          // Listening resumes on a new connection, and the subscriber hears that it may have missed some.
+          await until(() => gaps === 1, 'listening to resume');
+          await t.db.query(`SELECT pg_notify('contract_kill', 'after the kill')`);
+          await until(() => got.length > 0, 'a notification after the kill');
+          assert.deepEqual(got, ['after the kill']);
+          await killListener();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          await unlisten(); // must not throw, whether the connection is lost or back
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          await t.db.query(`SELECT pg_notify('contract_kill', 'after unlisten')`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          assert.deepEqual(got, ['after the kill']);
           assert.equal((await db.query('SELECT 1 AS one')).rowCount, 1);
         } finally {
           await db.close();

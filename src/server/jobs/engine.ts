@@ -118,7 +118,10 @@ export class JobEngine {
 
   async start(): Promise<void> {
     await this.#heartbeat.start();
-    if (this.options.db.kind === 'postgres') this.#unlisten = await this.options.db.listen(JOBS_CHANNEL, () => this.#worker.wake());
+    if (this.options.db.kind === 'postgres') {
+      const wake = () => this.#worker.wake();
+      this.#unlisten = await this.options.db.listen(JOBS_CHANNEL, wake, wake);
+    }
     this.#worker.start();
     this.#poll.start();
     this.#poll.wake();
