@@ -31,6 +31,7 @@ import { approvalApproved } from '../protocol/events/quotas.js';
 import { ApprovalExecutor } from './quotas/approval-executor.js';
 import { QuotaEvaluator } from './quotas/evaluator.js';
 import { ReplayCache } from './auth/replay-cache.js';
+import { SharedReplayCache } from './auth/shared-replay-cache.js';
 import { bootstrapAdministrator, type BootstrapCredentials } from './bootstrap.js';
 import { createDefaultRegion, type DefaultRegion } from './default-region.js';
 import type { Config } from './config.js';
@@ -285,12 +286,16 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
 
     // Built on the first rpc.discover: start-up does not pay for it.
     let openRpc: unknown;
+    const windowMs = config.signatureWindowSeconds * 1000;
+    // Nodes sharing a PostgreSQL share what they have seen: a replay to another node is a replay too.
+    const replays = db.kind === 'postgres' ? new SharedReplayCache(db, windowMs, logger) : new ReplayCache(windowMs);
+    if (replays instanceof SharedReplayCache) cleanups.unshift(() => replays.close());
     const app = await buildApp({
       dispatcher,
       authenticator: {
         credentials,
-        replays: new ReplayCache(config.signatureWindowSeconds * 1000),
-        windowMs: config.signatureWindowSeconds * 1000,
+        replays,
+        windowMs,
         now: () => clock.now().getTime(),
       },
       db,

@@ -2,7 +2,7 @@ import { AppError } from '../../protocol/errors.js';
 import { sha256Hex, sign, signatureHeaderNames as h, signaturesEqual } from '../../protocol/signing.js';
 import type { Actor } from '../actor.js';
 import type { CredentialStore } from './credentials.js';
-import type { ReplayCache } from './replay-cache.js';
+import type { ReplayGuard } from './replay-cache.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -19,7 +19,7 @@ export const isSigned = (headers: Headers): boolean =>
 
 export interface Authenticator {
   credentials: CredentialStore;
-  replays: ReplayCache;
+  replays: ReplayGuard;
   windowMs: number;
   now(): number;
 }
@@ -107,7 +107,7 @@ export async function authenticateRequest(
   // Without a body digest the signature does not cover the body, so the signature itself may be
   // used only once: a captured one cannot carry a different body inside the window.
   const replayKey = contentSha256 !== undefined || options.bodySealed ? `${signature}:${bodySha256}` : signature!;
-  if (!auth.replays.remember(replayKey, now)) {
+  if (!(await auth.replays.remember(replayKey, now))) {
     throw refuse('this request was already received (a replay); sign every request afresh');
   }
   const agent = header(headers, h.requestIdentifier);

@@ -1,10 +1,16 @@
+/** Remembers requests; a request remembered before is a replay. */
+export interface ReplayGuard {
+  /** Records the request; false if it was already seen. */
+  remember(key: string, now: number): boolean | Promise<boolean>;
+}
+
 /**
- * Signatures seen within the acceptance window. A request whose signature and body were already
+ * Signatures seen within the acceptance window, in this node's memory. A request whose signature and body were already
  * accepted is a replay; after the window the date check refuses it anyway, so entries can go.
  * Bounded, so a flood of valid requests cannot exhaust memory: the oldest entries go first,
  * which is safe because they are also the closest to leaving the window.
  */
-export class ReplayCache {
+export class ReplayCache implements ReplayGuard {
   readonly #seen = new Map<string, number>();
 
   constructor(

@@ -8,6 +8,7 @@ import quotas from './0007-quotas.js';
 import jobs from './0008-jobs.js';
 import notifications from './0009-notifications.js';
 import schedules from './0010-schedules.js';
+import requestReplays from './0011-request-replays.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays];
