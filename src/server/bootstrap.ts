@@ -44,5 +44,7 @@ export function bootstrapMessage(credentials: BootstrapCredentials, url: string)
     '  Save them now, e.g. with `npx maestro configure`, then set a console password with',
     '    npx maestro admin user set-password --name admin',
     '',
+    `  The published Maestro clients (m3-cli, SDKs) connect to ${url}/maestro/api/v3 (docs/compat.md).`,
+    '',
   ].join('\n');
 }
