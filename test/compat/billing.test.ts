@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ManualClock } from '../../src/domain/clock.js';
-import { createClient, type MaestroClient } from '../../src/sdk/client.js';
-import { waitForState } from '../compute/setup.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
-import { compatWorld, type CompatWorld } from './support/setup.js';
+import { billingWorld, march } from './support/billing-world.js';
+import type { CompatWorld } from './support/setup.js';
 import type { M3Client } from './support/m3-client.js';
 import { failureOf } from './support/failures.js';
-
-// 73.05 a month is 0.1 an hour (730.5 hours a month). SMALL (1 CPU, 2 GB) from ubuntu-24.04 (10 GB
-// root disk) running: CPU 0.1 + RAM 2 × 0.05 + disk 10 × 0.01 = 0.3 an hour.
-const prices = {
-  instance: { perCpuMonth: 73.05, perRamGbMonth: 36.525, perDiskGbMonth: 7.305, shapes: { LARGE: 730.5 }, os: { windows: 146.1 } },
-  volume: { perGbMonth: 73.05 },
-};
-const march = { start: Date.UTC(2026, 2, 1), end: Date.UTC(2026, 3, 1) };
 
 type Row = Record<string, unknown>;
 
@@ -22,38 +12,17 @@ for (const flavour of flavours) {
   describe(`Maestro protocol billing reports and prices (${flavour.name})`, { skip: await flavour.skip() }, () => {
     let database: TestDatabase;
     let world: CompatWorld;
-    let admin: MaestroClient;
     let stranger: M3Client;
     let instanceId: string;
-    // The world is made at the real time (its own administrator client signs with it), then the
-    // clock goes to fixed dates.
-    const clock = new ManualClock(new Date());
     const report = (action: string, params: Row) => world.m3Alice.call<Row[]>(action, { tenantGroup: 'acme-dev', ...params });
 
     before(async () => {
       database = await flavour.open();
-      world = await compatWorld({
-        db: database.db,
-        clock,
-        config: { systemJobs: false, billingCheckIntervalMs: 3_600_000, quotaIntervalMs: 3_600_000 },
-      });
+      // One instance, web (tagged team=web), runs from 22:00 on 31 March; four hours billed, two in each month, 0.3 an hour.
+      const billed = await billingWorld(database.db, { web: { team: 'web' } });
+      world = billed.world;
+      instanceId = billed.ids.web!;
       stranger = await world.m3User('stranger', null);
-      clock.set('2026-03-31T22:00:00Z');
-      admin = createClient({ url: world.server.url, ...world.server.credentials, now: () => clock.now().getTime() });
-      await admin.pricePolicies.create({ region: 'sim-a', effectiveFrom: '2026-03-31T00:00:00Z', prices });
-      // One instance runs from 22:00 on 31 March; billing at 02:10 bills four hours, two in each month.
-      const { instances } = await world.alice.instances.run({
-        tenant: 'acme-dev',
-        region: 'sim-a',
-        image: 'ubuntu-24.04',
-        shape: 'SMALL',
-        name: 'web',
-        tags: { team: 'web' },
-      });
-      instanceId = instances[0]!.id;
-      await waitForState(world.alice, 'acme-dev', [instanceId], 'running');
-      clock.set('2026-04-01T02:10:00Z');
-      await admin.billing.run({});
     });
     after(async () => {
       await world?.close();

@@ -76,6 +76,9 @@ for (const flavour of flavours) {
       assert.ok(related.length >= 2);
       assert.ok(related.every((row) => row.resourceId === instanceId));
       assert.deepEqual(await events({ resourceId: instanceId, region: 'sim-a', cloud: 'enterprise', count: 100 }), related);
+      // m3 describe-events -tn ACME-DEV -c ENTERPRISE -r SIM-A, with the defaults its plugin adds.
+      const inRegion = await world.m3Alice.call<Row[]>('GET_EVENTS', { tenantName: 'ACME-DEV', cloud: 'ENTERPRISE', region: 'SIM-A', searchType: 'ALL', count: 10 });
+      assert.ok(inRegion.length > 0 && inRegion.every((row) => row.region === 'SIM-A'));
       // Up to the end of the first day: the run, not the stop two days later.
       const early = await events({ resourceId: instanceId, latestEventDate: dotted(firstDay), count: 100 });
       assert.ok(early.length > 0 && early.length < related.length);

@@ -5,7 +5,7 @@ import { flavours, type TestDatabase } from '../support/databases.js';
 import { spend, tenantId } from '../quotas/setup.js';
 import { compatWorld, type CompatWorld } from './support/setup.js';
 import type { M3Client } from './support/m3-client.js';
-import { failureOf } from './support/failures.js';
+import { failsWith, failureOf } from './support/failures.js';
 
 const place = { tenantName: 'acme-dev', region: 'sim-a' };
 
@@ -42,6 +42,21 @@ for (const flavour of flavours) {
       assert.deepEqual(quota!.limits, { instances: 5, cpu: null, ramGb: null, volumes: 1, storageGb: 50 });
       const shown = await world.m3Alice.call<Record<string, unknown>>('GET_VOLUME_QUOTA', place);
       assert.deepEqual([shown.maxSizeGb, shown.creationIntervalHours, shown.creationIntervalCount], [50, 12, 1]);
+    });
+
+    it('takes the limits nested as the command-line client sends them: instanceQuota, volumeQuota', async () => {
+      // m3 create-instance-quota -tn ACME-DEV -r SIM-A --creation-interval-count 10 --creation-interval-hours 12
+      const instanceQuota = { creationIntervalCount: 10, creationIntervalHours: 12 };
+      assert.equal(await m3Billing.call('UPDATE_INSTANCE_QUOTA', { tenantName: 'ACME-DEV', region: 'SIM-A', instanceQuota }), null);
+      // m3 create-storage-quota … --max-size 50 --creation-interval-hours 12 --creation-interval-count 1
+      const volumeQuota = { creationIntervalHours: 12, creationIntervalCount: 1, maxSize: 50 };
+      assert.equal(await m3Billing.call('UPDATE_VOLUME_QUOTA', { tenantName: 'ACME-DEV', region: 'SIM-A', volumeQuota }), null);
+      const [quota] = await daily();
+      assert.deepEqual([quota!.intervalHours, quota!.limits], [12, { instances: 10, cpu: null, ramGb: null, volumes: 1, storageGb: 50 }]);
+      await failsWith(m3Billing.call('UPDATE_INSTANCE_QUOTA', { ...place, creationIntervalHours: 12, instanceQuota }), 400, /creationIntervalHours: given twice/);
+      await failsWith(m3Billing.call('UPDATE_VOLUME_QUOTA', { ...place, volumeQuota: { creationIntervalHours: 12, creationIntervalCount: 1 } }), 400, /volumeQuota.maxSize/);
+      // Back to the limits the next tests start from.
+      await world.admin.quotas.setDaily({ tenant: 'acme-dev', region: 'sim-a', intervalHours: 12, instances: 5, volumes: 1, storageGb: 50 });
     });
 
     it('refuses what the daily quota cannot mean: another window, or a size limit per storage for several', async () => {
@@ -110,6 +125,28 @@ for (const flavour of flavours) {
       const other = await failureOf(ask({ year: '2001', month: '02' }));
       assert.match(String(other.readableError), /current month \(\d{4}-\d{2}\) only, not of 2001-02/);
       assert.match(String((await failureOf(ask({ criteria: 'sometimes' }))).readableError), /criteria.*ALL, DEPLETED, ACTUAL, DISABLED/);
+
+      // m3 budgets-report --tenant-group ACME-DEV --year … --month … --region SIM-A, as its plugin sends it.
+      const sent = await world.m3Alice.call<Record<string, unknown>[]>('GET_QUOTAS_BY_TENANTS_AND_CRITERIA', {
+        tenantNames: ['ACME-DEV'],
+        year,
+        month: monthNumber,
+        regionName: 'SIM-A',
+        criteria: 'ALL',
+      });
+      const all = sent.find((row) => row.type === 'ALL')!;
+      // The fields the plugin's table is made of.
+      assert.deepEqual(
+        [all.tenantDisplayName, all.monthUsages, all.thresholds, all.actions, all.active, all.regionName],
+        ['ACME-DEV', [{ month: Date.UTC(Number(year), Number(monthNumber) - 1, 1), value: 100, used: 25, percentUsed: 25 }], [{ value: 80 }], ['DENY'], true, 'SIM-A'],
+      );
+      assert.deepEqual(sent.map((row) => row.type).sort(), ['ALL', 'REGION']);
+      await failsWith(world.m3Alice.call('GET_QUOTAS_BY_TENANTS_AND_CRITERIA', { year, month: monthNumber }), 400, /tenantGroup \(or tenantNames\)/);
+      await failsWith(
+        world.m3Alice.call('GET_QUOTAS_BY_TENANTS_AND_CRITERIA', { tenantNames: ['ACME-DEV'], year, month: monthNumber, region: 'SIM-A', regionName: 'SIM-B' }),
+        400,
+        /region or regionName/,
+      );
     });
   });
 }

@@ -55,7 +55,9 @@ for (const flavour of flavours) {
 
       await failsWith(world.m3Alice.call('REMOVE_VOLUME', { ...place, volumeId: created.volumeId }), 409, /attached to instance .*detach it first/);
       await world.m3Alice.call('DETACH_VOLUME', { ...place, instanceId: web.id, volumeId: created.volumeId });
-      assert.deepEqual(await world.m3Alice.call('REMOVE_VOLUME', { ...place, volumeId: created.volumeId, availabilityZone: 'ignored' }), {
+      // As the command-line client's plugin sends it for a Google region: the zone beside the others and in params.
+      const zone = { availabilityZone: 'ignored', params: { availabilityZone: 'ignored' } };
+      assert.deepEqual(await world.m3Alice.call('REMOVE_VOLUME', { ...place, volumeId: created.volumeId, ...zone }), {
         volumeId: created.volumeId,
         state: 'deleted',
       });
@@ -80,7 +82,10 @@ for (const flavour of flavours) {
       assert.equal(moved!.state, 'in-use');
       assert.deepEqual(await storages({ instanceId: web.id }), []);
       await world.m3Alice.call('DETACH_VOLUME', { ...place, instanceId: spare.id, volumeId: data.volumeId });
-      await world.m3Alice.call('REMOVE_VOLUME', { ...place, volumeId: data.volumeId });
+      // m3 delete-storage -tn ACME-DEV -r SIM-A --volume-id …: its plugin adds empty params.
+      const deleted = await world.m3Alice.call('REMOVE_VOLUME', { tenantName: 'ACME-DEV', region: 'SIM-A', volumeId: data.volumeId, params: {} });
+      assert.deepEqual(deleted, { volumeId: data.volumeId, state: 'deleted' });
+      await failsWith(world.m3Alice.call('REMOVE_VOLUME', { ...place, volumeId: data.volumeId, params: { zone: 'a' } }), 400, /params: .*zone/);
     });
 
     it('says what is wrong: a missing parameter, an unknown storage, a user who may not', async () => {
@@ -154,6 +159,8 @@ for (const flavour of flavours) {
         [[web.id, 'team', null]],
       );
       assert.ok(Object.hasOwn(deleted[0]!, 'value') && Object.hasOwn(deleted[0]!, 'Message'));
+      // The pair again, as the command-line client's tag plugins read it.
+      assert.deepEqual(deleted[0]!.tag, { key: 'team', value: null });
       assert.deepEqual((await world.alice.tags.describe({ tenant: 'ACME-DEV', resourceId: web.id })).tags, { env: 'dev' });
       await failsWith(world.m3Alice.call('DELETE_TAGS', { ...tagPlace, instanceId: web.id, tags: ['nope'] }), 400, /no tag 'nope'; its tag keys are 'env'/);
       await failsWith(world.m3Alice.call('DELETE_TAGS', { ...tagPlace, instanceId: web.id }), 400, /tags/);

@@ -5,7 +5,7 @@ import { invalidInput } from '../../../protocol/errors.js';
 import { everyPage, type Commands } from '../action.js';
 import { cloudParam, m3 } from '../params.js';
 import { DAY, dayStart, reportDays, type Days, type Period } from './billing-period.js';
-import { noPresignedUrls } from './quotas.js';
+import { noPresignedUrls } from './budgets.js';
 
 /**
  * The rows of the billing reports, from `billing.report`. The original's tenant group is a tenant
@@ -31,23 +31,32 @@ export const tagParam = () =>
 /** The client's cloud names; clouds Maestro does not have match nothing. */
 export const cloudsParam = () => m3.list(20).pipe(z.array(cloudParam()));
 
-export const delivery = { reportFormat: m3.flag().optional(), URL: m3.flag().optional() };
+/**
+ * How to deliver the report: the flag (true: by e-mail), or JSON (in the answer), EMAIL or S3 as
+ * the command-line client's plugins send it.
+ */
+const reportFormat = () =>
+  z.union([m3.flag().transform((email) => (email ? 'EMAIL' : 'JSON')), m3.oneOf(['JSON', 'EMAIL', 'S3'])], {
+    error: 'must be true or false, or one of JSON, EMAIL, S3',
+  });
+
+export const delivery = { reportFormat: reportFormat().optional(), URL: m3.flag().optional() };
 
 export interface Common {
   tenantGroup?: string | undefined;
   tenant?: string | undefined;
   region?: string | undefined;
-  reportFormat?: boolean | undefined;
+  reportFormat?: 'JSON' | 'EMAIL' | 'S3' | undefined;
   URL?: boolean | undefined;
   onlyAdjustments?: boolean | undefined;
 }
 
 /** The report's tenant, after refusing what this server cannot deliver. */
-function reportTenant(params: Common): string {
-  if (params.reportFormat === true) {
+export function reportTenant(params: Common): string {
+  if (params.reportFormat === 'EMAIL') {
     throw invalidInput('this server does not e-mail reports: leave reportFormat out to get the report in the answer', { field: 'reportFormat' });
   }
-  if (params.URL === true) throw noPresignedUrls();
+  if (params.URL === true || params.reportFormat === 'S3') throw noPresignedUrls();
   if (params.onlyAdjustments === true) {
     throw invalidInput('this server records no billing adjustments: there is no adjustment report', { field: 'onlyAdjustments' });
   }
@@ -60,14 +69,14 @@ function reportTenant(params: Common): string {
   return name;
 }
 
-const refuseTag = (tag: unknown, report: string) => {
+export const refuseTag = (tag: unknown, report: string) => {
   if (tag !== undefined) throw invalidInput(`this server cannot filter the ${report} report by tag; the total report can`, { field: 'tag' });
 };
 
 const wantedClouds = (clouds: (CloudKind | null)[] | undefined) => (clouds === undefined ? null : new Set(clouds.filter((c) => c !== null)));
 
 /** Fields every report row carries. */
-const rowBase = (tenant: string, days: Days, row: ReportRow) => ({
+export const rowBase = (tenant: string, days: Days, row: ReportRow) => ({
   projectCode: tenant.toUpperCase(),
   tenantName: tenant.toUpperCase(),
   billingPeriodStartDate: days.billingPeriodStartDate,
@@ -184,8 +193,8 @@ export async function hourlyRows(maestro: Commands, params: HourlyParams) {
       { field: 'instanceId' },
     );
   }
-  if (params.date !== undefined && (params.year !== undefined || params.month !== undefined || params.day !== undefined)) {
-    throw invalidInput('give date, or year, month and day, not both', { field: 'date' });
+  if (params.date !== undefined && [params.year, params.month, params.day, params.from, params.to].some((value) => value !== undefined)) {
+    throw invalidInput('give date, or year, month and day (or from and to), not both', { field: 'date' });
   }
   const days =
     params.date !== undefined

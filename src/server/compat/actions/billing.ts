@@ -3,8 +3,10 @@ import { defineAction } from '../action.js';
 import { m3, wireParams } from '../params.js';
 import { period } from './billing-period.js';
 import { cloudsParam, dailyRows, delivery, hourlyRows, resourceRows, resourceTypes, tagParam } from './billing-rows.js';
+import { reportAnswer, targetOnce, targetParams, untarget } from './billing-target.js';
+import { untaggedRows } from './billing-untagged.js';
+import { budgetParams, budgetRows } from './budgets.js';
 import { billingRegionTypes, priceModel } from './price-model.js';
-import { budgetParams, budgetRows } from './quotas.js';
 
 /** The billing report actions; the rows come from `billing.report` (billing-rows.ts). */
 const reportTypes = ['total', 'subtotal', 'resource', 'hourly', 'budgets'] as const;
@@ -22,11 +24,15 @@ const onlyFor: Record<string, readonly ReportType[]> = {
   ...Object.fromEntries(['from', 'to', 'day', 'tag', 'reportFormat'].map((name) => [name, notBudgets])),
 };
 
-/** GET_TOTAL_BILLING_REPORT: total-report, and `report`, which names the kind of report in `types`. */
+/**
+ * GET_TOTAL_BILLING_REPORT: total-report, and `report`, which names the kind of report in `types`.
+ * The tenant group is required, but the command-line client sends it in `target` (billing-target.ts).
+ */
 export const totalReport = defineAction({
   action: 'GET_TOTAL_BILLING_REPORT',
   params: wireParams({
-    tenantGroup: m3.text(64),
+    tenantGroup: m3.text(64).optional(),
+    ...targetParams,
     ...period,
     ...delivery,
     tag: tagParam().optional(),
@@ -37,9 +43,10 @@ export const totalReport = defineAction({
     instanceId: m3.text(128).optional(),
     criteria: budgetParams.criteria,
     compressEachQuota: budgetParams.compressEachQuota,
-  }),
-  async run(params, { maestro }) {
-    const type = params.types ?? 'total';
+  }).superRefine(targetOnce),
+  async run(wire, { maestro }) {
+    const type = wire.types ?? 'total';
+    const params = untarget(wire, type === 'resource' || type === 'hourly' ? type : 'daily');
     const misplaced = Object.keys(onlyFor).find((name) => params[name as keyof typeof params] !== undefined && !onlyFor[name]!.includes(type));
     if (misplaced !== undefined) {
       throw invalidInput(`${misplaced} applies to the report types ${onlyFor[misplaced]!.join(', ')}, not ${type}`, { field: misplaced });
@@ -47,17 +54,18 @@ export const totalReport = defineAction({
     switch (type) {
       case 'total':
       case 'subtotal':
-        return dailyRows(maestro, params, type);
+        return reportAnswer(await dailyRows(maestro, params, type), params.unit);
       case 'resource':
-        return resourceRows(maestro, params);
+        return reportAnswer(await resourceRows(maestro, params), params.unit);
       case 'hourly':
-        return hourlyRows(maestro, params);
+        return reportAnswer(await hourlyRows(maestro, params), params.unit);
       case 'budgets': {
-        const { year, month } = params;
+        const { year, month, tenantGroup } = params;
         if (year === undefined || month === undefined) {
           throw invalidInput('the budgets report needs year and month', { field: year === undefined ? 'year' : 'month' });
         }
-        return budgetRows(maestro, { ...params, year, month });
+        if (tenantGroup === undefined) throw invalidInput('give the tenant: tenantGroup', { field: 'tenantGroup' });
+        return budgetRows(maestro, { ...params, tenant: tenantGroup, year, month });
       }
     }
   },
@@ -66,27 +74,33 @@ export const totalReport = defineAction({
 export const subtotalReport = defineAction({
   action: 'GET_SUBTOTAL_BILLING_REPORT',
   params: wireParams({
-    tenantGroup: m3.text(64),
+    tenantGroup: m3.text(64).optional(),
+    ...targetParams,
     ...period,
     ...delivery,
     tag: tagParam().optional(),
     clouds: cloudsParam().optional(),
     region: m3.text(64).optional(),
     onlyAdjustments: m3.flag().optional(),
-  }),
-  run: (params, { maestro }) => dailyRows(maestro, params, 'subtotal'),
+  }).superRefine(targetOnce),
+  async run(wire, { maestro }) {
+    const params = untarget(wire, 'daily');
+    return reportAnswer(await dailyRows(maestro, params, 'subtotal'), params.unit);
+  },
 });
 
 /**
  * GET_RESOURCE_BILLING_REPORT: resource-report (tenantGroup), cost-object-report and
  * untagged-resource-report (tenant). The flat parameters do not say which of the last two sent
- * them; both get the cost of every resource of the tenant.
+ * them, and get the cost of every resource of the tenant; the command-line client says it in
+ * target.reportUnit, and its untagged-resource-report gets the cost of the untagged resources.
  */
 export const resourceReport = defineAction({
   action: 'GET_RESOURCE_BILLING_REPORT',
   params: wireParams({
     tenantGroup: m3.text(64).optional(),
     tenant: m3.text(64).optional(),
+    ...targetParams,
     ...period,
     ...delivery,
     tag: tagParam().optional(),
@@ -96,24 +110,31 @@ export const resourceReport = defineAction({
     productName: m3.text(128).optional(),
     usageType: m3.text(128).optional(),
     resourceType: m3.oneOf(resourceTypes).optional(),
-  }),
-  run: (params, { maestro }) => resourceRows(maestro, params),
+  }).superRefine(targetOnce),
+  async run(wire, { maestro }) {
+    const params = untarget(wire, 'resource');
+    if (params.unit === 'TENANT_AND_RESOURCES_UNTAGGED') return reportAnswer(await untaggedRows(maestro, params), params.unit);
+    return reportAnswer(await resourceRows(maestro, params), params.unit);
+  },
 });
 
+/** GET_HOURLY_BILLING_REPORT: the command-line client sends the day as from and to, and reportFormat, beside the reference's date. */
 export const hourlyReport = defineAction({
   action: 'GET_HOURLY_BILLING_REPORT',
   params: wireParams({
-    tenantGroup: m3.text(64),
+    tenantGroup: m3.text(64).optional(),
+    ...targetParams,
     date: m3.date().optional(),
-    year: period.year,
-    month: period.month,
-    day: period.day,
+    ...period,
     tag: tagParam().optional(),
     region: m3.text(64).optional(),
     instanceId: m3.text(128).optional(),
-    URL: delivery.URL,
-  }),
-  run: (params, { maestro }) => hourlyRows(maestro, params),
+    ...delivery,
+  }).superRefine(targetOnce),
+  async run(wire, { maestro }) {
+    const params = untarget(wire, 'hourly');
+    return reportAnswer(await hourlyRows(maestro, params), params.unit);
+  },
 });
 
 export const billingActions = [totalReport, subtotalReport, resourceReport, hourlyReport, priceModel, billingRegionTypes];

@@ -12,6 +12,8 @@ export const describeTenants = defineAction({
     inactive: m3.flag().optional(),
     hidden: m3.flag().optional(),
     all: m3.flag().optional(),
+    // The command-line client's plugin adds it for --full; every field is always in the answer.
+    full: m3.flag().optional(),
   }),
   async run(params, { maestro }) {
     const wanted = params.tenantNames?.map((name) => name.toUpperCase());

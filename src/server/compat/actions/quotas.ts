@@ -1,9 +1,11 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { OutputOf } from '../../../protocol/command.js';
 import type { quotas } from '../../../protocol/commands/quotas.js';
 import { AppError, invalidInput } from '../../../protocol/errors.js';
-import { defineAction, everyPage, type Commands } from '../action.js';
+import { defineAction, type Commands } from '../action.js';
 import { m3, wireParams } from '../params.js';
+import { budgetsReport } from './budgets.js';
+import { lift, onceEach } from './nested-params.js';
 
 /**
  * The original's instance and storage quotas are two halves of Maestro's daily resource quota of a
@@ -73,10 +75,21 @@ const windowOf = (quota: DailyQuota) => ({
   updatedAt: Date.parse(quota.updatedAt),
 });
 
+const creationCount = () => m3.integer(0, 1_000_000);
+const instanceLimits = { creationIntervalHours: intervalHours(), creationIntervalCount: creationCount() };
+const volumeLimits = { ...instanceLimits, maxSize: m3.integer(1, 1_000_000) };
+
+/** UPDATE_INSTANCE_QUOTA: the command-line client nests the limits in `instanceQuota`, other clients send them beside the place. */
 export const updateInstanceQuota = defineAction({
   action: 'UPDATE_INSTANCE_QUOTA',
-  params: wireParams({ ...place, creationIntervalHours: intervalHours(), creationIntervalCount: m3.integer(0, 1_000_000) }),
-  async run(params, { maestro }) {
+  params: wireParams({
+    ...place,
+    creationIntervalHours: instanceLimits.creationIntervalHours.optional(),
+    creationIntervalCount: instanceLimits.creationIntervalCount.optional(),
+    instanceQuota: z.strictObject(instanceLimits).optional(),
+  }).superRefine(onceEach('instanceQuota', Object.keys(instanceLimits), Object.keys(instanceLimits))),
+  async run(wire, { maestro }) {
+    const params = lift(wire, 'instanceQuota');
     await setHalf(maestro, params, params.creationIntervalHours, 'instance', { instances: params.creationIntervalCount });
     return null;
   },
@@ -112,11 +125,14 @@ export const updateVolumeQuota = defineAction({
   action: 'UPDATE_VOLUME_QUOTA',
   params: wireParams({
     ...place,
-    maxSize: m3.integer(1, 1_000_000),
-    creationIntervalHours: intervalHours(),
-    creationIntervalCount: m3.integer(0, 1_000_000),
-  }),
-  async run(params, { maestro }) {
+    maxSize: volumeLimits.maxSize.optional(),
+    creationIntervalHours: volumeLimits.creationIntervalHours.optional(),
+    creationIntervalCount: volumeLimits.creationIntervalCount.optional(),
+    // Where the command-line client's create-storage-quota plugin nests them.
+    volumeQuota: z.strictObject(volumeLimits).optional(),
+  }).superRefine(onceEach('volumeQuota', Object.keys(volumeLimits), Object.keys(volumeLimits))),
+  async run(wire, { maestro }) {
+    const params = lift(wire, 'volumeQuota');
     if (params.creationIntervalCount > 1) {
       throw invalidInput(
         'maxSize limits each storage, but this server limits the total size of the storages created in the interval: the two mean ' +
@@ -154,70 +170,6 @@ export const removeVolumeQuota = defineAction({
   action: 'REMOVE_VOLUME_QUOTA',
   params: placeParams,
   run: (params, { maestro }) => removeHalf(maestro, params, 'storage', ['volumes', 'storageGb']),
-});
-
-// Budgets: Maestro's monthly cost quotas, with this month's spending.
-
-const criteria = ['ALL', 'DEPLETED', 'ACTUAL', 'DISABLED'] as const;
-
-export const budgetParams = {
-  tenantGroup: m3.text(64),
-  year: m3.integer(2000, 9999),
-  month: m3.integer(1, 12),
-  region: m3.text(64).optional(),
-  criteria: m3.oneOf(criteria).optional(),
-  compressEachQuota: m3.flag().optional(),
-  URL: m3.flag().optional(),
-};
-const budgetSchema = wireParams(budgetParams);
-
-/**
- * One row per monthly cost quota of the tenant (the original's tenant group is a tenant here).
- * A quota is DEPLETED once its limit is spent, else ACTUAL; Maestro's quotas cannot be disabled,
- * so DISABLED lists none. Spending is known for the current month only.
- */
-export async function budgetRows(maestro: Commands, params: z.output<typeof budgetSchema>) {
-  if (params.URL === true) throw noPresignedUrls();
-  const [{ items }, tenants, regions] = await Promise.all([
-    maestro.quotas.describeMonthly({ tenant: params.tenantGroup }),
-    maestro.tenants.describe({ name: params.tenantGroup }),
-    everyPage((page) => maestro.regions.describe(page)),
-  ]);
-  const asked = `${params.year}-${String(params.month).padStart(2, '0')}`;
-  if (items.length > 0 && items[0]!.month !== asked) {
-    throw invalidInput(`this server knows the spending of the current month (${items[0]!.month}) only, not of ${asked}`, { field: 'month' });
-  }
-  const tenantRegions = tenants.items[0]?.regions ?? [];
-  const cloudOf = new Map(regions.map((r) => [r.name, r.cloud as string]));
-  const wanted = params.criteria ?? 'ALL';
-  return items
-    .map((quota) => ({
-      tenant: quota.tenant,
-      type: quota.scope.toUpperCase(),
-      monthlyBudget: quota.limit,
-      currentChargeback: quota.spent,
-      utilization: quota.percent,
-      actionPlan: quota.action.toUpperCase(),
-      status: quota.percent >= 100 ? 'DEPLETED' : 'ACTUAL',
-      tag: null,
-      affectedRegions:
-        quota.scope === 'region' ? [quota.region!] : tenantRegions.filter((r) => quota.scope === 'all' || cloudOf.get(r) === quota.cloud),
-      currencyCode: quota.currency,
-      notifyAtPercent: quota.notifyAtPercent,
-      cloud: quota.cloud,
-      month: quota.month,
-    }))
-    .filter((row) => wanted === 'ALL' || row.status === wanted)
-    .filter((row) => params.region === undefined || row.affectedRegions.includes(params.region.toUpperCase()));
-}
-
-export const noPresignedUrls = () =>
-  invalidInput('this server does not publish reports at presigned URLs: leave URL out to get the report in the answer', { field: 'URL' });
-
-export const budgetsReport = defineAction({
-  action: 'GET_QUOTAS_BY_TENANTS_AND_CRITERIA',
-  params: budgetSchema,
-  run: (params, { maestro }) => budgetRows(maestro, params),
 });
 
 export const quotaActions = [

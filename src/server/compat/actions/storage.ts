@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Volume } from '../../../protocol/commands/compute-schemas.js';
 import { invalidState, notFound } from '../../../protocol/errors.js';
 import { defineAction, everyPage, type Commands } from '../action.js';
@@ -89,10 +90,19 @@ export const detachStorage = defineAction({
   },
 });
 
-/** REMOVE_VOLUME (delete-storage): volumes.delete. */
+/**
+ * REMOVE_VOLUME (delete-storage): volumes.delete. The command-line client's plugin repeats the
+ * Google zone (or, in older clients, the Azure resource group) in `params`; like the zone beside
+ * it, they name nothing in Maestro's clouds.
+ */
 export const deleteStorage = defineAction({
   action: 'REMOVE_VOLUME',
-  params: wireParams({ ...place, volumeId: m3.text(64), availabilityZone: m3.text(64).optional() }),
+  params: wireParams({
+    ...place,
+    volumeId: m3.text(64),
+    availabilityZone: m3.text(64).optional(),
+    params: z.strictObject({ availabilityZone: m3.text(64).optional(), resourceGroupName: m3.text(128).optional() }).optional(),
+  }),
   async run(params, { maestro }) {
     await maestro.volumes.delete({ tenant: params.tenantName, id: params.volumeId });
     return { volumeId: params.volumeId, state: 'deleted' };

@@ -106,6 +106,8 @@ export const deleteTags = defineAction({
       errorMessage: null,
       Message: `tag ${key} deleted`,
       remainingTags: result.tags,
+      // As in the other tag rows: the command-line client's tag plugins read `tag.key` and `tag.value`.
+      tag: { key, value: null },
     }));
   },
 });
