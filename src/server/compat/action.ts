@@ -71,3 +71,6 @@ export async function everyPage<T>(
   } while (cursor !== undefined);
   return items;
 }
+
+/** Dates as the published clients show them: milliseconds since the epoch. */
+export const epochMs = (iso: string | null) => (iso === null ? null : Date.parse(iso));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CloudKind } from '../../../protocol/clouds.js';
 import type { Instance } from '../../../protocol/commands/compute-schemas.js';
 import { AppError, invalidInput, notFound } from '../../../protocol/errors.js';
-import { everyPage, type Commands } from '../action.js';
+import { epochMs, everyPage, type Commands } from '../action.js';
 import { m3 } from '../params.js';
 
 /**
@@ -11,7 +11,6 @@ import { m3 } from '../params.js';
  * addressing into ours, where resources are found by id within a tenant.
  */
 
-export const epochMs = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
 /** Tenant and region names are upper-case identifiers in our API; upper-cased here for messages and comparisons. */
 const upperName = () => m3.text(64).transform((name) => name.toUpperCase());

@@ -1,8 +1,8 @@
 import type { Image } from '../../../protocol/commands/compute-schemas.js';
 import { notFound } from '../../../protocol/errors.js';
-import { defineAction } from '../action.js';
+import { defineAction, epochMs } from '../action.js';
 import { m3, wireParams } from '../params.js';
-import { epochMs, instanceInRegion, regionParam, tenantParam } from './compute-common.js';
+import { instanceInRegion, regionParam, tenantParam } from './compute-common.js';
 
 /** An image as the clients display it. imageType is our catalog: public, or the tenant's own. */
 const imageView = (image: Image) => ({

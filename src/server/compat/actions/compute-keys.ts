@@ -1,8 +1,8 @@
 import type { SshKey } from '../../../protocol/commands/compute-schemas.js';
 import { AppError, invalidInput, invalidState, notFound } from '../../../protocol/errors.js';
-import { defineAction, type Commands } from '../action.js';
+import { defineAction, epochMs, type Commands } from '../action.js';
 import { cloudParam, m3, wireParams } from '../params.js';
-import { epochMs, isForbidden, refuseOtherCloud, regionParam, tenantParam, tenantsWhere } from './compute-common.js';
+import { isForbidden, refuseOtherCloud, regionParam, tenantParam, tenantsWhere } from './compute-common.js';
 
 /**
  * The SSH key actions. The original keeps keys per user and applies them to tenants, clouds and

@@ -1,7 +1,6 @@
-import { defineAction, everyPage } from '../action.js';
+import { defineAction, epochMs, everyPage } from '../action.js';
 import { cloudParam, m3, wireParams } from '../params.js';
 
-const epochMs = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
 /** DESCRIBE_TENANTS: one row per tenant and activated region, as the client prints them. */
 export const describeTenants = defineAction({

@@ -2,7 +2,7 @@ import type { CloudKind } from '../../../protocol/clouds.js';
 import type { OutputOf } from '../../../protocol/command.js';
 import type { schedules } from '../../../protocol/commands/schedules.js';
 import { notFound } from '../../../protocol/errors.js';
-import { everyPage, type Commands } from '../action.js';
+import { epochMs, everyPage, type Commands } from '../action.js';
 
 /**
  * Maestro's schedules as the published clients see them. The clients' schedules live in one
@@ -66,7 +66,6 @@ export function whereabouts(schedule: Schedule, placement: Placement): Whereabou
   };
 }
 
-const epochMs = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
 /**
  * A schedule as the clients read it: `instances` as `{instanceId, instanceLocationInfo}` and
