@@ -120,3 +120,17 @@ export async function authenticateRequest(
     secretKey: credential.secretKey,
   };
 }
+
+/** The shape of the access keys Maestro issues (see auth/key-material.ts). */
+const accessKeyShape = /^MK[0-9A-F]{20}$/;
+
+/**
+ * Refusal reasons quote the access key header. Anything that does not look like an access key
+ * is shortened in the log: a client configured the wrong way round sends its secret key there.
+ */
+export function reasonForLog(reason: string, headers: Headers): string {
+  const raw = headers['maestro-accesskey'];
+  const presented = (Array.isArray(raw) ? raw[0] : raw)?.slice(0, 64);
+  if (!presented || presented.length < 8 || accessKeyShape.test(presented)) return reason;
+  return reason.split(presented).join(`${presented.slice(0, 4)}…(${presented.length} characters, not an access key)`);
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../protocol/errors.js';
 import { signatureHeaderNames } from '../../protocol/signing.js';
-import { authenticateRequest, type Authenticator } from '../auth/authenticate.js';
+import { authenticateRequest, reasonForLog, type Authenticator } from '../auth/authenticate.js';
 import type { Metrics } from '../http/metrics.js';
 import { assertUsableSecret, EnvelopeError, openBody, sealBody } from './cipher.js';
 import { parseCalls, responseText } from './envelope.js';
@@ -49,7 +49,7 @@ export async function registerCompatRoutes(app: FastifyInstance, deps: CompatRou
         } catch (error) {
           deps.metrics.authFailures.inc();
           if (error instanceof AppError) {
-            request.log.info({ reason: error.message }, 'compatible request refused');
+            request.log.info({ reason: reasonForLog(error.message, request.headers) }, 'compatible request refused');
             return plain(reply, 401, error.message);
           }
           if (error instanceof EnvelopeError) return plain(reply, 401, error.message);

@@ -4,7 +4,7 @@ import { AppError } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
 import type { Database } from '../../store/database.js';
 import { anonymousActor, type Actor } from '../actor.js';
-import { authenticate, isSigned, type Authenticator } from '../auth/authenticate.js';
+import { authenticate, isSigned, reasonForLog, type Authenticator } from '../auth/authenticate.js';
 import type { Dispatcher } from '../dispatch.js';
 import type { Logger } from '../logger.js';
 import { errorResponse, handleJsonRpc, rpcCodes, toRpcError, type JsonRpcResponse } from './jsonrpc.js';
@@ -91,7 +91,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         const appError = error instanceof AppError ? error : new AppError('internal', 'authentication failed');
         deps.metrics.authFailures.inc();
         if (error instanceof AppError) {
-          request.log.info({ reason: withoutPresentedKey(appError.message, request.headers) }, 'request refused');
+          request.log.info({ reason: reasonForLog(appError.message, request.headers) }, 'request refused');
         } else {
           // Not the caller's fault (the database, or a master key that cannot open the stored secrets).
           request.log.error({ err: error }, 'authentication failed');
@@ -156,20 +156,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     return deps.metrics.registry.metrics();
   });
   return app;
-}
-
-/** The shape of the access keys Maestro issues (see auth/key-material.ts). */
-const accessKeyShape = /^MK[0-9A-F]{20}$/;
-
-/**
- * Refusal reasons quote the access key header. Anything that does not look like an access key
- * is shortened in the log: a client configured the wrong way round sends its secret key there.
- */
-function withoutPresentedKey(reason: string, headers: Record<string, string | string[] | undefined>): string {
-  const raw = headers['maestro-accesskey'];
-  const presented = (Array.isArray(raw) ? raw[0] : raw)?.slice(0, 64);
-  if (!presented || presented.length < 8 || accessKeyShape.test(presented)) return reason;
-  return reason.split(presented).join(`${presented.slice(0, 4)}…(${presented.length} characters, not an access key)`);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
