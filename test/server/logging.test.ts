@@ -16,6 +16,7 @@ import { startMaestro, type Maestro } from '../../src/server/runtime.js';
 import type { Database } from '../../src/store/database.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { closeConnections, request, signHeaders, type Credentials, type RawResponse } from '../api/rpc-http.js';
+import { m3Client } from '../compat/support/m3-client.js';
 
 /** Everything a logger writes, as text. */
 class LogSink extends Writable {
@@ -193,6 +194,24 @@ describe('what the server logs', () => {
     assert.ok(refusals.some((line) => /unknown access key .*not an access key/.test(String(line.reason))));
     assert.ok(refusals.some((line) => String(line.reason).includes('unknown access key MK0000000000000000000F')));
     assert.ok(refusals.some((line) => /replay/.test(String(line.reason))));
+    assertNoSecretsLogged();
+  });
+
+  it('keeps secrets out of the log on the Maestro-compatible endpoint, also when calls fail', async () => {
+    const client = m3Client({ url: server.url, ...adminCredentials });
+    const ok = await client.batch([{ type: 'M3_STATUS' }, { type: 'DESCRIBE_TENANTS', params: {} }, { type: 'NO_SUCH_ACTION' }]);
+    assert.equal(ok.httpStatus, 200);
+    const captured = client.build([{ type: 'M3_STATUS' }]);
+    remember(captured.headers['maestro-authentication']!);
+    assert.equal((await client.post(captured)).httpStatus, 200);
+    assert.equal((await client.post(captured)).httpStatus, 401);
+    const swapped = m3Client({ url: server.url, accessKey: adminCredentials.secretKey, secretKey: adminCredentials.secretKey });
+    const request = swapped.build([{ type: 'M3_STATUS' }]);
+    remember(request.headers['maestro-authentication']!);
+    const refused = await swapped.post(request);
+    assert.equal(refused.httpStatus, 401);
+    const refusals = sink.lines().filter((line) => line.msg === 'compatible request refused');
+    assert.ok(refusals.some((line) => /unknown access key .*not an access key/.test(String(line.reason))));
     assertNoSecretsLogged();
   });
 
