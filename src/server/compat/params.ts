@@ -62,7 +62,8 @@ export const m3 = {
         : dotted
           ? Date.UTC(Number(dotted[3]), Number(dotted[2]) - 1, Number(dotted[1]))
           : Date.parse(text);
-      if (!Number.isFinite(time) || (dotted && new Date(time).getUTCDate() !== Number(dotted[1]))) {
+      // Beyond ±8.64e15 ms a Date is invalid (and toISOString throws).
+      if (!Number.isFinite(time) || Math.abs(time) > 8.64e15 || (dotted && new Date(time).getUTCDate() !== Number(dotted[1]))) {
         ctx.addIssue({ code: 'custom', message: `must be a date: milliseconds since the epoch, ISO 8601 or dd.mm.yyyy (got ${JSON.stringify(text.slice(0, 40))})` });
         return z.NEVER;
       }

@@ -45,12 +45,12 @@ export async function runCalls(runner: CallRunner, calls: readonly ParsedCall[],
       results.push(unsupported(call.id, call.type));
       continue;
     }
-    const params = action.params.safeParse(unwrap(call.params, action.wrapper));
-    if (!params.success) {
-      results.push(failure(call.id, 400, 'invalid_input', `${call.type}: ${describeIssues(params.error)}`));
-      continue;
-    }
     try {
+      const params = action.params.safeParse(unwrap(call.params, action.wrapper));
+      if (!params.success) {
+        results.push(failure(call.id, 400, 'invalid_input', `${call.type}: ${describeIssues(params.error)}`));
+        continue;
+      }
       results.push(success(call.id, await action.run(params.data, { maestro, actor, server: runner.server, now: runner.now })));
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError('internal', 'an internal error occurred; the server log has the details');
