@@ -11,7 +11,7 @@ import { loadConfig } from '../src/server/config.js';
 import { startMaestro, type Maestro } from '../src/server/runtime.js';
 import { commandsByName } from '../src/protocol/commands/index.js';
 import { createBenchPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
-import { LoadGenerator, type LoadRequest, type LoadResult } from './support/load.js';
+import { latencyDetails, measureAlternately, withLoadGenerator, type LoadGenerator, type LoadRequest } from './support/load.js';
 import type { Figure } from './support/report.js';
 
 const INSTANCES = 50;
@@ -42,13 +42,6 @@ function authorisationSwitch(authorizer: Authorizer, granted: Access) {
           : original;
   };
 }
-
-const combine = (results: readonly LoadResult[]) => {
-  const ok = results.reduce((sum, r) => sum + r.ok, 0);
-  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
-  const weighted = (pick: (r: LoadResult) => number) => results.reduce((sum, r) => sum + pick(r) * r.ok, 0) / ok;
-  return { perSecond: ok / seconds, p50Ms: weighted((r) => r.p50Ms), p99Ms: weighted((r) => r.p99Ms), failed: results.reduce((s, r) => s + r.failed, 0) };
-};
 
 async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Figure[]> {
   const temp = tempDir('authz');
@@ -88,20 +81,14 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
       method: 'instances.describe',
       params,
     };
-    const results: Record<Mode, LoadResult[]> = { none: [], cached: [], cold: [], reload: [] };
-    for (const mode of ['none', 'cached', 'cold', 'reload'] as const) {
-      switchTo(mode);
-      await load.measure({ target, concurrency: CONCURRENCY, durationMs: WARM_UP_MS });
-    }
-    for (let round = 0; round < ROUNDS; round++) {
-      const order: Mode[] = round % 2 === 0 ? ['none', 'cached', 'cold', 'reload'] : ['reload', 'cold', 'cached', 'none'];
-      for (const mode of order) {
-        switchTo(mode);
-        results[mode].push(await load.measure({ target, concurrency: CONCURRENCY, durationMs: SEGMENT_MS }));
-      }
-    }
+    const side = (mode: Mode) => ({ target, before: () => switchTo(mode) });
+    const results = await measureAlternately(
+      load,
+      { none: side('none'), cached: side('cached'), cold: side('cold'), reload: side('reload') },
+      { concurrency: CONCURRENCY, warmUpMs: WARM_UP_MS, rounds: ROUNDS, segmentMs: SEGMENT_MS },
+    );
     switchTo('cached');
-    const baseline = combine(results.none);
+    const baseline = results.none;
     // In-process and steady, unlike throughput over HTTP on a shared machine: the time authorize()
     // takes per call against the whole dispatched call it is part of.
     const perCall = async (work: () => Promise<unknown>, n: number) => {
@@ -114,8 +101,6 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
     const authorizeMicros = await perCall(() => maestro!.services.authorizer.authorize(command, parsed, actor), 20_000);
     const callMicros = await perCall(() => maestro!.dispatcher.call('instances.describe', params, { actor }), 2000);
 
-    const failed = Object.values(results).flat().find((r) => r.failed > 0);
-    if (failed) throw new Error(`calls failed: ${failed.firstError}`);
     const described = { cached: 'resolution cached', cold: 'resolution cold every call', reload: 'permissions reloaded every call' };
     const share: Figure = {
       benchmark: 'authorisation',
@@ -127,7 +112,7 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
       details: { authorizeMicros: Number(authorizeMicros.toFixed(1)), callMicros: Number(callMicros.toFixed(1)) },
     };
     return [share, ...(['cached', 'cold', 'reload'] as const).map((mode): Figure => {
-      const measured = combine(results[mode]);
+      const measured = results[mode];
       return {
         benchmark: 'authorisation',
         name: `authorised instances.describe, ${described[mode]}, ${flavourName[flavour]}`,
@@ -136,13 +121,7 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
         baseline: { name: 'same call, authorisation skipped', value: baseline.perSecond },
         // Reloading is what the first call after a change pays once; shown, not a target.
         ...(mode === 'reload' ? {} : { target: { kind: 'ratio-at-least' as const, value: 0.95 } }),
-        details: {
-          concurrency: CONCURRENCY,
-          p50Ms: Number(measured.p50Ms.toFixed(2)),
-          p99Ms: Number(measured.p99Ms.toFixed(2)),
-          baselineP50Ms: Number(baseline.p50Ms.toFixed(2)),
-          baselineP99Ms: Number(baseline.p99Ms.toFixed(2)),
-        },
+        details: { concurrency: CONCURRENCY, ...latencyDetails(measured, baseline) },
       };
     })];
   } finally {
@@ -152,13 +131,4 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
   }
 }
 
-export async function authorisation(flavours: readonly Flavour[]): Promise<Figure[]> {
-  const load = LoadGenerator.start();
-  try {
-    const figures: Figure[] = [];
-    for (const flavour of flavours) figures.push(...(await measureFlavour(flavour, load)));
-    return figures;
-  } finally {
-    load.close();
-  }
-}
+export const authorisation = (flavours: readonly Flavour[]): Promise<Figure[]> => withLoadGenerator(flavours, measureFlavour);

@@ -5,7 +5,7 @@ import { createClient } from '../src/sdk/client.js';
 import { loadConfig } from '../src/server/config.js';
 import { startMaestro, type Maestro } from '../src/server/runtime.js';
 import { createBenchPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
-import { combineResults, LoadGenerator, type LoadResult, type LoadTarget } from './support/load.js';
+import { latencyDetails, measureAlternately, withLoadGenerator, type LoadGenerator, type LoadTarget } from './support/load.js';
 import type { Figure } from './support/report.js';
 
 const CALLS = 20;
@@ -45,18 +45,11 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
       credentials,
       calls: Array.from({ length: CALLS }, () => ({ type: 'DESCRIBE_INSTANCE', params: { tenantName: 'BENCH-DEV', region: 'SIM-1' } })),
     };
-    await load.measure({ target: rpc, concurrency: CONCURRENCY, durationMs: WARM_UP_MS });
-    await load.measure({ target: m3, concurrency: CONCURRENCY, durationMs: WARM_UP_MS });
-
-    const results = { rpc: [] as LoadResult[], m3: [] as LoadResult[] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['rpc', 'm3'] as const) : (['m3', 'rpc'] as const);
-      for (const side of order) {
-        results[side].push(await load.measure({ target: side === 'rpc' ? rpc : m3, concurrency: CONCURRENCY, durationMs: SEGMENT_MS }));
-      }
-    }
-    const measured = combineResults(results.m3);
-    const baseline = combineResults(results.rpc);
+    const { m3: measured, rpc: baseline } = await measureAlternately(
+      load,
+      { rpc: { target: rpc }, m3: { target: m3 } },
+      { concurrency: CONCURRENCY, warmUpMs: WARM_UP_MS, rounds: ROUNDS, segmentMs: SEGMENT_MS },
+    );
     return {
       benchmark: 'compat',
       name: `${CALLS} × DESCRIBE_INSTANCE in one encrypted batch, ${flavourName[flavour]}`,
@@ -65,14 +58,7 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
       baseline: { name: `${CALLS} × instances.describe in one JSON-RPC batch`, value: baseline.perSecond },
       // "Costs at most 1.5× the JSON-RPC batch": at least 1/1.5 of its throughput.
       target: { kind: 'ratio-at-least', value: 1 / 1.5 },
-      details: {
-        instances: INSTANCES,
-        concurrency: CONCURRENCY,
-        p50Ms: Number(measured.p50Ms.toFixed(2)),
-        p99Ms: Number(measured.p99Ms.toFixed(2)),
-        baselineP50Ms: Number(baseline.p50Ms.toFixed(2)),
-        baselineP99Ms: Number(baseline.p99Ms.toFixed(2)),
-      },
+      details: { instances: INSTANCES, concurrency: CONCURRENCY, ...latencyDetails(measured, baseline) },
     };
   } finally {
     await maestro?.close();
@@ -81,13 +67,4 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
   }
 }
 
-export async function compat(flavours: readonly Flavour[]): Promise<Figure[]> {
-  const load = LoadGenerator.start();
-  try {
-    const figures: Figure[] = [];
-    for (const flavour of flavours) figures.push(await measureFlavour(flavour, load));
-    return figures;
-  } finally {
-    load.close();
-  }
-}
+export const compat = (flavours: readonly Flavour[]): Promise<Figure[]> => withLoadGenerator(flavours, measureFlavour);

@@ -9,7 +9,7 @@ import { pageOf } from '../src/server/queries/paging.js';
 import { startMaestro, type Maestro } from '../src/server/runtime.js';
 import type { Queryable } from '../src/store/database.js';
 import { createBenchPostgresDatabase, flavourName, tempDir, type Flavour } from './support/databases.js';
-import { combineResults as combine, LoadGenerator, type LoadRequest, type LoadResult } from './support/load.js';
+import { latencyDetails, measureAlternately, withLoadGenerator, type LoadGenerator, type LoadRequest } from './support/load.js';
 import type { Figure } from './support/report.js';
 
 const TENANTS = 100;
@@ -83,19 +83,11 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
       params: { limit: LIMIT },
     };
     const get: LoadRequest['target'] = { kind: 'get', url: `${bareUrl}/tenants` };
-    await load.measure({ target: get, concurrency: CONCURRENCY, durationMs: WARM_UP_MS });
-    await load.measure({ target: rpc, concurrency: CONCURRENCY, durationMs: WARM_UP_MS });
-
-    const results = { bare: [] as LoadResult[], rpc: [] as LoadResult[] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['bare', 'rpc'] as const) : (['rpc', 'bare'] as const);
-      for (const side of order) {
-        const target = side === 'bare' ? get : rpc;
-        results[side].push(await load.measure({ target, concurrency: CONCURRENCY, durationMs: SEGMENT_MS }));
-      }
-    }
-    const measured = combine(results.rpc);
-    const baseline = combine(results.bare);
+    const { rpc: measured, bare: baseline } = await measureAlternately(
+      load,
+      { bare: { target: get }, rpc: { target: rpc } },
+      { concurrency: CONCURRENCY, warmUpMs: WARM_UP_MS, rounds: ROUNDS, segmentMs: SEGMENT_MS },
+    );
     return {
       benchmark: 'rpc-read',
       name: `signed tenants.describe, ${flavourName[flavour]}`,
@@ -106,10 +98,7 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
       details: {
         concurrency: CONCURRENCY,
         seconds: Number(measured.seconds.toFixed(1)),
-        p50Ms: Number(measured.p50Ms.toFixed(2)),
-        p99Ms: Number(measured.p99Ms.toFixed(2)),
-        baselineP50Ms: Number(baseline.p50Ms.toFixed(2)),
-        baselineP99Ms: Number(baseline.p99Ms.toFixed(2)),
+        ...latencyDetails(measured, baseline),
       },
     };
   } finally {
@@ -120,13 +109,4 @@ async function measureFlavour(flavour: Flavour, load: LoadGenerator): Promise<Fi
   }
 }
 
-export async function rpcRead(flavours: readonly Flavour[]): Promise<Figure[]> {
-  const load = LoadGenerator.start();
-  try {
-    const figures: Figure[] = [];
-    for (const flavour of flavours) figures.push(await measureFlavour(flavour, load));
-    return figures;
-  } finally {
-    load.close();
-  }
-}
+export const rpcRead = (flavours: readonly Flavour[]): Promise<Figure[]> => withLoadGenerator(flavours, measureFlavour);

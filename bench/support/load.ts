@@ -1,4 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Flavour } from './databases.js';
+import type { Figure } from './report.js';
 import { fileURLToPath } from 'node:url';
 import type { SigningCredentials } from '../../src/protocol/signing.js';
 
@@ -88,4 +90,63 @@ export function combineResults(results: readonly LoadResult[]): LoadResult {
     p50Ms: weighted((r) => r.p50Ms),
     p99Ms: weighted((r) => r.p99Ms),
   };
+}
+
+/** One side of a comparison: what to load, and what to switch in the server before each of its segments. */
+export interface Side {
+  target: LoadTarget;
+  before?: () => void;
+}
+
+export interface AlternateOptions {
+  concurrency: number;
+  warmUpMs: number;
+  rounds: number;
+  segmentMs: number;
+}
+
+/**
+ * Measures the sides in turn after a warm-up of each, round by round in their order and then the
+ * reverse (A B B A …), so a burst of load elsewhere on a shared machine hits every side alike;
+ * returns each side's segments combined.
+ */
+export async function measureAlternately<K extends string>(
+  load: LoadGenerator,
+  sides: Record<K, Side>,
+  options: AlternateOptions,
+): Promise<Record<K, LoadResult>> {
+  const names = Object.keys(sides) as K[];
+  const segment = (name: K, durationMs: number) => {
+    sides[name].before?.();
+    return load.measure({ target: sides[name].target, concurrency: options.concurrency, durationMs });
+  };
+  for (const name of names) await segment(name, options.warmUpMs);
+  const segments = Object.fromEntries(names.map((name) => [name, [] as LoadResult[]])) as Record<K, LoadResult[]>;
+  for (let round = 0; round < options.rounds; round++) {
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) segments[name].push(await segment(name, options.segmentMs));
+  }
+  return Object.fromEntries(names.map((name) => [name, combineResults(segments[name])])) as Record<K, LoadResult>;
+}
+
+/** The latencies a figure's details show for a side and its baseline. */
+export const latencyDetails = (measured: LoadResult, baseline: LoadResult) => ({
+  p50Ms: Number(measured.p50Ms.toFixed(2)),
+  p99Ms: Number(measured.p99Ms.toFixed(2)),
+  baselineP50Ms: Number(baseline.p50Ms.toFixed(2)),
+  baselineP99Ms: Number(baseline.p99Ms.toFixed(2)),
+});
+
+/** Runs a measurement per database with one load generator for all of them. */
+export async function withLoadGenerator(
+  flavours: readonly Flavour[],
+  measure: (flavour: Flavour, load: LoadGenerator) => Promise<Figure | Figure[]>,
+): Promise<Figure[]> {
+  const load = LoadGenerator.start();
+  try {
+    const figures: Figure[] = [];
+    for (const flavour of flavours) figures.push(...[await measure(flavour, load)].flat());
+    return figures;
+  } finally {
+    load.close();
+  }
 }
