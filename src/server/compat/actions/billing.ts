@@ -24,6 +24,17 @@ const onlyFor: Record<string, readonly ReportType[]> = {
   ...Object.fromEntries(['from', 'to', 'day', 'tag', 'reportFormat'].map((name) => [name, notBudgets])),
 };
 
+/** What the daily and resource reports all take: the tenant (beside or in `target`), the period, a tag, clouds, a region. */
+const reportParams = {
+  tenantGroup: m3.text(64).optional(),
+  ...targetParams,
+  ...period,
+  ...delivery,
+  tag: tagParam().optional(),
+  clouds: cloudsParam().optional(),
+  region: m3.text(64).optional(),
+};
+
 /**
  * GET_TOTAL_BILLING_REPORT: total-report, and `report`, which names the kind of report in `types`.
  * The tenant group is required, but the command-line client sends it in `target` (billing-target.ts).
@@ -31,13 +42,7 @@ const onlyFor: Record<string, readonly ReportType[]> = {
 export const totalReport = defineAction({
   action: 'GET_TOTAL_BILLING_REPORT',
   params: wireParams({
-    tenantGroup: m3.text(64).optional(),
-    ...targetParams,
-    ...period,
-    ...delivery,
-    tag: tagParam().optional(),
-    clouds: cloudsParam().optional(),
-    region: m3.text(64).optional(),
+    ...reportParams,
     onlyAdjustments: m3.flag().optional(),
     types: m3.oneOf(reportTypes).optional(),
     instanceId: m3.text(128).optional(),
@@ -74,13 +79,7 @@ export const totalReport = defineAction({
 export const subtotalReport = defineAction({
   action: 'GET_SUBTOTAL_BILLING_REPORT',
   params: wireParams({
-    tenantGroup: m3.text(64).optional(),
-    ...targetParams,
-    ...period,
-    ...delivery,
-    tag: tagParam().optional(),
-    clouds: cloudsParam().optional(),
-    region: m3.text(64).optional(),
+    ...reportParams,
     onlyAdjustments: m3.flag().optional(),
   }).superRefine(targetOnce),
   async run(wire, { maestro }) {
@@ -98,14 +97,8 @@ export const subtotalReport = defineAction({
 export const resourceReport = defineAction({
   action: 'GET_RESOURCE_BILLING_REPORT',
   params: wireParams({
-    tenantGroup: m3.text(64).optional(),
+    ...reportParams,
     tenant: m3.text(64).optional(),
-    ...targetParams,
-    ...period,
-    ...delivery,
-    tag: tagParam().optional(),
-    clouds: cloudsParam().optional(),
-    region: m3.text(64).optional(),
     instanceIds: m3.list(1000).optional(),
     productName: m3.text(128).optional(),
     usageType: m3.text(128).optional(),

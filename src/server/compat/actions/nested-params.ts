@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { invalidInput } from '../../../protocol/errors.js';
 
 /**
@@ -47,4 +47,19 @@ export function eitherOf(values: Record<string, string | undefined>): string | u
     throw invalidInput(`give ${Object.keys(values).join(' or ')}, not different values`, { field: present[1]![0] });
   }
   return present[0]?.[1];
+}
+
+/**
+ * Parameters a client may send beside the others or nested under `wrapper` (each exactly once,
+ * all required): their schema shape, and the refinement that checks it. `lift` then brings them up.
+ */
+export function besideOrIn<W extends string, S extends Record<string, z.ZodType>>(wrapper: W, fields: S) {
+  const beside = Object.fromEntries(Object.entries(fields).map(([name, schema]) => [name, schema.optional()])) as {
+    [K in keyof S]: z.ZodOptional<S[K]>;
+  };
+  const names = Object.keys(fields);
+  return {
+    shape: { ...beside, [wrapper]: z.strictObject(fields).optional() } as typeof beside & { [K in W]: z.ZodOptional<z.ZodObject<S>> },
+    once: onceEach(wrapper, names, names),
+  };
 }

@@ -5,7 +5,7 @@ import { AppError, invalidInput } from '../../../protocol/errors.js';
 import { defineAction, type Commands } from '../action.js';
 import { m3, wireParams } from '../params.js';
 import { budgetsReport } from './budgets.js';
-import { lift, onceEach } from './nested-params.js';
+import { besideOrIn, lift } from './nested-params.js';
 
 /**
  * The original's instance and storage quotas are two halves of Maestro's daily resource quota of a
@@ -76,18 +76,17 @@ const windowOf = (quota: DailyQuota) => ({
 });
 
 const creationCount = () => m3.integer(0, 1_000_000);
-const instanceLimits = { creationIntervalHours: intervalHours(), creationIntervalCount: creationCount() };
-const volumeLimits = { ...instanceLimits, maxSize: m3.integer(1, 1_000_000) };
+const instanceLimits = besideOrIn('instanceQuota', { creationIntervalHours: intervalHours(), creationIntervalCount: creationCount() });
+const volumeLimits = besideOrIn('volumeQuota', {
+  creationIntervalHours: intervalHours(),
+  creationIntervalCount: creationCount(),
+  maxSize: m3.integer(1, 1_000_000),
+});
 
 /** UPDATE_INSTANCE_QUOTA: the command-line client nests the limits in `instanceQuota`, other clients send them beside the place. */
 export const updateInstanceQuota = defineAction({
   action: 'UPDATE_INSTANCE_QUOTA',
-  params: wireParams({
-    ...place,
-    creationIntervalHours: instanceLimits.creationIntervalHours.optional(),
-    creationIntervalCount: instanceLimits.creationIntervalCount.optional(),
-    instanceQuota: z.strictObject(instanceLimits).optional(),
-  }).superRefine(onceEach('instanceQuota', Object.keys(instanceLimits), Object.keys(instanceLimits))),
+  params: wireParams({ ...place, ...instanceLimits.shape }).superRefine(instanceLimits.once),
   async run(wire, { maestro }) {
     const params = lift(wire, 'instanceQuota');
     await setHalf(maestro, params, params.creationIntervalHours, 'instance', { instances: params.creationIntervalCount });
@@ -123,14 +122,8 @@ export const removeInstanceQuota = defineAction({
  */
 export const updateVolumeQuota = defineAction({
   action: 'UPDATE_VOLUME_QUOTA',
-  params: wireParams({
-    ...place,
-    maxSize: volumeLimits.maxSize.optional(),
-    creationIntervalHours: volumeLimits.creationIntervalHours.optional(),
-    creationIntervalCount: volumeLimits.creationIntervalCount.optional(),
-    // Where the command-line client's create-storage-quota plugin nests them.
-    volumeQuota: z.strictObject(volumeLimits).optional(),
-  }).superRefine(onceEach('volumeQuota', Object.keys(volumeLimits), Object.keys(volumeLimits))),
+  // volumeQuota: where the command-line client's create-storage-quota plugin nests them.
+  params: wireParams({ ...place, ...volumeLimits.shape }).superRefine(volumeLimits.once),
   async run(wire, { maestro }) {
     const params = lift(wire, 'volumeQuota');
     if (params.creationIntervalCount > 1) {
