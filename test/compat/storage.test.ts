@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
-import { compatWorld, type CompatWorld } from './support/setup.js';
+import { compatWorldWithInstances, type CompatWorld } from './support/setup.js';
 import { failsWith } from './support/failures.js';
 import type { M3Client } from './support/m3-client.js';
 
@@ -21,10 +21,7 @@ for (const flavour of flavours) {
     let spare: Instance;
     before(async () => {
       database = await flavour.open();
-      world = await compatWorld({ db: database.db });
-      reader = await world.m3User('reader', 'readonly');
-      const run = await world.alice.instances.run({ tenant: 'ACME-DEV', region: 'SIM-A', image: 'ubuntu-24.04', shape: 'MICRO', count: 2 });
-      [web, spare] = run.instances as [Instance, Instance];
+      ({ world, reader, web, spare } = await compatWorldWithInstances(database.db));
     });
     after(async () => {
       await world?.close();

@@ -95,11 +95,13 @@ export function reference(): { version: string; commands: readonly ReferenceComm
   return loaded;
 }
 
+let byAction: ReadonlyMap<string, readonly ReferenceCommand[]> | undefined;
+
 /** Every action the reference names, with the client commands that send it. */
-export function referenceActions(): Map<string, ReferenceCommand[]> {
+export function referenceActions(): ReadonlyMap<string, readonly ReferenceCommand[]> {
+  if (byAction) return byAction;
   const actions = new Map<string, ReferenceCommand[]>();
-  for (const command of reference().commands) {
-    actions.set(command.action, [...(actions.get(command.action) ?? []), command]);
-  }
+  for (const command of reference().commands) actions.set(command.action, [...(actions.get(command.action) ?? []), command]);
+  byAction = actions;
   return actions;
 }

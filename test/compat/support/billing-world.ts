@@ -1,5 +1,5 @@
 import { ManualClock } from '../../../src/domain/clock.js';
-import { createClient, type MaestroClient } from '../../../src/sdk/client.js';
+import type { MaestroClient } from '../../../src/sdk/client.js';
 import type { Database } from '../../../src/store/database.js';
 import { waitForState } from '../../compute/setup.js';
 import { compatWorld, type CompatWorld } from './setup.js';
@@ -21,7 +21,7 @@ export const march = { start: Date.UTC(2026, 2, 1), end: Date.UTC(2026, 3, 1) };
 export interface BillingWorld {
   world: CompatWorld;
   clock: ManualClock;
-  /** An administrator client signing with the moved clock. */
+  /** The world's administrator, signing with the moved clock. */
   admin: MaestroClient;
   /** The id of each instance run, by name. */
   ids: Record<string, string>;
@@ -29,11 +29,11 @@ export interface BillingWorld {
 
 /** `instances`: the SMALL instances to run, by name, with their tags. */
 export async function billingWorld(db: Database, instances: Record<string, Record<string, string>>): Promise<BillingWorld> {
-  // The world is made at the real time (its own administrator client signs with it), then the clock goes to fixed dates.
+  // The world is made at the real time, then the clock goes to fixed dates (every client signs with it).
   const clock = new ManualClock(new Date());
   const world = await compatWorld({ db, clock, config: { systemJobs: false, billingCheckIntervalMs: 3_600_000, quotaIntervalMs: 3_600_000 } });
   clock.set('2026-03-31T22:00:00Z');
-  const admin = createClient({ url: world.server.url, ...world.server.credentials, now: () => clock.now().getTime() });
+  const { admin } = world;
   await admin.pricePolicies.create({ region: 'sim-a', effectiveFrom: '2026-03-31T00:00:00Z', prices });
   const ids: Record<string, string> = {};
   for (const [name, tags] of Object.entries(instances)) {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../../src/domain/clock.js';
+import type { Instance } from '../../../src/protocol/commands/compute-schemas.js';
 import { createClient, type MaestroClient } from '../../../src/sdk/client.js';
 import type { ConfigInput } from '../../../src/server/config.js';
 import type { Database } from '../../../src/store/database.js';
@@ -51,4 +52,21 @@ export async function compatWorld(options: { db: Database; clock?: Clock; config
     m3User: async (name, role) => m3For(await userKey(name, role)),
     close: () => server.close(),
   };
+}
+
+export interface WorldWithInstances {
+  world: CompatWorld;
+  /** A read-only user of ACME-DEV, through the Maestro protocol. */
+  reader: M3Client;
+  web: Instance;
+  spare: Instance;
+}
+
+/** compatWorld with a read-only user and two of alice's MICRO instances in SIM-A. */
+export async function compatWorldWithInstances(db: Database): Promise<WorldWithInstances> {
+  const world = await compatWorld({ db });
+  const reader = await world.m3User('reader', 'readonly');
+  const run = await world.alice.instances.run({ tenant: 'ACME-DEV', region: 'SIM-A', image: 'ubuntu-24.04', shape: 'MICRO', count: 2 });
+  const [web, spare] = run.instances as [Instance, Instance];
+  return { world, reader, web, spare };
 }

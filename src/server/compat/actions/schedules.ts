@@ -186,30 +186,22 @@ function membershipRows(outcomes: Outcome<unknown>[], done: string, notDone: str
 
 const membership = wireParams({ tenantName: m3.text(64), cloud: cloudParam(), region: m3.text(64), scheduleName: m3.text(200), instanceIds: m3.list() });
 
-/** SCHEDULE_ADD_INSTANCES (add-schedule-instances): schedules.attach for each instance, so each gets its own row. */
-export const addScheduleInstances = defineAction({
-  action: 'SCHEDULE_ADD_INSTANCES',
-  params: membership,
-  async run(params, { maestro }) {
-    const { name } = await scheduleNamed(maestro, params.tenantName, params.scheduleName);
-    const outcomes = await eachResource(params.instanceIds, 'instanceIds', (id) =>
-      maestro.schedules.attach({ tenant: params.tenantName, name, instanceIds: [id] }),
-    );
-    return membershipRows(outcomes, 'Added', 'Not added');
-  },
-});
+/** Attaches or detaches each instance with its own command, so each gets its own row. */
+const membershipAction = (action: string, change: 'attach' | 'detach', done: string, notDone: string) =>
+  defineAction({
+    action,
+    params: membership,
+    async run(params, { maestro }) {
+      const { name } = await scheduleNamed(maestro, params.tenantName, params.scheduleName);
+      const outcomes = await eachResource(params.instanceIds, 'instanceIds', (id) =>
+        maestro.schedules[change]({ tenant: params.tenantName, name, instanceIds: [id] }),
+      );
+      return membershipRows(outcomes, done, notDone);
+    },
+  });
 
-/** SCHEDULE_REMOVE_INSTANCES (delete-schedule-instances): schedules.detach for each instance. */
-export const removeScheduleInstances = defineAction({
-  action: 'SCHEDULE_REMOVE_INSTANCES',
-  params: membership,
-  async run(params, { maestro }) {
-    const { name } = await scheduleNamed(maestro, params.tenantName, params.scheduleName);
-    const outcomes = await eachResource(params.instanceIds, 'instanceIds', (id) =>
-      maestro.schedules.detach({ tenant: params.tenantName, name, instanceIds: [id] }),
-    );
-    return membershipRows(outcomes, 'Deleted', 'Not deleted');
-  },
-});
+/** SCHEDULE_ADD_INSTANCES (add-schedule-instances) and SCHEDULE_REMOVE_INSTANCES (delete-schedule-instances). */
+export const addScheduleInstances = membershipAction('SCHEDULE_ADD_INSTANCES', 'attach', 'Added', 'Not added');
+export const removeScheduleInstances = membershipAction('SCHEDULE_REMOVE_INSTANCES', 'detach', 'Deleted', 'Not deleted');
 
 export const scheduleActions = [createSchedule, describeSchedules, deleteSchedule, addScheduleInstances, removeScheduleInstances];
