@@ -42,7 +42,7 @@ import { handlers } from './handlers/index.js';
 import { JobEngine } from './jobs/engine.js';
 import { evaluateQuotasAfter, registerSystemJobs } from './jobs/system-jobs.js';
 import { buildApp } from './http/app.js';
-import { compatActions } from './compat/actions/index.js';
+import { loadCompatActions } from './compat/load-actions.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { OutboxRelay } from './outbox/relay.js';
@@ -304,7 +304,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       bodyLimitBytes: config.bodyLimitBytes,
       openRpc: () => (openRpc ??= openRpcDocument(allCommands, version)),
       compat: {
-        actions: compatActions,
+        actions: loadCompatActions,
         server: {
           version,
           cliLatestVersion: config.compatCliLatestVersion,

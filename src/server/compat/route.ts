@@ -10,7 +10,8 @@ import { runCalls, type CallRunner } from './run-calls.js';
 /** Where the published clients post (PROTOCOL.md); some are configured with `…/V3`. */
 export const COMPAT_PATHS = ['/maestro/api/v3', '/maestro/api/V3'] as const;
 
-export interface CompatRouteDependencies extends CallRunner {
+export interface CompatRouteDependencies extends Omit<CallRunner, 'actions'> {
+  actions: () => Promise<CallRunner['actions']>;
   authenticator: Authenticator;
   metrics: Metrics;
   bodyLimitBytes: number;
@@ -64,10 +65,11 @@ export async function registerCompatRoutes(app: FastifyInstance, deps: CompatRou
           if (error instanceof EnvelopeError) return plain(reply, 400, error.message);
           throw error;
         }
-        const results = await runCalls(deps, calls, authenticated.actor, request.id);
+        const actions = await deps.actions();
+        const results = await runCalls({ ...deps, actions }, calls, authenticated.actor, request.id);
         results.forEach((result, index) => {
           const call = calls[index]!;
-          deps.metrics.rpcCalls.labels(`compat:${call.ok && deps.actions.has(call.type) ? call.type : 'unknown'}`, result.error ?? 'ok').inc();
+          deps.metrics.rpcCalls.labels(`compat:${call.ok && actions.has(call.type) ? call.type : 'unknown'}`, result.error ?? 'ok').inc();
         });
         reply.header('content-type', 'application/json');
         return reply.status(200).send(sealBody(authenticated.secretKey, responseText(results)));

@@ -20,7 +20,7 @@ export interface AppDependencies {
   logger: Logger;
   bodyLimitBytes: number;
   openRpc: () => unknown;
-  compat: { actions: ReadonlyMap<string, CompatAction>; server: CompatServerInfo };
+  compat: { actions: () => Promise<ReadonlyMap<string, CompatAction>>; server: CompatServerInfo };
 }
 
 export const RPC_PATH = '/api/v1/rpc';
