@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
 import type { Driver } from '../../src/clouds/driver.js';
 import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
 import { createClient, type MaestroClient } from '../../src/sdk/client.js';
@@ -50,6 +50,7 @@ describe('volumes', () => {
     assert.ok((await simVolumes()).some((v) => v.nativeId === volume.nativeId && v.attachedTo === null));
     const listed = await admin.volumes.describe({ tenant: 'vol-a' });
     assert.deepEqual(listed.items.find((v) => v.id === volume.id), volume);
+    assert.deepEqual((await admin.volumes.describe({ tenant: 'vol-a', ids: [volume.id, randomUUID()] })).items, [volume]);
     await admin.volumes.delete({ tenant: 'vol-a', id: volume.id });
   });
 

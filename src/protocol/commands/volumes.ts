@@ -54,11 +54,12 @@ export const volumes = defineManager('volumes', 'volume', {
     scope: { kind: 'tenant', field: 'tenant' },
   }),
   describe: defineCommand({
-    summary: "List a tenant's volumes",
+    summary: "List a tenant's volumes, or describe some by id",
     input: z.strictObject({
       ...tenantScope,
       region: identifier('region name').optional(),
       instance: resourceId('instance').optional(),
+      ids: z.array(resourceId('volume')).max(100).optional(),
       ...pageInput,
     }),
     output: page(volume),

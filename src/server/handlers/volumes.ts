@@ -175,6 +175,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
       tenantId: tenant.id,
       regionId: region?.id,
       instanceId: input.instance,
+      ids: input.ids,
       limit: input.limit,
       cursor: input.cursor,
     });

@@ -57,6 +57,7 @@ export interface VolumeFilter extends PageRequest {
   tenantId: string;
   regionId?: string | undefined;
   instanceId?: string | undefined;
+  ids?: readonly string[] | undefined;
 }
 
 /** A tenant's volumes in id order (ids are time-ordered UUIDv7, so oldest first). */
@@ -69,6 +70,7 @@ export async function listVolumes(db: Queryable, filter: VolumeFilter): Promise<
   };
   if (filter.regionId !== undefined) add((p) => `v.region_id = ${p}`, filter.regionId);
   if (filter.instanceId !== undefined) add((p) => `v.instance_id = ${p}::uuid`, filter.instanceId);
+  if (filter.ids !== undefined) add((p) => `v.id = ANY(${p}::uuid[])`, filter.ids);
   const after = decodeUuidCursor(filter.cursor);
   if (after !== null) add((p) => `v.id > ${p}::uuid`, after);
   params.push(filter.limit + 1);

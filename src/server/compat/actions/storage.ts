@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Volume } from '../../../protocol/commands/compute-schemas.js';
 import { invalidState, notFound } from '../../../protocol/errors.js';
+import { uuidPattern } from '../../../protocol/ids.js';
 import { defineAction, everyPage, type Commands } from '../action.js';
 import { m3, wireParams } from '../params.js';
 import { resourceActions, tagActions } from './tags.js';
@@ -30,8 +31,21 @@ const storageRow = (volume: Volume) => ({
   createdAt: Date.parse(volume.createdAt),
 });
 
-const regionVolumes = (maestro: Commands, tenant: string, region: string, instance?: string) =>
-  everyPage((page) => maestro.volumes.describe({ tenant, region, ...(instance !== undefined ? { instance } : {}), ...page }));
+interface VolumeQuery {
+  tenant: string;
+  region: string;
+  instance?: string | undefined;
+  /** Only these; ids that are no volume id (not UUIDs) simply match nothing, as unknown ones do. */
+  ids?: readonly string[] | undefined;
+}
+
+function regionVolumes(maestro: Commands, { tenant, region, instance, ids }: VolumeQuery) {
+  const wanted = ids?.filter((id) => uuidPattern.test(id));
+  if (wanted?.length === 0) return Promise.resolve([]);
+  return everyPage((page) =>
+    maestro.volumes.describe({ tenant, region, ...(instance !== undefined ? { instance } : {}), ...(wanted ? { ids: wanted } : {}), ...page }),
+  );
+}
 
 const place = { tenantName: m3.text(64), region: m3.text(64) };
 
@@ -40,14 +54,15 @@ export const describeStorages = defineAction({
   action: 'DESCRIBE_VOLUME',
   params: wireParams({ ...place, instanceId: m3.text(64).optional(), volumeIds: m3.list().optional() }),
   async run(params, { maestro }) {
-    const volumes = await regionVolumes(maestro, params.tenantName, params.region, params.instanceId);
+    const { tenantName: tenant, region, instanceId: instance, volumeIds: ids } = params;
+    const volumes = await regionVolumes(maestro, { tenant, region, instance, ids });
     if (params.volumeIds === undefined) return volumes.map(storageRow);
     const missing = params.volumeIds.filter((id) => !volumes.some((v) => v.id === id));
     if (missing.length > 0) {
       const where = params.instanceId === undefined ? `region ${params.region}` : `instance ${params.instanceId}`;
       throw notFound('volume', missing.join(', '), `tenant ${params.tenantName} has no such volume in ${where}; describe-storages lists them`);
     }
-    return volumes.filter((v) => params.volumeIds!.includes(v.id)).map(storageRow);
+    return volumes.map(storageRow);
   },
 });
 
@@ -75,7 +90,7 @@ export const detachStorage = defineAction({
   action: 'DETACH_VOLUME',
   params: wireParams({ ...place, instanceId: m3.text(64), volumeId: m3.text(64) }),
   async run(params, { maestro }) {
-    const volume = (await regionVolumes(maestro, params.tenantName, params.region)).find((v) => v.id === params.volumeId);
+    const [volume] = await regionVolumes(maestro, { tenant: params.tenantName, region: params.region, ids: [params.volumeId] });
     if (!volume) {
       throw notFound('volume', params.volumeId, `tenant ${params.tenantName} has no such volume in region ${params.region}; describe-storages lists them`);
     }
