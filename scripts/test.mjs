@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test file under test/ with node:test (Node 20 has no --test glob of its own).
+// Runs every test file under test/ with node:test, two files at a time.
 // Arguments narrow the run: `npm test -- outbox` runs the files whose path contains "outbox".
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
