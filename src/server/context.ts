@@ -4,13 +4,14 @@ import type { EventData, EventDefinition, EventReason, RecordedEvent } from '../
 import type { DriverRegistry } from '../clouds/registry.js';
 import type { SimulatedCloud } from '../clouds/sim/driver.js';
 import type { Clock } from '../domain/clock.js';
-import type { DiscoveryReport } from './compute/discovery.js';
+import type { DiscoveryReport } from './compute/discovery-report.js';
 import type { Database, Queryable } from '../store/database.js';
 import type { Actor } from './actor.js';
 import type { Access, Authorizer } from './access/authorizer.js';
 import type { License } from '../domain/access/license.js';
 import type { HourlyBilling } from './billing/hourly-billing.js';
 import type { EventScope } from './event-writer.js';
+import type { PendingEvent } from './pending-event.js';
 import type { JobEngine } from './jobs/engine.js';
 import type { NotificationServices } from './notifications/setup.js';
 import type { SecretBox } from './secrets.js';
@@ -61,16 +62,6 @@ export interface CommandContext {
   /** Records many events at once (one append, one projection pass): multi-instance runs. */
   emitMany(events: ReadonlyArray<PendingEvent>): Promise<RecordedEvent[]>;
 }
-
-export interface PendingEvent<E extends EventDefinition = EventDefinition> {
-  definition: E;
-  data: EventData<E>;
-  scope: EventScope;
-}
-
-/** Pairs an event definition with its data, type-checked. */
-export const pending = <E extends EventDefinition>(definition: E, data: EventData<E>, scope: EventScope): PendingEvent =>
-  ({ definition, data, scope }) as PendingEvent;
 
 export type Handler<C> = (input: ParsedInputOf<C>, ctx: CommandContext) => Promise<OutputOf<C>>;
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CommandDefinition } from '../protocol/command.js';
 import { commandsByName } from '../protocol/commands/index.js';
 import { AppError } from '../protocol/errors.js';
+import { describeIssues } from '../protocol/schema-issues.js';
 import type { EventReason, RecordedEvent } from '../protocol/events.js';
 import { isDatabaseError, sqlState } from '../store/database.js';
 import { initiatorOf, type Actor } from './actor.js';
@@ -22,12 +23,6 @@ export interface CallOptions {
 
 /** Refusals worth an audit record: the caller was identified and asked for something real. */
 const auditedRejections = new Set(['forbidden', 'license', 'not_found', 'conflict', 'invalid_state', 'limit_exceeded']);
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'params'}: ${issue.message}`)
-    .join('; ');
-}
 
 /**
  * The one path every call takes, whatever the transport (JSON-RPC, the compatible endpoint,

@@ -1,6 +1,7 @@
 import { AppError, errorKinds } from '../../protocol/errors.js';
 import type { Actor } from '../actor.js';
-import { describeIssues, type Dispatcher } from '../dispatch.js';
+import { describeIssues } from '../../protocol/schema-issues.js';
+import type { Dispatcher } from '../dispatch.js';
 import { commandsFor, type CompatAction, type CompatServerInfo } from './action.js';
 import { failure, success, unwrap, type CallResult, type ParsedCall } from './envelope.js';
 import { referenceActions } from './reference.js';

@@ -1,7 +1,7 @@
 import type { Services } from '../context.js';
 import type { Logger } from '../logger.js';
 import { allRegionRefs } from '../queries/compute.js';
-import type { DiscoveryReport } from './discovery.js';
+import type { DiscoveryReport } from './discovery-report.js';
 
 /**
  * Discovery in every region with a driver, one after the other: what the recurring job

@@ -5,20 +5,11 @@ import * as events from '../../protocol/events/compute.js';
 import { uuidv7 } from '../../protocol/ids.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { RecordedEvent } from '../../protocol/events.js';
-import { pending, type PendingEvent } from '../context.js';
+import { pending, type PendingEvent } from '../pending-event.js';
+import type { DiscoveryReport } from './discovery-report.js';
 import { fromCloudError } from './cloud-call.js';
 import type { EventOrigin, EventWriter } from '../event-writer.js';
 import { regionRef, type RegionRef } from '../queries/compute.js';
-
-export interface DiscoveryReport {
-  region: string;
-  discovered: number;
-  vanished: number;
-  unchanged: number;
-  /** Instances found that no tenant of the region could own (no tenant is activated there). */
-  unassigned: number;
-  milliseconds: number;
-}
 
 const CHUNK = 2000;
 // Any constant; it only has to be the same on every node.

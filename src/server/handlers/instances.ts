@@ -8,7 +8,8 @@ import { AppError, invalidInput, invalidState, notFound } from '../../protocol/e
 import { uuidv7 } from '../../protocol/ids.js';
 import { callCloud } from '../compute/cloud-call.js';
 import { admitRun } from '../quotas/admission.js';
-import { pending, type CommandContext, type ManagerHandlers } from '../context.js';
+import { type CommandContext, type ManagerHandlers } from '../context.js';
+import { pending } from '../pending-event.js';
 import type { RegionRef } from '../queries/compute.js';
 import { instanceRow, instanceView, instanceViews, listInstances } from '../queries/instances.js';
 import type { TenantRow } from '../queries/organisation.js';

@@ -14,7 +14,8 @@ import { regionRef, type RegionRef } from '../queries/compute.js';
 import { callCloud } from '../compute/cloud-call.js';
 import { reconcileRegion } from '../compute/discovery.js';
 import * as computeEvents from '../../protocol/events/compute.js';
-import { pending, type CommandContext } from '../context.js';
+import { type CommandContext } from '../context.js';
+import { pending } from '../pending-event.js';
 
 const hasChanges = (changes: object) => Object.values(changes).some((value) => value !== undefined);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
 import type { Queryable } from '../../store/database.js';
 import type { HourlyBilling } from '../billing/hourly-billing.js';
-import type { DiscoveryReport } from '../compute/discovery.js';
+import type { DiscoveryReport } from '../compute/discovery-report.js';
 import type { Config } from '../config.js';
 import type { QuotaEvaluator } from '../quotas/evaluator.js';
 import type { JobEngine } from './engine.js';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Database } from '../../store/database.js';
-import { describeIssues } from '../dispatch.js';
+import { describeIssues } from '../../protocol/schema-issues.js';
 import type { Logger } from '../logger.js';
 import { afterFailure } from './backoff.js';
 import type { FailureRecorder } from './failures.js';
