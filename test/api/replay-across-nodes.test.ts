@@ -31,14 +31,12 @@ describe('replays across nodes sharing one PostgreSQL', { skip: await postgresSk
   });
 
   it('refuses a JSON-RPC request captured on one node and replayed to the other', async () => {
-    for (const style of ['body', 'seed'] as const) {
-      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system.status', params: {} });
-      const headers = signHeaders(node1.credentials, body, { style });
-      assert.equal((await request(`${node1.url}/api/v1/rpc`, { body, headers })).status, 200);
-      const replayed = await request(`${node2.url}/api/v1/rpc`, { body, headers });
-      assert.equal(replayed.status, 401, `${style}: ${replayed.text}`);
-      assert.match(replayed.text, /replay/);
-    }
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system.status', params: {} });
+    const headers = signHeaders(node1.credentials, body);
+    assert.equal((await request(`${node1.url}/api/v1/rpc`, { body, headers })).status, 200);
+    const replayed = await request(`${node2.url}/api/v1/rpc`, { body, headers });
+    assert.equal(replayed.status, 401, replayed.text);
+    assert.match(replayed.text, /replay/);
   });
 
   it('refuses a Maestro-protocol request captured on one node and replayed to the other', async () => {

@@ -87,26 +87,28 @@ describe('request signing against a server', () => {
     await server?.close();
   });
 
-  it('accepts a request signed by the independent implementation, in every message form', async () => {
-    for (const style of ['body', 'user', 'seed'] as const) {
-      const body = assertAccepted(await status(creds, { style }));
-      assert.equal((body.result as { database: string }).database, 'pglite', style);
-    }
+  it('accepts a request signed by the independent implementation, body digest included', async () => {
+    const body = assertAccepted(await status(creds, { style: 'body' }));
+    assert.equal((body.result as { database: string }).database, 'pglite');
   });
 
-  it("accepts the seed's three-part message without a user identifier header", async () => {
-    const body = JSON.stringify({ jsonrpc: '2.0', id: 'seed', method: 'users.whoami', params: {} });
-    const headers = signHeaders(creds, body, { style: 'seed', date: now() });
-    assert.equal(headers['maestro-user-identifier'], undefined);
-    assert.equal(headers['maestro-content-sha256'], undefined);
-    const response = assertAccepted(await request(url, { body, headers }));
-    assert.equal((response.result as { name: string }).name, 'admin');
+  it('refuses a signature that does not cover the body, naming the digest header', async () => {
+    // The seed's message and the published clients' message sign no body: on this endpoint a
+    // captured one could carry any other body within the date window.
+    for (const style of ['seed', 'user'] as const) {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: style, method: 'customers.create', params: { name: `unsigned-body-${style}` } });
+      const headers = signHeaders(creds, body, { style, date: now() });
+      assert.equal(headers['maestro-content-sha256'], undefined);
+      const forged = body.replace('unsigned-body', 'forged-body');
+      assertRefused(await request(url, { body: forged, headers }), /maestro-content-sha256 missing/);
+      assertRefused(await request(url, { body, headers }), /maestro-content-sha256 missing/);
+    }
+    const names = (await server.admin.customers.describe()).items.map((customer) => customer.name);
+    assert.ok(!names.some((name) => /BODY/.test(name)), names.join(', '));
   });
 
   it('refuses a wrong secret, saying the signature does not match', async () => {
-    for (const style of ['body', 'user', 'seed'] as const) {
-      assertRefused(await status({ accessKey: creds.accessKey, secretKey: `${creds.secretKey}x` }, { style }), /signature/);
-    }
+    assertRefused(await status({ accessKey: creds.accessKey, secretKey: `${creds.secretKey}x` }), /signature/);
     // A signature of the wrong length, and one of the right length in upper case.
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'system.status', params: {} });
     const headers = signHeaders(creds, body, { date: now() });
@@ -159,13 +161,11 @@ describe('request signing against a server', () => {
   });
 
   it('refuses the same request sent twice as a replay', async () => {
-    for (const style of ['body', 'user', 'seed'] as const) {
-      const body = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'system.status', params: {} });
-      const headers = signHeaders(creds, body, { style, date: now() });
-      assertAccepted(await request(url, { body, headers }));
-      assertRefused(await request(url, { body, headers }), /replay/);
-      assertRefused(await request(url, { body, headers }), /replay/);
-    }
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'system.status', params: {} });
+    const headers = signHeaders(creds, body, { date: now() });
+    assertAccepted(await request(url, { body, headers }));
+    assertRefused(await request(url, { body, headers }), /replay/);
+    assertRefused(await request(url, { body, headers }), /replay/);
   });
 
   it('a replayed create changes nothing', async () => {
@@ -177,7 +177,7 @@ describe('request signing against a server', () => {
     assert.equal((await server.admin.system.status()).eventSeq, seq);
   });
 
-  it('refuses a body changed after signing when the digest was sent', async () => {
+  it('refuses a body changed after signing', async () => {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'customers.create', params: { name: 'honest-co' } });
     const headers = signHeaders(creds, body, { date: now() });
     const forged = body.replace('honest-co', 'forged-co');

@@ -33,11 +33,12 @@ export interface Authenticated {
 export interface AuthenticateOptions {
   address?: string | undefined;
   /**
-   * The body is encrypted and authenticated with the caller's secret key (the Maestro-compatible
-   * endpoint), so nobody else can make another valid one: a replay is the same signature with the
-   * same body, and two calls a client signs within one date tick stay distinct.
+   * What ties the body to the signature. `digest` (JSON-RPC): the client must send the body's
+   * SHA-256 as maestro-content-sha256, which the signature covers. `sealed` (the Maestro-compatible
+   * endpoint): the body is encrypted and authenticated with the caller's secret key, so nobody
+   * else can make another valid one, and the published clients send no digest.
    */
-  bodySealed?: boolean;
+  body: 'digest' | 'sealed';
   /** Headers that must be present besides the access key, date and signature. */
   requiredHeaders?: readonly string[];
 }
@@ -47,14 +48,14 @@ export interface AuthenticateOptions {
  * what was wrong, without revealing whether a guessed secret was close.
  */
 export async function authenticate(auth: Authenticator, headers: Headers, body: Buffer, address?: string): Promise<Actor> {
-  return (await authenticateRequest(auth, headers, body, { address })).actor;
+  return (await authenticateRequest(auth, headers, body, { address, body: 'digest' })).actor;
 }
 
 export async function authenticateRequest(
   auth: Authenticator,
   headers: Headers,
   body: Buffer,
-  options: AuthenticateOptions = {},
+  options: AuthenticateOptions,
 ): Promise<Authenticated> {
   const { address } = options;
   const accessKey = header(headers, h.accessKey);
@@ -80,10 +81,16 @@ export async function authenticateRequest(
         'check the client clock, and sign each request when it is sent',
     );
   }
+  const contentSha256 = header(headers, h.contentSha256);
+  if (options.body === 'digest' && !contentSha256) {
+    throw refuse(
+      `header ${h.contentSha256} missing: this endpoint needs the body's SHA-256 (hex) in it, covered by the signature ` +
+        "(Maestro's SDK and CLI send it; see docs/api.md)",
+    );
+  }
   const credential = await auth.credentials.lookup(accessKey!, now);
   if (!credential) throw refuse(`unknown access key ${accessKey!.slice(0, 64)}`);
 
-  const contentSha256 = header(headers, h.contentSha256);
   const bodySha256 = sha256Hex(body);
   if (contentSha256 !== undefined && !signaturesEqual(bodySha256, contentSha256.toLowerCase())) {
     throw refuse(`${h.contentSha256} does not match the body: the body was changed after signing`);
@@ -104,10 +111,9 @@ export async function authenticateRequest(
   if (credential.userStatus !== 'active') {
     throw refuse(`user ${credential.actor.name} is disabled; an administrator can enable it again`);
   }
-  // Without a body digest the signature does not cover the body, so the signature itself may be
-  // used only once: a captured one cannot carry a different body inside the window.
-  const replayKey = contentSha256 !== undefined || options.bodySealed ? `${signature}:${bodySha256}` : signature!;
-  if (!(await auth.replays.remember(replayKey, now))) {
+  // The body is bound to the signature (digest or seal): a replay is the same signature with the
+  // same body, and two calls a client signs within one date tick stay distinct.
+  if (!(await auth.replays.remember(`${signature}:${bodySha256}`, now))) {
     throw refuse('this request was already received (a replay); sign every request afresh');
   }
   const agent = header(headers, h.requestIdentifier);

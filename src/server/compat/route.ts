@@ -43,7 +43,7 @@ export async function registerCompatRoutes(app: FastifyInstance, deps: CompatRou
         try {
           authenticated = await authenticateRequest(deps.authenticator, request.headers, body, {
             address: request.ip,
-            bodySealed: true,
+            body: 'sealed',
             requiredHeaders: [signatureHeaderNames.userIdentifier],
           });
           assertUsableSecret(authenticated.secretKey);
