@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClient, type MaestroClient } from '../../src/sdk/client.js';
+import { createClient, MaestroError, type MaestroClient } from '../../src/sdk/client.js';
 import { loadConfig } from '../../src/server/config.js';
 import { startMaestro } from '../../src/server/runtime.js';
 import { openPostgres } from '../../src/store/postgres.js';
@@ -62,6 +62,36 @@ for (const flavour of flavours) {
       const missing = await refusal('no-such-tenant');
       assert.equal(existing.replace('GLOBEX-MAIN', 'X'), missing.replace('NO-SUCH-TENANT', 'X'));
       assert.match(String(existing), /no access to tenant/);
+    });
+
+    it('describe-user tells a caller who may not ask nothing about which tenants and users exist', async () => {
+      const mallory = await userClient(server, 'mallory', 'acme');
+      await admin.users.create({ name: 'gus', customer: 'globex' });
+      const answer = (client: MaestroClient, tenant: string, user: string) =>
+        client.permissions.describeUser({ tenant, user }).then(
+          () => 'described',
+          (error: unknown) => {
+            if (!(error instanceof MaestroError)) throw error;
+            return `${error.kind}: ${error.message.replaceAll(tenant.toUpperCase(), '<tenant>').replaceAll(user, '<user>')}`;
+          },
+        );
+      // Mallory may describe nobody anywhere: another customer's tenant, a missing one, her own
+      // customer's tenant, each with a user who exists there, elsewhere, or nowhere.
+      const answers = new Set<string>();
+      for (const tenant of ['globex-main', 'nope-dev', 'acme-dev']) {
+        for (const user of ['alice', 'gus', 'nobodyx']) answers.add(await answer(mallory, tenant, user));
+      }
+      assert.deepEqual([...answers], [
+        'forbidden: seeing the permissions of <user> in tenant <tenant> needs DESCRIBE_USER_PERMISSIONS there, which you do not have; check the names or ask an administrator',
+      ]);
+      // Alice may describe the users of acme-dev: of globex's users she learns no more than of missing ones.
+      assert.equal(await answer(alice, 'acme-dev', 'gus'), await answer(alice, 'acme-dev', 'nobodyx'));
+      assert.match(await answer(alice, 'acme-dev', 'nobodyx'), /^not_found: no user '<user>' in tenant <tenant>/);
+      assert.equal(await answer(alice, 'acme-dev', 'mallory'), 'described');
+      // Asking about herself, Mallory gets the tenant refusal the other commands give.
+      assert.equal(await answer(mallory, 'globex-main', 'mallory'), await answer(mallory, 'nope-dev', 'mallory'));
+      // An administrator is told precisely.
+      await assert.rejects(admin.permissions.describeUser({ tenant: 'acme-dev', user: 'nobodyx' }), failsWith('not_found', /user 'nobodyx' does not exist/));
     });
 
     it('applies the hierarchy: user mapping, then role (unless blocked), then tenant, then customer', async () => {

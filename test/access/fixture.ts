@@ -31,6 +31,15 @@ async function user(admin: MaestroClient, name: string, customer: string | null)
   return { id: created.id, customerId: customer };
 }
 
+/** A spare user with a key, and a running instance, in a tenant already active in the region. */
+export async function buildHome(admin: MaestroClient, customer: string, tenant: string, region: string): Promise<Home> {
+  const spareUser = fresh('spare');
+  await admin.users.create({ name: spareUser, customer });
+  const key = await admin.keys.create({ user: spareUser });
+  const instance = await runningInstance(admin, tenant, region, fresh('vm'));
+  return { customer, tenant, region, instanceId: instance.id, spareUser, spareKey: key.accessKey };
+}
+
 /**
  * Customers A (tenants A1, A2), B (tenant B1) and S (tenant S1, whose licence is suspended),
  * a simulated region R active in all tenants and a second region R2 for simulator commands; a
@@ -77,14 +86,7 @@ export async function buildFixture(admin: MaestroClient, customerIdOf: (name: st
   await addActor('other-customer', names.B, { [tenants.B1]: 'admin' }, null);
   await addActor('suspended', names.S, { [tenants.S1]: 'admin' }, 'admin');
 
-  const home = async (customer: string, tenant: string): Promise<Home> => {
-    const spareUser = fresh('spare');
-    await admin.users.create({ name: spareUser, customer });
-    const key = await admin.keys.create({ user: spareUser });
-    const instance = await runningInstance(admin, tenant, region, fresh('vm'));
-    return { customer, tenant, region, instanceId: instance.id, spareUser, spareKey: key.accessKey };
-  };
-  const homes = { A: await home(names.A, tenants.A1), S: await home(names.S, tenants.S1) };
+  const homes = { A: await buildHome(admin, names.A, tenants.A1, region), S: await buildHome(admin, names.S, tenants.S1, region) };
   await admin.licenses.set({ customer: names.S, edition: 'enterprise', suspended: true });
   return { names, tenants, region, region2, actors, homes };
 }

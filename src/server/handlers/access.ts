@@ -2,11 +2,12 @@ import { isDefaultGroup } from '../../domain/access/permission-groups.js';
 import { isBuiltInRole } from '../../domain/access/roles.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/access.js';
-import { conflict, forbidden, invalidInput, invalidState, notFound } from '../../protocol/errors.js';
+import { AppError, conflict, forbidden, invalidInput, invalidState, notFound } from '../../protocol/errors.js';
 import { allPermissionActions, isPermissionAction, permissionActions } from '../../protocol/permissions.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import * as q from '../queries/access.js';
-import { customerRow, tenantRow, userRow, type TenantRow } from '../queries/organisation.js';
+import { customerNameOf, customerRow, tenantRow, userRow, type TenantRow, type UserRow } from '../queries/organisation.js';
+import { userOfCustomer } from './scope.js';
 
 /** The customer a call manages: the one it names, else the caller's. Administrators must name one. */
 async function managedCustomer(ctx: CommandContext, name: string | undefined): Promise<{ id: string; name: string }> {
@@ -77,22 +78,12 @@ export const permissions: ManagerHandlers<Managers['permissions']> = {
     return { ok: true as const };
   },
   async describeUser(input, ctx) {
-    const noAccess = () => forbidden(`you have no access to tenant ${input.tenant}; check the name or ask an administrator`);
-    const tenant = await tenantRow(ctx.db, input.tenant).catch((error) => {
-      throw ctx.access.unrestricted ? error : noAccess();
-    });
-    const user = input.user === undefined ? await userRow(ctx.db, ctx.actor.name) : await userRow(ctx.db, input.user);
-    if (user.id !== ctx.actor.userId && !(await ctx.access.allows('DESCRIBE_USER_PERMISSIONS', tenant))) {
-      throw forbidden(`seeing the permissions of ${user.name} in tenant ${tenant.name} needs DESCRIBE_USER_PERMISSIONS there`, {
-        permission: 'DESCRIBE_USER_PERMISSIONS',
-      });
-    }
+    const { user, tenant } = await describedPlace(ctx, input);
     if (user.systemAdmin) {
       const actions = allPermissionActions.map((name) => ({ name, groups: ['(system administrator)'] }));
       return { user: user.name, tenant: tenant.name, decidedBy: null, role: null, roleBlocked: false, groups: [], actions };
     }
     const effective = await ctx.services.authorizer.effective(user, tenant.customerId, tenant.id);
-    if (effective.level === null && !ctx.access.unrestricted && user.customerId !== tenant.customerId) throw noAccess();
     return {
       user: user.name,
       tenant: tenant.name,
@@ -104,6 +95,54 @@ export const permissions: ManagerHandlers<Managers['permissions']> = {
     };
   },
 };
+
+/** A lookup whose not-found answer the caller must not see before it is known what they may see. */
+const orNull = <T>(lookup: Promise<T>): Promise<T | null> =>
+  lookup.catch((error: unknown) => {
+    if (error instanceof AppError && error.kind === 'not_found') return null;
+    throw error;
+  });
+
+/**
+ * Whom `permissions describe-user` describes, and in which tenant. What the caller may see is
+ * decided before anything is looked up on their behalf: a caller who may not describe the users
+ * of a tenant gets one answer whether the tenant or the user exists or not, so neither can be
+ * probed. Anyone may ask about themselves; system administrators get precise not-found answers.
+ */
+async function describedPlace(ctx: CommandContext, input: { tenant: string; user?: string | undefined }): Promise<{ user: UserRow; tenant: TenantRow }> {
+  if (ctx.access.unrestricted) {
+    return { tenant: await tenantRow(ctx.db, input.tenant), user: await userRow(ctx.db, input.user ?? ctx.actor.name) };
+  }
+  const tenant = await orNull(tenantRow(ctx.db, input.tenant));
+  if (input.user === undefined || input.user === ctx.actor.name) {
+    const self = await userRow(ctx.db, ctx.actor.name);
+    if (!tenant || !(await visibleIn(ctx, self, tenant))) {
+      throw forbidden(`you have no access to tenant ${input.tenant}; check the name or ask an administrator`);
+    }
+    return { user: self, tenant };
+  }
+  if (!tenant || !(await ctx.access.allows('DESCRIBE_USER_PERMISSIONS', tenant))) {
+    throw forbidden(
+      `seeing the permissions of ${input.user} in tenant ${input.tenant} needs DESCRIBE_USER_PERMISSIONS there, which you do not have; check the names or ask an administrator`,
+      { permission: 'DESCRIBE_USER_PERMISSIONS' },
+    );
+  }
+  const user = await orNull(userRow(ctx.db, input.user));
+  if (!user || !(await visibleIn(ctx, user, tenant))) {
+    throw new AppError(
+      'not_found',
+      `no user '${input.user}' in tenant ${tenant.name}: nobody of that name belongs to its customer or has permissions there; check the name`,
+      { resource: 'user', name: input.user },
+    );
+  }
+  return { user, tenant };
+}
+
+/** Users of the tenant's customer, and others that something grants anything there. */
+async function visibleIn(ctx: CommandContext, user: UserRow, tenant: TenantRow): Promise<boolean> {
+  if (user.customerId === tenant.customerId) return true;
+  return (await ctx.services.authorizer.effective(user, tenant.customerId, tenant.id)).level !== null;
+}
 
 export const roles: ManagerHandlers<Managers['roles']> = {
   async describe(input, ctx) {
@@ -191,21 +230,16 @@ async function mappingKey(ctx: CommandContext, input: MappingInput): Promise<q.M
   }
   const tenant = input.tenant === undefined ? null : await tenantRow(ctx.db, input.tenant);
   const customer = tenant ? { id: tenant.customerId } : await managedCustomer(ctx, input.customer);
-  if (tenant && input.customer !== undefined && (await customerRow(ctx.db, input.customer)).id !== tenant.customerId) {
-    throw invalidInput(`tenant ${tenant.name} does not belong to customer ${input.customer}`, { field: 'customer' });
+  // Compared by name, so that naming another customer says nothing of whether it exists.
+  if (tenant && input.customer !== undefined && (await customerNameOf(ctx.db, tenant.customerId)) !== input.customer) {
+    throw invalidInput(`tenant ${tenant.name} does not belong to customer ${input.customer}; leave customer out, the tenant names it`, {
+      field: 'customer',
+    });
   }
   if (input.role !== undefined) await q.requireRole(ctx.db, customer.id, input.role);
-  let userId: string | null = null;
-  if (input.user !== undefined) {
-    const user = await userRow(ctx.db, input.user);
-    if (user.customerId !== customer.id && !ctx.access.unrestricted) {
-      throw forbidden(`user ${user.name} is not of this customer; only a system administrator can map them here`, {
-        permission: 'MANAGE_PERMISSION_MAPPING',
-      });
-    }
-    userId = user.id;
-  }
-  return { customerId: customer.id, level: input.level, tenantId: tenant?.id ?? null, role: input.role ?? null, userId };
+  // System administrators may map users of other customers; anyone else sees only their customer's.
+  const user = input.user === undefined ? null : await userOfCustomer(ctx, input.user, customer.id);
+  return { customerId: customer.id, level: input.level, tenantId: tenant?.id ?? null, role: input.role ?? null, userId: user?.id ?? null };
 }
 
 export const mappings: ManagerHandlers<Managers['mappings']> = {

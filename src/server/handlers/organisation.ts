@@ -16,6 +16,7 @@ import { reconcileRegion } from '../compute/discovery.js';
 import * as computeEvents from '../../protocol/events/compute.js';
 import { type CommandContext } from '../context.js';
 import { pending } from '../pending-event.js';
+import { userOfCustomer } from './scope.js';
 
 const hasChanges = (changes: object) => Object.values(changes).some((value) => value !== undefined);
 
@@ -227,15 +228,11 @@ export const users: ManagerHandlers<Managers['users']> = {
     return { ok: true as const };
   },
   async addRole(input, ctx) {
-    const user = await q.userRow(ctx.db, input.name);
     const tenant = await q.tenantRow(ctx.db, input.tenant);
+    // Only a system administrator gets past this with a user of another customer or of the platform.
+    const user = await userOfCustomer(ctx, input.name, tenant.customerId);
     if (user.customerId !== null && user.customerId !== tenant.customerId) {
       throw invalidInput(`user ${user.name} belongs to another customer than tenant ${tenant.name}`, { field: 'tenant' });
-    }
-    if (user.customerId === null && !ctx.access.unrestricted) {
-      throw forbidden(`user ${user.name} belongs to the platform; only a system administrator can give them a role`, {
-        permission: 'MANAGE_USER_ROLE',
-      });
     }
     await requireRole(ctx.db, tenant.customerId, input.role);
     await ctx.emit(
@@ -271,8 +268,8 @@ export const users: ManagerHandlers<Managers['users']> = {
     return q.userView(ctx.db, user.id);
   },
   async removeRole(input, ctx) {
-    const user = await q.userRow(ctx.db, input.name);
     const tenant = await q.tenantRow(ctx.db, input.tenant);
+    const user = await userOfCustomer(ctx, input.name, tenant.customerId);
     if (!(await exists(ctx.db, 'SELECT 1 FROM user_roles WHERE user_id = $1 AND tenant_id = $2', [user.id, tenant.id]))) {
       throw invalidState(`user ${user.name} has no role in tenant ${tenant.name}`);
     }

@@ -1,7 +1,7 @@
-import { invalidState } from '../../protocol/errors.js';
+import { AppError, invalidState } from '../../protocol/errors.js';
 import type { CommandContext } from '../context.js';
 import { regionRef, type RegionRef } from '../queries/compute.js';
-import { customerRow, tenantRow, type TenantRow } from '../queries/organisation.js';
+import { customerRow, tenantRow, userRow, type TenantRow, type UserRow } from '../queries/organisation.js';
 
 /**
  * The tenant a tenant-scoped call acts in. Authorisation has already checked that the caller
@@ -10,6 +10,28 @@ import { customerRow, tenantRow, type TenantRow } from '../queries/organisation.
  */
 export async function tenantInScope(ctx: CommandContext, name: string): Promise<TenantRow> {
   return tenantRow(ctx.db, name);
+}
+
+/**
+ * A user a call names inside one customer's organisation (a role or mapping in its tenant).
+ * System administrators get the user wherever they belong, or a precise not-found. Anyone else
+ * gets the same answer for a user who does not exist and for one of another customer or of the
+ * platform, so that user names cannot be probed from another customer.
+ */
+export async function userOfCustomer(ctx: CommandContext, name: string, customerId: string): Promise<UserRow> {
+  if (ctx.access.unrestricted) return userRow(ctx.db, name);
+  const { rows } = await ctx.db.query<UserRow>(
+    `SELECT id, name, customer_id AS "customerId", system_admin AS "systemAdmin", status FROM users WHERE name = $1 AND customer_id = $2`,
+    [name, customerId],
+  );
+  if (!rows[0]) {
+    throw new AppError(
+      'not_found',
+      `no user '${name}' in this customer; check the name (users of other customers can be named only by a system administrator)`,
+      { resource: 'user', name },
+    );
+  }
+  return rows[0];
 }
 
 /** A region the tenant is activated in, open for work, and licensed (private regions need Enterprise). */
