@@ -83,7 +83,7 @@ async function measureFlavour(flavour: Flavour, file: string, quarter: string): 
     if (summary.rows.read !== rowsOf(shape)) throw new Error(`the import read ${summary.rows.read} rows of ${rowsOf(shape)}`);
     const { rows } = await maestro.db.query<{ cost: string }>(`SELECT sum(cost) AS cost FROM daily_tenant_records WHERE source = 'public'`);
     const recorded = Number(rows[0]!.cost);
-    const imported = summary.totals[0]!.effectiveCost;
+    const imported = Number(summary.totals[0]!.effectiveCost);
     if (Math.abs(recorded - imported) > 1e-6 * imported) throw new Error(`daily records hold ${recorded}, the import summed ${imported}`);
     const baseline = { rows: before.rows + after.rows, seconds: before.seconds + after.seconds };
     return [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decimalAmount } from './billing.js';
 import type { CloudKind } from './clouds.js';
 import { timestamp } from './common.js';
 
@@ -27,7 +28,7 @@ export const billingAccountId = z
   .describe('the FOCUS SubAccountId: AWS account id, Azure subscription id, GCP project id');
 
 const cloud = z.enum(publicBillingClouds);
-const amount = z.object({ currency: z.string(), cost: z.number() });
+const amount = z.object({ currency: z.string(), cost: decimalAmount });
 
 export const billingImportSummary = z.object({
   id: z.string(),
@@ -50,8 +51,10 @@ export const billingImportSummary = z.object({
     .describe(`sub-accounts mapped to no tenant (the first ${UNKNOWN_ACCOUNTS_IN_DETAIL} by rows): map them and import the file again`),
   unknownAccountCount: z.number(),
   totals: z
-    .array(z.object({ currency: z.string(), effectiveCost: z.number(), billedCost: z.number().nullable() }))
-    .describe('the imported rows, by billing currency; billedCost is null when the file has no BilledCost column'),
+    .array(z.object({ currency: z.string(), effectiveCost: decimalAmount, billedCost: decimalAmount.nullable() }))
+    .describe(
+      'the imported rows, by billing currency, summed exactly to the last decimal place the file carries; billedCost is null when the file has no BilledCost column',
+    ),
   replaced: z.object({
     accountPeriods: z.number().describe('sub-account × billing period pairs of the file: their earlier figures were replaced'),
     previousEntries: z.number().describe('daily cost entries of earlier imports removed'),

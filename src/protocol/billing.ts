@@ -3,6 +3,16 @@ import { z } from 'zod';
 /** Monthly prices convert to hourly ones with the seed's 730.5 hours per month (§3.4.2). */
 export const HOURS_PER_MONTH = 730.5;
 
+/**
+ * An amount of money as exact decimal text: "0.0012", "-3.50", "1234.5678901234". Billing sums
+ * keep every digit of what they add up, which a JSON number (a binary float) cannot carry, so
+ * sub-cent costs are neither lost nor drift; round them only to show them.
+ */
+export const decimalAmount = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal in plain notation, such as 12.50 or 0.0012')
+  .describe('an exact decimal amount, as text');
+
 const money = z.number().min(0).max(1_000_000_000);
 const perMonth = (what: string) => money.describe(`monthly price ${what}`);
 

@@ -59,8 +59,8 @@ for (const flavour of flavours) {
       assert.deepEqual(summary.providers.map((p) => [p.provider, p.cloud, p.rows]), [['AWS', 'AWS', 5], ['Microsoft', 'AZURE', 1]]);
       assert.deepEqual(summary.billingPeriods.map((p) => [p.cloud, p.start]), [['AWS', '2026-03-01T00:00:00.000Z'], ['AZURE', '2026-03-01T00:00:00.000Z']]);
       assert.deepEqual(summary.totals, [
-        { currency: 'USD', effectiveCost: 6.25, billedCost: 2.5 },
-        { currency: 'EUR', effectiveCost: 1.5, billedCost: 1.75 },
+        { currency: 'USD', effectiveCost: '6.25', billedCost: '2.5' },
+        { currency: 'EUR', effectiveCost: '1.5', billedCost: '1.75' },
       ]);
       assert.equal(summary.replaced.accountPeriods, 3);
       assert.equal(summary.dryRun, false);
@@ -163,7 +163,7 @@ for (const flavour of flavours) {
       ]);
       const first = await admin.billingImports.import({ path });
       assert.deepEqual(first.rows, { read: 3, accepted: 3, rejected: 0, imported: 1, unmapped: 2 });
-      assert.deepEqual(first.unknownAccounts, [{ cloud: 'AWS', account: '555555555555', name: 'Sandbox', rows: 2, costs: [{ currency: 'USD', cost: 4 }] }]);
+      assert.deepEqual(first.unknownAccounts, [{ cloud: 'AWS', account: '555555555555', name: 'Sandbox', rows: 2, costs: [{ currency: 'USD', cost: '4.0' }] }]);
       assert.equal(first.unknownAccountCount, 1);
 
       await admin.billingAccounts.map({ cloud: 'AWS', account: '555555555555', tenant: 'acme-ops', name: 'Sandbox' });
@@ -211,6 +211,20 @@ for (const flavour of flavours) {
       const one = await admin.billingImports.describe({ id: imports.items[0]!.id });
       assert.deepEqual(one.items, imports.items);
       assert.equal(one.items[0]!.importedBy, 'admin');
+    });
+
+    it('describes imports recorded when totals were numbers with their totals as decimal text', async () => {
+      const [latest] = (await admin.billingImports.describe({ limit: 1 })).items;
+      const { importedBy: _by, importedAt: _at, ...summary } = latest!;
+      const asNumbers = {
+        ...summary,
+        totals: summary.totals.map((t) => ({ ...t, effectiveCost: Number(t.effectiveCost), billedCost: t.billedCost === null ? null : Number(t.billedCost) })),
+        unknownAccounts: [{ cloud: 'AWS', account: '777777777777', name: '', rows: 1, costs: [{ currency: 'USD', cost: 0.125 }] }],
+      };
+      await server.maestro.db.query('UPDATE billing_imports SET summary = $2::jsonb WHERE id = $1', [latest!.id, JSON.stringify(asNumbers)]);
+      const [described] = (await admin.billingImports.describe({ id: latest!.id })).items;
+      assert.deepEqual(described!.totals, latest!.totals.map((t) => ({ ...t, effectiveCost: String(Number(t.effectiveCost)), billedCost: String(Number(t.billedCost)) })));
+      assert.deepEqual(described!.unknownAccounts[0]!.costs, [{ currency: 'USD', cost: '0.125' }]);
     });
   });
 }

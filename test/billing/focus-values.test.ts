@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { spreadOverDays } from '../../src/server/billing/focus/days.js';
 import { NO_TAGS, parseTags } from '../../src/server/billing/focus/tags.js';
-import { isCurrencyCode, parseDecimal, parseTimestamp } from '../../src/server/billing/focus/values.js';
+import { add, decimalText, parseDecimal, type Decimal } from '../../src/domain/billing/decimal.js';
+import { isCurrencyCode, parseAmount, parseTimestamp } from '../../src/server/billing/focus/values.js';
 
 describe('FOCUS values', () => {
   it('reads ISO 8601 date/times as FOCUS and the providers write them, and nothing else', () => {
@@ -16,9 +17,15 @@ describe('FOCUS values', () => {
     }
   });
 
-  it('reads numbers in the FOCUS numeric format only', () => {
-    assert.deepEqual(['0', '-1.5', '.25', '35.2E-7', '1e3'].map(parseDecimal), [0, -1.5, 0.25, 35.2e-7, 1000]);
-    for (const text of ['+1', '1,000', '$3', '1 GB', 'NaN', 'Infinity', '1e999', ' 1', '']) assert.equal(parseDecimal(text), null, text);
+  it('reads numbers in the FOCUS numeric format only, exactly', () => {
+    const read = (text: string) => {
+      const amount = parseAmount(text);
+      return typeof amount === 'string' ? amount : decimalText(amount);
+    };
+    assert.deepEqual(['0', '-1.5', '.25', '35.2E-7', '1e3', '0.1234567890123456789'].map(read), ['0', '-1.5', '0.25', '0.00000352', '1000', '0.1234567890123456789']);
+    for (const text of ['+1', '1,000', '$3', '1 GB', 'NaN', 'Infinity', '1e999', ' 1', '']) assert.equal(read(text), 'is not a number', text);
+    assert.equal(read('2e12'), 'is beyond ±10^12');
+    assert.equal(read('1e-41'), 'has more than 40 decimal places');
   });
 
   it('knows ISO 4217 currency codes', () => {
@@ -43,17 +50,21 @@ describe('FOCUS values', () => {
   });
 
   it('spreads a cost over the days of its charge period in proportion to time, to the exact total', () => {
-    const spread = (start: string, end: string, cost: number) => {
-      const shares: [string, number][] = [];
-      spreadOverDays(Date.parse(start), Date.parse(end), cost, (day, share) => shares.push([new Date(day).toISOString().slice(0, 10), share]));
+    const spread = (start: string, end: string, cost: string) => {
+      const shares: [string, string][] = [];
+      spreadOverDays(Date.parse(start), Date.parse(end), parseDecimal(cost)!, (day, share) =>
+        shares.push([new Date(day).toISOString().slice(0, 10), Number(decimalText(share)).toString()]),
+      );
       return shares;
     };
-    assert.deepEqual(spread('2026-03-01T05:00:00Z', '2026-03-01T06:00:00Z', 2), [['2026-03-01', 2]]);
-    assert.deepEqual(spread('2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z', 2), [['2026-03-01', 2]]);
-    assert.deepEqual(spread('2026-03-01T18:00:00Z', '2026-03-02T06:00:00Z', 2), [['2026-03-01', 1], ['2026-03-02', 1]]);
-    assert.deepEqual(spread('2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z', 2), [['2026-03-01', 2]]);
-    const month = spread('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z', 0.1);
+    assert.deepEqual(spread('2026-03-01T05:00:00Z', '2026-03-01T06:00:00Z', '2'), [['2026-03-01', '2']]);
+    assert.deepEqual(spread('2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z', '2'), [['2026-03-01', '2']]);
+    assert.deepEqual(spread('2026-03-01T18:00:00Z', '2026-03-02T06:00:00Z', '2'), [['2026-03-01', '1'], ['2026-03-02', '1']]);
+    assert.deepEqual(spread('2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z', '2'), [['2026-03-01', '2']]);
+    const month: Decimal[] = [];
+    spreadOverDays(Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-04-01T00:00:00Z'), parseDecimal('0.1')!, (_day, share) => month.push(share));
     assert.equal(month.length, 31);
-    assert.equal(month.reduce((sum, [, share]) => sum + share, 0), 0.1);
+    assert.equal(decimalText(month[0]!), '0.003225806451');
+    assert.equal(decimalText(month.reduce(add)), '0.100000000000');
   });
 });

@@ -1,4 +1,5 @@
-import type { BillingImportSummary, PublicBillingCloud } from '../../protocol/billing-import.js';
+import { z } from 'zod';
+import { billingImportSummary, type BillingImportSummary, type PublicBillingCloud } from '../../protocol/billing-import.js';
 import type { Queryable } from '../../store/database.js';
 import { decodeCursor, decodeUuidCursor, pageOf } from './paging.js';
 import type { Page, PageRequest } from './organisation.js';
@@ -61,6 +62,19 @@ export async function accountTenants(db: Queryable): Promise<(cloud: PublicBilli
   return (cloud, account) => byAccount.get(`${cloud}\u0001${account}`);
 }
 
+/**
+ * An import record's summary as stored. Imports recorded before totals were summed exactly carry
+ * their amounts as JSON numbers (rounded to six places) in their events, and so in their records
+ * after a rebuild: they are read into today's form, decimal text, with the digits they have.
+ */
+const storedAmount = z.union([z.string(), z.number().transform(String)]);
+const storedSummary = billingImportSummary.extend({
+  totals: z.array(z.object({ currency: z.string(), effectiveCost: storedAmount, billedCost: storedAmount.nullable() })),
+  unknownAccounts: z.array(
+    billingImportSummary.shape.unknownAccounts.element.extend({ costs: z.array(z.object({ currency: z.string(), cost: storedAmount })) }),
+  ),
+});
+
 export type BillingImportView = BillingImportSummary & { importedBy: string; importedAt: string };
 
 /** Imports, newest first: their ids are UUID v7, ordered by time. */
@@ -77,11 +91,11 @@ export async function listBillingImports(db: Queryable, id: string | undefined, 
     where.push(`id < $${params.length}`);
   }
   params.push(request.limit + 1);
-  const { rows } = await db.query<{ summary: BillingImportSummary; importedBy: string; importedAt: string }>(
+  const { rows } = await db.query<{ summary: unknown; importedBy: string; importedAt: string }>(
     `SELECT summary, imported_by AS "importedBy", imported_at AS "importedAt" FROM billing_imports
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
     params,
   );
-  const items = rows.map((row) => ({ ...row.summary, importedBy: row.importedBy, importedAt: row.importedAt }));
+  const items = rows.map((row) => ({ ...storedSummary.parse(row.summary), importedBy: row.importedBy, importedAt: row.importedAt }));
   return pageOf(items, request.limit, (item) => item.id);
 }

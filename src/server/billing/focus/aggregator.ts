@@ -1,3 +1,4 @@
+import { DecimalSum, type Decimal } from '../../../domain/billing/decimal.js';
 import type { PublicBillingCloud } from '../../../protocol/billing-import.js';
 import { detached } from './csv.js';
 import { DAY_MS, dayOf, spreadOverDays } from './days.js';
@@ -18,7 +19,8 @@ export interface DailyCost {
   service: string;
   tagsKey: string;
   currency: string;
-  cost: number;
+  /** Summed exactly, as the file wrote each cost. */
+  cost: DecimalSum;
 }
 
 /**
@@ -38,13 +40,15 @@ export class DailyCostAggregator {
     else spreadOverDays(start, end, item.effectiveCost, (each, share) => this.#addShare(prefix, item, tenantId, each, share));
   }
 
-  #addShare(prefix: string, item: LineItem, tenantId: string, day: number, share: number): void {
+  #addShare(prefix: string, item: LineItem, tenantId: string, day: number, share: Decimal): void {
     const key = prefix + day;
     const entry = this.#costs.get(key);
     if (entry) {
-      entry.cost += share;
+      entry.cost.add(share);
       return;
     }
+    const cost = new DecimalSum();
+    cost.add(share);
     this.#costs.set(key, {
       tenantId,
       cloud: item.cloud,
@@ -55,7 +59,7 @@ export class DailyCostAggregator {
       service: detached(item.service),
       tagsKey: item.tags.key,
       currency: detached(item.currency),
-      cost: share,
+      cost,
     });
   }
 

@@ -10,22 +10,27 @@ import { invalidInput } from '../../../protocol/errors.js';
  * spread over the usage it covers and the purchase itself counts 0, so a tenant's days carry
  * what they consumed without counting a purchase twice. BilledCost (the invoice's cash view) is
  * only summed into the import's totals, to compare with the invoice.
+ *
+ * Nullable is the column's "Allows nulls" in the FOCUS 1.0 column definitions: a charge that
+ * belongs to no sub-account, no region or carries no tags has null there. Exports write a null
+ * as an empty field or as the literal NULL (Spark, Athena and BigQuery writers), both of which
+ * then mean "no value"; in a column that allows no null, either refuses the row.
  */
 export const focusColumns = {
-  billingPeriodStart: { ids: ['BillingPeriodStart'], mandatory: true },
-  billingPeriodEnd: { ids: ['BillingPeriodEnd'], mandatory: true },
-  chargePeriodStart: { ids: ['ChargePeriodStart'], mandatory: true },
-  chargePeriodEnd: { ids: ['ChargePeriodEnd'], mandatory: true },
-  effectiveCost: { ids: ['EffectiveCost'], mandatory: true },
-  billingCurrency: { ids: ['BillingCurrency'], mandatory: true },
-  provider: { ids: ['ProviderName', 'ServiceProviderName'], mandatory: true },
-  subAccountId: { ids: ['SubAccountId'], mandatory: true },
-  serviceName: { ids: ['ServiceName'], mandatory: true },
-  billedCost: { ids: ['BilledCost'], mandatory: false },
-  subAccountName: { ids: ['SubAccountName'], mandatory: false },
-  regionId: { ids: ['RegionId'], mandatory: false },
-  tags: { ids: ['Tags'], mandatory: false },
-} as const satisfies Record<string, { ids: readonly string[]; mandatory: boolean }>;
+  billingPeriodStart: { ids: ['BillingPeriodStart'], mandatory: true, nullable: false },
+  billingPeriodEnd: { ids: ['BillingPeriodEnd'], mandatory: true, nullable: false },
+  chargePeriodStart: { ids: ['ChargePeriodStart'], mandatory: true, nullable: false },
+  chargePeriodEnd: { ids: ['ChargePeriodEnd'], mandatory: true, nullable: false },
+  effectiveCost: { ids: ['EffectiveCost'], mandatory: true, nullable: false },
+  billingCurrency: { ids: ['BillingCurrency'], mandatory: true, nullable: false },
+  provider: { ids: ['ProviderName', 'ServiceProviderName'], mandatory: true, nullable: false },
+  subAccountId: { ids: ['SubAccountId'], mandatory: true, nullable: true },
+  serviceName: { ids: ['ServiceName'], mandatory: true, nullable: false },
+  billedCost: { ids: ['BilledCost'], mandatory: false, nullable: false },
+  subAccountName: { ids: ['SubAccountName'], mandatory: false, nullable: true },
+  regionId: { ids: ['RegionId'], mandatory: false, nullable: true },
+  tags: { ids: ['Tags'], mandatory: false, nullable: true },
+} as const satisfies Record<string, { ids: readonly string[]; mandatory: boolean; nullable: boolean }>;
 
 export type FocusColumn = keyof typeof focusColumns;
 

@@ -1,3 +1,4 @@
+import { decimalText, toNumber } from '../../../domain/billing/decimal.js';
 import { conflict, invalidInput } from '../../../protocol/errors.js';
 import type { Queryable } from '../../../store/database.js';
 import type { DailyCost } from './aggregator.js';
@@ -113,8 +114,11 @@ function* batches(costs: Iterable<DailyCost>, touch: (day: TouchedDay) => void):
       day = new Date(cost.day).toISOString().slice(0, 10);
       dayText.set(cost.day, day);
     }
-    if (Math.abs(cost.cost) >= MAX_DAILY_COST) {
-      throw invalidInput(`the costs of ${cost.cloud} sub-account ${cost.account} on ${day} add up to ${cost.cost}, more than a daily record holds; nothing was imported`);
+    const amount = cost.cost.value;
+    if (Math.abs(toNumber(amount)) >= MAX_DAILY_COST) {
+      throw invalidInput(
+        `the costs of ${cost.cloud} sub-account ${cost.account} on ${day} add up to ${decimalText(amount)}, more than a daily record holds; nothing was imported`,
+      );
     }
     touch({ tenant_id: cost.tenantId, cloud: cost.cloud, day });
     batch.push({
@@ -127,7 +131,8 @@ function* batches(costs: Iterable<DailyCost>, touch: (day: TouchedDay) => void):
       tags_key: cost.tagsKey,
       currency: cost.currency,
       tenant_id: cost.tenantId,
-      cost: cost.cost,
+      // As text: PostgreSQL reads every digit, where a JSON number would pass through a float.
+      cost: decimalText(amount),
     });
     if (batch.length === BATCH) {
       yield batch;

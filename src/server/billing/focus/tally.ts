@@ -4,6 +4,7 @@ import {
   type BillingImportSummary,
   type PublicBillingCloud,
 } from '../../../protocol/billing-import.js';
+import { DecimalSum, decimalText } from '../../../domain/billing/decimal.js';
 import { detached } from './csv.js';
 import type { LineItem, RowProblem } from './validator.js';
 
@@ -19,13 +20,14 @@ interface UnknownAccount {
   account: string;
   name: string;
   rows: number;
-  costs: Map<string, number>;
+  costs: Map<string, DecimalSum>;
 }
 
 type Counted = Pick<BillingImportSummary, 'providers' | 'billingPeriods' | 'rows' | 'rejections' | 'rejectionsByReason' | 'unknownAccounts' | 'unknownAccountCount' | 'totals'>;
 
 const MAX_REASONS = 50;
-const rounded = (cost: number) => Number(cost.toFixed(6));
+/** Every digit the file carried: a total must match the invoice to the last of them. */
+const exact = (sum: DecimalSum) => decimalText(sum.value);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** What an import saw, row by row: counts, problems, unknown sub-accounts, totals, and what it covers. */
@@ -39,7 +41,7 @@ export class ImportTally {
   readonly #providers = new Map<string, { provider: string; cloud: PublicBillingCloud; rows: number }>();
   readonly #periods = new Map<string, { cloud: PublicBillingCloud; start: number; end: number }>();
   readonly #unknown = new Map<string, UnknownAccount>();
-  readonly #totals = new Map<string, { effectiveCost: number; billedCost: number | null }>();
+  readonly #totals = new Map<string, { effectiveCost: DecimalSum; billedCost: DecimalSum | null }>();
   readonly #covered = new Map<string, AccountPeriod>();
 
   rejected(line: number, problems: readonly RowProblem[]): void {
@@ -65,7 +67,12 @@ export class ImportTally {
       this.#unknown.set(key, account);
     }
     account.rows++;
-    account.costs.set(item.currency, (account.costs.get(item.currency) ?? 0) + item.effectiveCost);
+    let cost = account.costs.get(item.currency);
+    if (!cost) {
+      cost = new DecimalSum();
+      account.costs.set(detached(item.currency), cost);
+    }
+    cost.add(item.effectiveCost);
   }
 
   imported(item: LineItem): void {
@@ -75,11 +82,11 @@ export class ImportTally {
     if (!this.#covered.has(key)) this.#covered.set(key, { cloud: item.cloud, account: detached(item.account), billingPeriodStart: item.billingPeriodStart });
     let totals = this.#totals.get(item.currency);
     if (!totals) {
-      totals = { effectiveCost: 0, billedCost: null };
+      totals = { effectiveCost: new DecimalSum(), billedCost: null };
       this.#totals.set(detached(item.currency), totals);
     }
-    totals.effectiveCost += item.effectiveCost;
-    if (item.billedCost !== null) totals.billedCost = (totals.billedCost ?? 0) + item.billedCost;
+    totals.effectiveCost.add(item.effectiveCost);
+    if (item.billedCost !== null) (totals.billedCost ??= new DecimalSum()).add(item.billedCost);
   }
 
   #accepted(item: LineItem): void {
@@ -120,13 +127,13 @@ export class ImportTally {
         account: a.account,
         name: a.name,
         rows: a.rows,
-        costs: [...a.costs].map(([currency, cost]) => ({ currency, cost: rounded(cost) })),
+        costs: [...a.costs].map(([currency, cost]) => ({ currency, cost: exact(cost) })),
       })),
       unknownAccountCount: unknown.length,
       totals: [...this.#totals].map(([currency, t]) => ({
         currency,
-        effectiveCost: rounded(t.effectiveCost),
-        billedCost: t.billedCost === null ? null : rounded(t.billedCost),
+        effectiveCost: exact(t.effectiveCost),
+        billedCost: t.billedCost === null ? null : exact(t.billedCost),
       })),
     };
   }

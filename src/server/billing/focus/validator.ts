@@ -1,9 +1,10 @@
 import type { PublicBillingCloud } from '../../../protocol/billing-import.js';
-import type { FocusColumn, Header } from './columns.js';
+import type { Decimal } from '../../../domain/billing/decimal.js';
+import { focusColumns, type FocusColumn, type Header } from './columns.js';
 import { DAY_MS, MAX_CHARGE_DAYS } from './days.js';
 import { accountKey, cloudOfProvider } from './providers.js';
 import { parseTags, type TagSet } from './tags.js';
-import { excerpt, isCurrencyCode, isStorable, MAX_AMOUNT, parseDecimal, parseTimestamp } from './values.js';
+import { excerpt, isCurrencyCode, isStorable, parseAmount, parseTimestamp } from './values.js';
 
 /** One valid FOCUS row, as much of it as a daily tenant record needs. */
 export interface LineItem {
@@ -16,8 +17,8 @@ export interface LineItem {
   billingPeriodEnd: number;
   chargePeriodStart: number;
   chargePeriodEnd: number;
-  effectiveCost: number;
-  billedCost: number | null;
+  effectiveCost: Decimal;
+  billedCost: Decimal | null;
   currency: string;
   region: string;
   service: string;
@@ -31,6 +32,9 @@ export interface RowProblem {
 }
 
 const MAX_NAME_CHARS = 256;
+
+/** How exports write a null where they do not leave the field empty (Spark, Athena, BigQuery writers). */
+const isNullLiteral = (text: string) => text.length === 4 && text.toUpperCase() === 'NULL';
 
 /**
  * Checks every value a row contributes, and collects all that is wrong with it. One validator
@@ -66,24 +70,27 @@ export class RowValidator {
     }
     const effectiveCost = this.#decimal('effectiveCost');
     const billedCost = this.header.indexes.billedCost === -1 ? null : this.#decimal('billedCost');
-    const currency = this.#value('billingCurrency');
-    if (!isCurrencyCode(currency)) this.#fail('billingCurrency', currency === '' ? 'is empty' : 'is not an ISO 4217 currency code', currency);
-    const provider = this.#value('provider');
-    const cloud = cloudOfProvider(provider);
-    if (cloud === undefined) {
+    const currency = this.#text('billingCurrency');
+    if (currency !== null && !isCurrencyCode(currency)) {
+      this.#fail('billingCurrency', currency === '' ? 'is empty' : 'is not an ISO 4217 currency code', currency);
+    }
+    const provider = this.#text('provider');
+    const cloud = provider === null ? undefined : cloudOfProvider(provider);
+    if (provider !== null && cloud === undefined) {
       this.#fail('provider', provider === '' ? 'is empty' : 'is not a provider Maestro imports (AWS, Microsoft, Google Cloud, Oracle)', provider);
     }
     const account = this.#name('subAccountId', false);
     const accountName = this.#name('subAccountName', false);
     const service = this.#name('serviceName', true);
     const region = this.#name('regionId', false);
-    const tags = parseTags(this.#value('tags'));
-    if (typeof tags === 'string') this.#fail('tags', tags, this.#value('tags'));
+    const tagsText = this.#text('tags') ?? '';
+    const tags = parseTags(tagsText);
+    if (typeof tags === 'string') this.#fail('tags', tags, tagsText);
 
     if (this.#problems !== null) return this.#problems;
     return {
       cloud: cloud!,
-      provider,
+      provider: provider!,
       account: accountKey(cloud!, account),
       accountName,
       billingPeriodStart: billingPeriodStart!,
@@ -92,7 +99,7 @@ export class RowValidator {
       chargePeriodEnd: chargePeriodEnd!,
       effectiveCost: effectiveCost!,
       billedCost,
-      currency,
+      currency: currency!,
       region,
       service,
       tags: tags as TagSet,
@@ -104,6 +111,19 @@ export class RowValidator {
     return index === -1 ? '' : this.#fields[index]!;
   }
 
+  /**
+   * The column's text, with FOCUS nulls read: '' when the file lacks the column or the row has no
+   * value (empty, or NULL where FOCUS allows a null); null when it is NULL where FOCUS does not,
+   * which is the row's problem, noted here.
+   */
+  #text(column: FocusColumn): string | null {
+    const text = this.#value(column);
+    if (!isNullLiteral(text)) return text;
+    if (focusColumns[column].nullable) return '';
+    this.#fail(column, 'is NULL, which FOCUS does not allow in this column');
+    return null;
+  }
+
   /** Notes a problem; `text`, when not empty, is quoted in the detail. */
   #fail(column: FocusColumn, problem: string, text = ''): void {
     const reason = `${this.header.names[column]} ${problem}`;
@@ -111,23 +131,29 @@ export class RowValidator {
   }
 
   #timestamp(column: FocusColumn): number | null {
-    const text = this.#value(column);
+    const text = this.#text(column);
+    if (text === null) return null;
     const ms = text === '' ? null : parseTimestamp(text);
     if (ms === null) this.#fail(column, text === '' ? 'is empty' : 'is not an ISO 8601 date and time', text);
     return ms;
   }
 
-  #decimal(column: FocusColumn): number | null {
-    const text = this.#value(column);
-    const number = text === '' ? null : parseDecimal(text);
-    if (number === null) this.#fail(column, text === '' ? 'is empty' : 'is not a number', text);
-    else if (Math.abs(number) > MAX_AMOUNT) this.#fail(column, 'is beyond ±10^12', text);
-    else return number;
+  #decimal(column: FocusColumn): Decimal | null {
+    const text = this.#text(column);
+    if (text === null) return null;
+    if (text === '') {
+      this.#fail(column, 'is empty');
+      return null;
+    }
+    const amount = parseAmount(text);
+    if (typeof amount !== 'string') return amount;
+    this.#fail(column, amount, text);
     return null;
   }
 
   #name(column: FocusColumn, required: boolean): string {
-    const text = this.#value(column);
+    const text = this.#text(column);
+    if (text === null) return '';
     if (required && text === '') this.#fail(column, 'is empty');
     else if (text.length > MAX_NAME_CHARS) this.#fail(column, `is longer than ${MAX_NAME_CHARS} characters`);
     else if (!isStorable(text)) this.#fail(column, 'holds a NUL character', text);

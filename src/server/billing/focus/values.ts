@@ -1,3 +1,4 @@
+import { MAX_SCALE, parseDecimal, type Decimal } from '../../../domain/billing/decimal.js';
 import { detached } from './csv.js';
 
 /**
@@ -61,11 +62,17 @@ const decimalPattern = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 /** Beyond this a cost is no bill but a broken file, and sums of such would overflow numeric(24, 10). */
 export const MAX_AMOUNT = 1e12;
 
-/** The number, or null when the text is not a FOCUS decimal. */
-export function parseDecimal(text: string): number | null {
-  if (!decimalPattern.test(text)) return null;
+/**
+ * A FOCUS decimal, read exactly (it is summed exactly), or what is wrong with it ("is not a
+ * number" …). The size is checked on the binary value first, so that no huge exponent is ever
+ * expanded.
+ */
+export function parseAmount(text: string): Decimal | string {
+  if (!decimalPattern.test(text)) return 'is not a number';
   const value = Number(text);
-  return Number.isFinite(value) ? value : null;
+  if (!Number.isFinite(value)) return 'is not a number';
+  if (Math.abs(value) > MAX_AMOUNT) return 'is beyond ±10^12';
+  return parseDecimal(text) ?? `has more than ${MAX_SCALE} decimal places`;
 }
 
 // Currency Format: an ISO 4217 alphabetic code. Node's ICU knows the current ones.
