@@ -71,6 +71,11 @@ const settings = {
     // How late a due time may still run (after downtime, only the latest missed one, and only within this).
     schema: z.coerce.number().int().min(1000).max(7 * 86_400_000).default(900_000),
   },
+  scheduleLeaseMs: {
+    env: 'MAESTRO_SCHEDULE_LEASE_MS',
+    // How long a node's claim on a schedule execution lasts without renewal: after that, another node finishes it.
+    schema: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  },
   discoveryIntervalMinutes: {
     env: 'MAESTRO_DISCOVERY_INTERVAL_MINUTES',
     schema: z.coerce.number().min(0.01).max(24 * 60).default(30),

@@ -252,7 +252,17 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const timeLimits = new TimeLimitExecutor(db, dispatcher, clock, logger, config.timeLimitIntervalMs);
     timeLimits.start();
     cleanups.unshift(() => timeLimits.stop());
-    const scheduleDeps = { db, writer, dispatcher, clouds, logger, nodeName: config.nodeName, graceMs: config.scheduleGraceMs };
+    const scheduleDeps = {
+      db,
+      writer,
+      dispatcher,
+      clouds,
+      logger,
+      clock,
+      nodeName: config.nodeName,
+      graceMs: config.scheduleGraceMs,
+      leaseMs: config.scheduleLeaseMs,
+    };
     const scheduleTimer: CoalescingRunner = new CoalescingRunner(
       async () => void (await runDue(scheduleDeps, clock.now(), () => scheduleTimer.stopped)),
       config.scheduleIntervalMs,

@@ -90,5 +90,7 @@ export const scheduleExecuted = defineEvent('schedule.executed', {
     action: z.enum(scheduleActions),
     dueAt: z.string(),
     instances: z.array(z.object({ id, name: z.string(), outcome: z.enum(executionOutcomes), message: z.string().nullable() })),
+    /** The node that claimed the execution and stopped before recording it; this record is the node that took it over. */
+    takenOverFrom: z.string().optional(),
   }),
 });

@@ -2,6 +2,7 @@ import { refusal, type InstanceAction } from '../../domain/instance-lifecycle.js
 import { firingTimeLimit, timeLimits, timeLimitStep, type TimeLimit } from '../../domain/time-limits.js';
 import type { Instance } from '../../protocol/commands/compute-schemas.js';
 import * as events from '../../protocol/events/compute.js';
+import { instanceActionRequested } from '../../protocol/events/instance-actions.js';
 import { invalidState } from '../../protocol/errors.js';
 import { callCloud } from '../compute/cloud-call.js';
 import type { CommandContext } from '../context.js';
@@ -17,13 +18,6 @@ interface Subject {
   region: RegionRef;
   scope: EventScope & { customerId: string; tenantId: string; region: string };
 }
-
-const requested = {
-  start: events.instanceStartRequested,
-  stop: events.instanceStopRequested,
-  reboot: events.instanceRebootRequested,
-  terminate: events.instanceTerminateRequested,
-};
 
 /** Volumes outlive their instance: terminating one detaches them first, as clouds do. */
 async function detachAll(ctx: CommandContext, { instance, region, scope }: Subject): Promise<void> {
@@ -52,7 +46,7 @@ async function perform(action: InstanceAction, ctx: CommandContext, subject: Sub
   const { instance, region, scope } = subject;
   if (action === 'terminate') await detachAll(ctx, subject);
   const state = await callCloud(ctx, region, (driver, target, call) => driver.instanceAction(target, instance.nativeId, action, call));
-  await ctx.emit(requested[action], { id: instance.id, state }, scope);
+  await ctx.emit(instanceActionRequested[action], { id: instance.id, state }, scope);
 }
 
 /**

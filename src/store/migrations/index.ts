@@ -9,6 +9,7 @@ import jobs from './0008-jobs.js';
 import notifications from './0009-notifications.js';
 import schedules from './0010-schedules.js';
 import requestReplays from './0011-request-replays.js';
+import scheduleLeases from './0013-schedule-leases.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, scheduleLeases];
