@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/clock.js';
 import { createClient, type MaestroError } from '../../src/sdk/client.js';
 import { headSeq } from '../../src/store/event-log.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -11,7 +12,7 @@ const R = 'SIM-EAST';
 describe('instances on the simulated cloud', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ config: { simLatencyMs: 0, cloudCallTimeoutMs: 300 } });
+    server = await startTestServer({ config: { simLatencyMs: 0 } });
     await simulatedTenant(server.admin, { customer: 'acme', tenant: T, region: R });
   });
   after(() => server?.close());
@@ -86,8 +87,6 @@ describe('instances on the simulated cloud', () => {
     const listed = (await server.admin.instances.describe({ tenant: T, limit: 1000 })).items.length;
     await server.admin.simulator.injectFault({ region: R, operation: 'run', kind: 'error', message: 'hypervisor busy' });
     await assert.rejects(run(), (error: MaestroError) => error.kind === 'unavailable' && /hypervisor busy/.test(error.message));
-    await server.admin.simulator.injectFault({ region: R, operation: 'run', kind: 'timeout' });
-    await assert.rejects(run(), /did not answer within 300 ms/);
     await server.admin.simulator.injectFault({ region: R, operation: 'run', kind: 'partial', createdBefore: 2 });
     await assert.rejects(run({ count: 5 }), /after creating 2 of 5 instances; 2 created instance\(s\) were terminated again/);
     assert.equal(await simCount(), vms);
@@ -159,5 +158,31 @@ describe('instances on the simulated cloud', () => {
     const live = await snapshot();
     await server.admin.system.rebuild();
     assert.deepEqual(await snapshot(), live);
+  });
+});
+
+describe('a cloud that does not answer', () => {
+  // The call timeout is measured on the server's clock: the test moves it instead of waiting.
+  const clock = new ManualClock(new Date());
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ clock, config: { simLatencyMs: 0, cloudCallTimeoutMs: 30_000 } });
+    await simulatedTenant(server.admin, { customer: 'acme', tenant: T, region: R });
+  });
+  after(() => server?.close());
+
+  it('is given up after the cloud call timeout, leaving no instance behind', async () => {
+    await server.admin.simulator.injectFault({ region: R, operation: 'run', kind: 'timeout' });
+    const attempt = server.admin.instances.run({ tenant: T, region: R, image: 'ubuntu-24.04', shape: 'SMALL', name: 'hung' });
+    await clock.untilSleeping();
+    clock.advance(29_999);
+    assert.equal(clock.sleeping, 1, 'still waiting a millisecond before the timeout');
+    clock.advance(1);
+    await assert.rejects(attempt, (error: MaestroError) => {
+      assert.equal(error.kind, 'unavailable');
+      assert.match(error.message, /SIM-EAST: the cloud did not answer within 30000 ms; the operation may still complete/);
+      return true;
+    });
+    assert.deepEqual((await server.admin.instances.describe({ tenant: T })).items, []);
   });
 });

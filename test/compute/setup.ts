@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Instance } from '../../src/protocol/commands/compute-schemas.js';
 import { AppError } from '../../src/protocol/errors.js';
 import { MaestroError, type MaestroClient } from '../../src/sdk/client.js';
+import { eventually } from '../support/eventually.js';
 
 /** A customer, a tenant and a simulated region it is activated in. */
 export async function simulatedTenant(admin: MaestroClient, names: { customer: string; tenant: string; region: string }) {
@@ -11,15 +12,16 @@ export async function simulatedTenant(admin: MaestroClient, names: { customer: s
   await admin.tenants.activateRegion({ tenant: names.tenant, region: names.region });
 }
 
-/** Polls until every listed instance reaches the state (transitions complete asynchronously). */
-export async function waitForState(admin: MaestroClient, tenant: string, ids: string[], state: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { items } = await admin.instances.describe({ tenant, ids });
-    if (items.length === ids.length && items.every((i) => i.state === state)) return items;
-    if (Date.now() > deadline) throw new Error(`instances did not reach ${state}: ${items.map((i) => `${i.name}=${i.state}`).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Waits until every listed instance reaches the state (transitions complete asynchronously). */
+export async function waitForState(admin: MaestroClient, tenant: string, ids: string[], state: string): Promise<Instance[]> {
+  let seen: Instance[] = [];
+  return eventually(
+    async () => {
+      seen = (await admin.instances.describe({ tenant, ids })).items;
+      return seen.length === ids.length && seen.every((i) => i.state === state) && seen;
+    },
+    () => `instances to reach ${state}: ${seen.map((i) => `${i.name}=${i.state}`).join(', ')}`,
+  );
 }
 
 /** Runs one instance and waits until the simulated cloud reports it running. */

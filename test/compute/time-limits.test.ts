@@ -7,6 +7,7 @@ import type { Actor } from '../../src/server/actor.js';
 import type { Database } from '../../src/store/database.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
+import { eventually } from '../support/eventually.js';
 import { startNode, type TestNode } from '../support/store-helpers.js';
 
 const T = 'LIMITED';
@@ -20,15 +21,17 @@ interface LoggedEvent {
   data: Record<string, unknown>;
 }
 
-/** Polls until the instance reaches the state (the state sync completes transitions on its timer). */
+/** Waits until the instance reaches the state (the state sync completes transitions on its timer). */
 async function waitForState(call: Call, id: string, state: string): Promise<Instance> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { items } = (await call('instances.describe', { tenant: T, ids: [id] })) as { items: Instance[] };
-    if (items[0]?.state === state) return items[0];
-    if (Date.now() > deadline) throw new Error(`instance ${id} did not become ${state}; it is ${items[0]?.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  let seen: string | undefined;
+  return eventually(
+    async () => {
+      const { items } = (await call('instances.describe', { tenant: T, ids: [id] })) as { items: Instance[] };
+      seen = items[0]?.state;
+      return items[0]?.state === state && items[0];
+    },
+    () => `instance ${id} to become ${state}; it is ${seen}`,
+  );
 }
 
 type Call = (method: string, params: unknown) => Promise<unknown>;

@@ -15,7 +15,9 @@ import { openPostgres } from '../../src/store/postgres.js';
 import { createPostgresDatabase, postgresSkip } from '../support/databases.js';
 import { waitFor } from './support/helpers.js';
 
-const LEASE_MS = 1000;
+// Long enough that a child starved of CPU on a loaded machine still renews in time; the kill test
+// waits about this long for the re-run.
+const LEASE_MS = 4000;
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'job-node.ts');
 
 interface Child {
@@ -81,19 +83,19 @@ describe('two server processes sharing one PostgreSQL', { skip: await postgresSk
     (
       await db.query<Run>('SELECT job_id AS "jobId", node, attempt FROM job_runs WHERE job_id = ANY($1::uuid[]) ORDER BY at', [[...ids]])
     ).rows;
-  const allSucceeded = (ids: readonly string[], timeoutMs = 15_000) =>
+  const allSucceeded = (ids: readonly string[]) =>
     waitFor(
       async () => {
         const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'success'`, [[...ids]]);
         return rows[0]!.n === ids.length;
       },
       'the jobs to succeed',
-      timeoutMs,
     );
 
   it('runs each job once, on whichever node claims it first', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 40; i++) ids.push(await add({ sleepMs: 20 }));
+    // Each job holds its slot until both nodes have run one: neither node can take them all.
+    for (let i = 0; i < 40; i++) ids.push(await add({ sleepMs: 20, untilNodes: 2 }));
     await allSucceeded(ids);
     const runs = await runsOf(ids);
     assert.equal(runs.length, 40, 'one run per job');
@@ -104,17 +106,18 @@ describe('two server processes sharing one PostgreSQL', { skip: await postgresSk
   it('enqueues a recurring job once per due time, whichever node sees it', async () => {
     const everyMs = 250;
     await defineRecurring(db, { name: 'test.beat', type: 'test.record', schedule: { everyMs } }, new Date());
-    await new Promise((resolve) => setTimeout(resolve, 2600));
+    const enqueued = async () =>
+      (await db.query<{ id: string; key: string }>(`SELECT id, idempotency_key AS key FROM jobs WHERE recurring = 'test.beat' ORDER BY key`)).rows;
+    // However slow the machine, both nodes poll until several due times have come.
+    await waitFor(async () => (await enqueued()).length >= 4, 'four due times of test.beat');
     await removeRecurring(db, 'test.beat');
-    const { rows } = await db.query<{ id: string; key: string }>(`SELECT id, idempotency_key AS key FROM jobs WHERE recurring = 'test.beat' ORDER BY key`);
+    const rows = await enqueued();
     await allSucceeded(rows.map((row) => row.id));
     const dueTimes = rows.map((row) => Date.parse(row.key.slice('recurring:test.beat:'.length)));
-    assert.ok(dueTimes.length >= 8, `about ten due times in 2.6 s, got ${dueTimes.length}`);
-    // Consecutive due times, none twice: every node polled, one of them enqueued each.
-    assert.deepEqual(
-      dueTimes.slice(1).map((time, i) => time - dueTimes[i]!),
-      dueTimes.slice(1).map(() => everyMs),
-    );
+    // Each on the schedule's grid and none twice: every node polled, one of them enqueued each.
+    // (A node that falls behind enqueues only the latest due time it missed, so gaps may occur.)
+    assert.deepEqual(dueTimes.filter((time) => time % everyMs !== 0), []);
+    assert.equal(new Set(dueTimes).size, dueTimes.length);
     const runs = await runsOf(rows.map((row) => row.id));
     assert.equal(runs.length, rows.length, 'each ran once');
   });
@@ -128,7 +131,7 @@ describe('two server processes sharing one PostgreSQL', { skip: await postgresSk
     const victim = children.find((child) => child.name === first!.node)!;
     const killedAt = Date.now();
     await stopChild(victim, 'SIGKILL');
-    await allSucceeded([id], 10_000);
+    await allSucceeded([id]);
     const rerunAfter = Date.now() - killedAt;
     const runs = await runsOf([id]);
     const survivor = children.find((child) => child !== victim)!.name;
@@ -143,12 +146,13 @@ describe('two server processes sharing one PostgreSQL', { skip: await postgresSk
     assert.ok(rerunAfter >= LEASE_MS / 2, `re-run ${rerunAfter} ms after the kill`);
     const { rows } = await db.query<{ attempts: number; error: string | null }>('SELECT attempts, error FROM jobs WHERE id = $1', [id]);
     assert.deepEqual(rows, [{ attempts: 2, error: null }]);
-    // The children beat every 200 ms: three missed beats and a node is lost.
-    const nodes = await listNodes(db, { lostBefore: new Date(Date.now() - 3 * 200) }, { limit: 10 });
-    assert.deepEqual(
-      Object.fromEntries(nodes.items.map((node) => [node.name, node.status])),
-      { [victim.name]: 'lost', [survivor]: 'running' },
-      'the killed node could not say it stopped: it is lost',
-    );
+    // A node is lost when its last beat is older than the limit: the killed one never beats again,
+    // the survivor beats every 200 ms, so with the kill as the limit the survivor soon counts as running.
+    const statuses = await waitFor(async () => {
+      const nodes = await listNodes(db, { lostBefore: new Date(killedAt) }, { limit: 10 });
+      const byName = Object.fromEntries(nodes.items.map((node) => [node.name, node.status]));
+      return byName[survivor] === 'running' && byName;
+    }, 'the surviving node to beat after the kill');
+    assert.deepEqual(statuses, { [victim.name]: 'lost', [survivor]: 'running' }, 'the killed node could not say it stopped: it is lost');
   });
 });

@@ -10,6 +10,7 @@ import { EventWriter, type EventScope } from '../../src/server/event-writer.js';
 import { eventDefinitions, projections } from '../../src/server/projections/index.js';
 import type { Maestro } from '../../src/server/runtime.js';
 import type { Queryable } from '../../src/store/database.js';
+import { eventually } from '../support/eventually.js';
 
 /** A received e-mail, parsed. */
 export interface Mail {
@@ -93,16 +94,8 @@ export async function startPushService() {
   };
 }
 
-/** Polls until `check` returns something truthy (notifications are made and sent in the background). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+// Notifications are made and sent in the background: tests wait for them.
+export { eventually };
 
 /** A user's notifications of a type, once at least `count` have arrived. */
 export async function notificationsOf(client: MaestroClient, type: string, count = 1) {

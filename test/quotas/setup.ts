@@ -3,6 +3,7 @@ import type { EventReason, Initiator } from '../../src/protocol/events.js';
 import { signedHeaders, type SigningCredentials } from '../../src/protocol/signing.js';
 import { createClient, MaestroError, type MaestroClient } from '../../src/sdk/client.js';
 import type { Queryable } from '../../src/store/database.js';
+import { eventually } from '../support/eventually.js';
 import type { TestServer } from '../support/server.js';
 
 /**
@@ -80,15 +81,17 @@ export async function eventsOf(db: Queryable, tenant: string, ...types: string[]
   return rows;
 }
 
-/** Polls until the approval request reaches the state (approved requests run in the background). */
-export async function waitForApproval(client: MaestroClient, tenant: string, id: string, state: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [approval] = (await client.approvals.describe({ tenant, id })).items;
-    if (approval?.state === state) return approval;
-    if (Date.now() > deadline) throw new Error(`approval ${id} did not become ${state}; it is ${approval?.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Waits until the approval request reaches the state (approved requests run in the background). */
+export async function waitForApproval(client: MaestroClient, tenant: string, id: string, state: string) {
+  let seen: string | undefined;
+  return eventually(
+    async () => {
+      const [approval] = (await client.approvals.describe({ tenant, id })).items;
+      seen = approval?.state;
+      return approval?.state === state && approval;
+    },
+    () => `approval ${id} to become ${state}; it is ${seen}`,
+  );
 }
 
 /** The error a call fails with; a call that succeeds fails the test. */

@@ -31,21 +31,24 @@ export async function callCloud<T>(
   fn: (driver: Driver, target: RegionTarget, call: DriverCall) => Promise<T>,
 ): Promise<T> {
   const driver = ctx.services.clouds.get(region.cloud);
-  const controller = new AbortController();
   const timeoutMs = ctx.services.cloudCallTimeoutMs;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new CloudError('timeout', `the cloud did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
+  const call = new AbortController();
+  const timer = new AbortController();
+  // Measured on the injected clock, so tests move time instead of waiting for it.
+  const timeout = ctx.services.clock.sleep(timeoutMs, timer.signal).then(
+    () => {
+      call.abort();
+      throw new CloudError('timeout', `the cloud did not answer within ${timeoutMs} ms`);
+    },
+    // Stopped because the call settled first: this side of the race never settles.
+    () => new Promise<never>(() => undefined),
+  );
   try {
-    const call: DriverCall = { db: ctx.db, now: ctx.services.clock.now(), signal: controller.signal };
-    return await Promise.race([fn(driver, { name: region.name, nativeName: region.nativeName }, call), timeout]);
+    const driverCall: DriverCall = { db: ctx.db, now: ctx.services.clock.now(), signal: call.signal };
+    return await Promise.race([fn(driver, { name: region.name, nativeName: region.nativeName }, driverCall), timeout]);
   } catch (error) {
     throw fromCloudError(error, region.name);
   } finally {
-    clearTimeout(timer);
+    timer.abort();
   }
 }

@@ -1,15 +1,6 @@
 import type { Queryable } from '../../../src/store/database.js';
 
-/** Polls until `check` holds, failing with `what` after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | false | null | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually as waitFor } from '../../support/eventually.js';
 
 export interface JobRow {
   id: string;

@@ -33,6 +33,8 @@ const payload = z.object({
   sleepMs: z.number().default(0),
   /** How long the first attempt sleeps instead (the one a test kills). */
   firstAttemptMs: z.number().optional(),
+  /** Holds the job until runs from this many nodes are recorded (so that every node takes part). */
+  untilNodes: z.number().int().optional(),
 });
 maestro.jobs.register(
   'test.record',
@@ -40,6 +42,11 @@ maestro.jobs.register(
     await maestro.db.query('INSERT INTO job_runs (job_id, node, attempt) VALUES ($1, $2, $3)', [ctx.job.id, name, ctx.job.attempts]);
     const sleep = ctx.job.attempts === 1 && input.firstAttemptMs !== undefined ? input.firstAttemptMs : input.sleepMs;
     await new Promise((resolve) => setTimeout(resolve, sleep));
+    while (input.untilNodes !== undefined && !ctx.signal.aborted) {
+      const { rows } = await maestro.db.query<{ nodes: number }>('SELECT count(DISTINCT node)::int AS nodes FROM job_runs');
+      if (rows[0]!.nodes >= input.untilNodes) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     return { node: name };
   },
   { payload, backoffMs: 100 },
