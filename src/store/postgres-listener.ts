@@ -44,7 +44,8 @@ export class PostgresListener {
     return async () => {
       if (!this.#forget(channel, subscription)) return;
       const client = this.#client;
-      if (client) await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+      // A connection that cannot UNLISTEN is gone (its 'error' may not have arrived yet): it must not go back to the pool.
+      if (client) await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch((error: Error) => this.#lost(client, error));
       if (this.#subscriptions.size === 0) this.#release();
     };
   }

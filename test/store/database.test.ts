@@ -2,14 +2,29 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isDatabaseError, sqlState } from '../../src/store/database.js';
 import { openPostgres } from '../../src/store/postgres.js';
+import type { Database } from '../../src/store/database.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
+import { eventually } from '../support/eventually.js';
 
 class Rollback extends Error {}
 
-const until = async (check: () => boolean, what: string): Promise<void> => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(check(), `timed out waiting for ${what}`);
-};
+const until = (check: () => boolean, what: string) => eventually(check, what);
+
+/**
+ * Proves a notification did not come: notifications reach a listening connection in the order
+ * they were sent, so once one sent afterwards on another channel has arrived, the first never will.
+ */
+async function afterwardsNothingOn(db: Database, send: () => Promise<unknown>): Promise<void> {
+  let arrived = false;
+  const stop = await db.listen('contract_sentinel', () => (arrived = true));
+  try {
+    await send();
+    await db.query(`SELECT pg_notify('contract_sentinel', 'sent afterwards')`);
+    await until(() => arrived, 'the notification sent afterwards');
+  } finally {
+    await stop();
+  }
+}
 
 /** The Database contract: both flavours return the same JavaScript for the same SQL. */
 for (const flavour of flavours) {
@@ -117,8 +132,7 @@ for (const flavour of flavours) {
       await until(() => got.length > 0, 'the notification');
       assert.deepEqual(got, ['committed']);
       await unlisten();
-      await t.db.query(`SELECT pg_notify('contract_channel', 'after unlisten')`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await afterwardsNothingOn(t.db, () => t.db.query(`SELECT pg_notify('contract_channel', 'after unlisten')`));
       assert.deepEqual(got, ['committed']);
     });
 
@@ -151,11 +165,9 @@ for (const flavour of flavours) {
           await until(() => got.length > 0, 'a notification after the kill');
           assert.deepEqual(got, ['after the kill']);
           await killListener();
-          await new Promise((resolve) => setTimeout(resolve, 20));
           await unlisten(); // must not throw, whether the connection is lost or back
-          await new Promise((resolve) => setTimeout(resolve, 600));
-          await t.db.query(`SELECT pg_notify('contract_kill', 'after unlisten')`);
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          // Listening again (a new connection if the old one is gone) must not take up the channel dropped.
+          await afterwardsNothingOn(db, () => t.db.query(`SELECT pg_notify('contract_kill', 'after unlisten')`));
           assert.deepEqual(got, ['after the kill']);
           assert.equal((await db.query('SELECT 1 AS one')).rowCount, 1);
         } finally {
