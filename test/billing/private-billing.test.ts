@@ -132,12 +132,14 @@ for (const flavour of flavours) {
       const report = await admin.billing.report({ kind: 'subtotal', by: 'tenant', period: 'day', customer: 'acme', from: '2026-03-31', to: '2026-04-01' });
       const cell = (tenant: string, day: string) => report.rows.find((row) => row.tenant === tenant && row.period === day)?.cost;
       // 31 March, per second: instance 0.15 + 0.10125 + 0.11625, service 1.5.
-      assert.equal(cell('PER-SECOND', '2026-03-31'), Number((0.15 + 0.10125 + (585 * 0.1 + 1800 * 0.2) / 3600 + 1.5).toFixed(2)));
+      // Unrounded, as decimal text: 0.15 + 0.10125 + (585 × 0.1 + 1800 × 0.2) / 3600 + 1.5.
+      assert.equal(cell('PER-SECOND', '2026-03-31'), '1.8675');
       // 1 April, per hour: instance 0.5 + 0.2, service 00–06 = 6 hours.
-      assert.equal(cell('PER-HOUR', '2026-04-01'), 6.7);
+      assert.equal(cell('PER-HOUR', '2026-04-01'), '6.70');
       const monthly = await admin.billing.report({ kind: 'total', period: 'month', tenant: 'per-hour', from: '2026-03-01', to: '2026-04-30' });
       // March, per hour: instance 0.3 + 0.3 + 0.1, service 22:00 and 23:00 as whole hours.
-      assert.deepEqual(monthly.rows.map((row) => [row.period, row.cost]), [['2026-03-01', 2.7], ['2026-04-01', 6.7]]);
+      assert.deepEqual(monthly.rows.map((row) => [row.period, row.cost]), [['2026-03-01', '2.70'], ['2026-04-01', '6.70']]);
+      assert.deepEqual(monthly.totals, [{ currency: 'USD', cost: '9.40' }]);
     });
 
     it('reports per resource, per hour, by tag, and as CSV', async () => {
@@ -184,11 +186,22 @@ for (const flavour of flavours) {
     it('estimates the price of a shape and image before running it', async () => {
       clock.set('2026-04-01T06:30:00Z');
       const price = await admin.billing.price({ tenant: 'per-second', region: 'sim-sec', shape: 'SMALL', image: 'ubuntu-24.04', count: 2 });
-      assert.deepEqual([price.running.hourly, price.stopped.hourly], [1, 0.4]);
+      assert.deepEqual([price.running?.hourly, price.stopped?.hourly, price.currency, price.message], [1, 0.4, 'USD', undefined]);
       await assert.rejects(
         admin.pricePolicies.create({ region: 'sim-sec', effectiveFrom: '2026-04-01T01:00:00Z', prices: firstPolicy }),
         /billed already/,
       );
+    });
+
+    it('says that no price policy applies in a region without one, instead of quoting 0', async () => {
+      await admin.regions.create({ name: 'sim-bare', cloud: 'SIMULATED', kind: 'private', nativeName: 'sim-bare' });
+      await admin.tenants.activateRegion({ tenant: 'per-second', region: 'sim-bare' });
+      const price = await admin.billing.price({ tenant: 'per-second', region: 'sim-bare', shape: 'SMALL' });
+      assert.deepEqual(
+        { ...price, message: undefined },
+        { region: 'SIM-BARE', policyId: null, currency: null, count: 1, running: null, stopped: null, message: undefined },
+      );
+      assert.match(price.message!, /no price policy is in force in region SIM-BARE.*maestro admin price-policy create --region SIM-BARE/);
     });
   });
 }

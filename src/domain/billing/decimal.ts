@@ -78,6 +78,16 @@ export class DecimalSum {
   }
 }
 
+/** The amount to `places` decimal places, halves away from zero (as PostgreSQL's round does): for showing it, never for summing. */
+export function round(amount: Decimal, places: number): Decimal {
+  if (amount.scale <= places) return amount;
+  const unit = pow10(amount.scale - places);
+  const negative = amount.units < 0n;
+  const magnitude = negative ? -amount.units : amount.units;
+  const rounded = (magnitude + unit / 2n) / unit;
+  return { units: negative ? -rounded : rounded, scale: places };
+}
+
 /** Plain decimal notation with all the amount's places: 0.1 + 0.20 is "0.30". */
 export function decimalText(amount: Decimal): string {
   const negative = amount.units < 0n;

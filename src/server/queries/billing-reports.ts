@@ -1,3 +1,5 @@
+import { moneyText, parseDecimal } from '../../domain/billing/decimal.js';
+import { AppError } from '../../protocol/errors.js';
 import type { Queryable } from '../../store/database.js';
 
 export type ReportKind = 'total' | 'subtotal' | 'resource' | 'hourly' | 'tag';
@@ -18,8 +20,10 @@ export interface ReportQuery {
 
 export interface Report {
   columns: string[];
+  /** `cost` as exact decimal text (money: two to ten places). */
   rows: Record<string, Cell>[];
-  totals: { currency: string; cost: number }[];
+  /** What the report's records cost, each once, by currency: exact decimal text. */
+  totals: { currency: string; cost: string }[];
 }
 
 /** Filters shared by every kind: the date range, the tenants, a region, a service. */
@@ -45,28 +49,48 @@ function filters(query: ReportQuery, alias: string, timeColumn: string, timeIsDa
 
 const periodExpression = { day: `d.day`, week: `date_trunc('week', d.day)::date`, month: `date_trunc('month', d.day)::date` } as const;
 const groupColumn = { region: 'd.region', cloud: 'd.cloud', service: 'd.service', tenant: 't.name' } as const;
-const cost = `round(sum(%)::numeric, 2)::float8`;
+// Full precision, as numeric text: costs are rounded only when shown, never row by row, so that
+// sub-cent records count and every report of a period adds up to the same total.
+const cost = `sum(%)::text`;
+
+/** A numeric PostgreSQL wrote, as money text: every place it has, at least two. */
+function money(text: Cell): string {
+  const amount = typeof text === 'string' ? parseDecimal(text) : null;
+  if (amount === null) throw new AppError('internal', `a billing report summed a cost to ${String(text)}, which is no decimal`);
+  return moneyText(amount);
+}
 
 /**
  * The reports of the billing screens (seed §3.4.2) over the daily tenant records (private and
- * public billing alike) or, for per-resource and hourly ones, the private hourly records.
+ * public billing alike) or, for per-resource and hourly ones, the private hourly records. The
+ * totals are summed by PostgreSQL from the same records, each once (a record with several tags
+ * shows under each key in the tag report, and still counts once).
  */
 export async function billingReport(db: Queryable, query: ReportQuery): Promise<Report> {
-  const { sql, columns, params } = reportSql(query);
+  const { sql, columns, params, totals } = reportSql(query);
   const { rows } = await db.query<Record<string, Cell>>(sql, params);
-  const totals = new Map<string, number>();
-  for (const row of rows) {
-    const currency = String(row.currency);
-    totals.set(currency, (totals.get(currency) ?? 0) + Number(row.cost));
-  }
+  const summed = await db.query<{ currency: string; cost: string }>(totals.sql, totals.params);
   return {
     columns,
-    rows,
-    totals: [...totals].map(([currency, sum]) => ({ currency, cost: Math.round(sum * 100) / 100 })),
+    rows: rows.map((row) => ({ ...row, cost: money(row.cost ?? null) })),
+    totals: summed.rows.map((row) => ({ currency: row.currency, cost: money(row.cost) })),
   };
 }
 
-function reportSql(query: ReportQuery): { sql: string; columns: string[]; params: unknown[] } {
+interface Totals {
+  sql: string;
+  params: unknown[];
+}
+
+/** What the records behind a report cost, by currency. */
+function totalsOf(table: 'daily_tenant_records' | 'billing_records', alias: string, where: string, params: readonly unknown[]): Totals {
+  return {
+    sql: `SELECT ${alias}.currency, ${cost.replace('%', `${alias}.cost`)} AS cost FROM ${table} ${alias} WHERE ${where} GROUP BY 1 ORDER BY 1`,
+    params: [...params],
+  };
+}
+
+function reportSql(query: ReportQuery): { sql: string; columns: string[]; params: unknown[]; totals: Totals } {
   const period = query.period === 'all' ? null : periodExpression[query.period];
   switch (query.kind) {
     case 'total':
@@ -82,10 +106,12 @@ function reportSql(query: ReportQuery): { sql: string; columns: string[]; params
                ORDER BY ${[...keys.map((_, i) => String(i + 1)), 'd.currency'].join(', ')}`,
         columns: [...keys.map(([, name]) => name!), 'currency', 'cost'],
         params,
+        totals: totalsOf('daily_tenant_records', 'd', where, params),
       };
     }
     case 'tag': {
       const { params, where } = filters(query, 'd', 'day', true);
+      const totals = totalsOf('daily_tenant_records', 'd', where, params);
       let tagSql: string;
       if (query.tagKey) {
         params.push(query.tagKey);
@@ -102,6 +128,7 @@ function reportSql(query: ReportQuery): { sql: string; columns: string[]; params
                GROUP BY 1, 2, 3 ORDER BY 1 NULLS LAST, 2 NULLS LAST, 3`,
         columns: ['tagKey', 'tagValue', 'currency', 'cost'],
         params,
+        totals,
       };
     }
     case 'resource': {
@@ -115,9 +142,10 @@ function reportSql(query: ReportQuery): { sql: string; columns: string[]; params
                 LEFT JOIN images img ON img.id = r.resource_id
                WHERE ${where}
                GROUP BY r.resource_id, r.resource_type, i.name, v.name, img.name, t.name, g.name, r.currency
-               ORDER BY cost DESC, 1`,
+               ORDER BY sum(r.cost) DESC, 1`,
         columns: ['resourceId', 'resourceType', 'name', 'tenant', 'region', 'currency', 'billedHours', 'cost'],
         params,
+        totals: totalsOf('billing_records', 'r', where, params),
       };
     }
     case 'hourly': {
@@ -127,6 +155,7 @@ function reportSql(query: ReportQuery): { sql: string; columns: string[]; params
                 FROM billing_records r WHERE ${where} GROUP BY r.hour, r.currency ORDER BY r.hour, r.currency`,
         columns: ['hour', 'currency', 'cost'],
         params,
+        totals: totalsOf('billing_records', 'r', where, params),
       };
     }
   }

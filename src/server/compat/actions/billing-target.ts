@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { invalidInput } from '../../../protocol/errors.js';
+import { DecimalSum, decimalText, parseDecimal, round, type Decimal } from '../../../domain/billing/decimal.js';
+import { AppError, invalidInput } from '../../../protocol/errors.js';
 import { m3 } from '../params.js';
 import { cloudsParam, resourceTypes } from './billing-rows.js';
 import { given, onceEach } from './nested-params.js';
@@ -94,12 +95,28 @@ interface ReportRow {
   currencyCode: string;
 }
 
+/**
+ * A row's price as the decimal it was: `billing.report` gives exact decimal text, which the rows
+ * carry as a number for the client; such a number (at most ten places) prints back as that text.
+ */
+function exactly(price: number): Decimal {
+  const amount = parseDecimal(String(price));
+  if (amount === null) throw new AppError('internal', `a report row's price ${price} is no decimal`);
+  return amount;
+}
+
 /** The rows as the flat form lists them, or in the original's report object for a `target` request. */
 export function reportAnswer<R extends ReportRow>(rows: R[], unit: ReportUnit | null) {
   if (unit === null) return rows;
-  const totals = new Map<string, number>();
-  for (const row of rows) totals.set(row.currencyCode, (totals.get(row.currencyCode) ?? 0) + row.totalPrice);
-  const cents = (value: number) => Math.round(value * 100) / 100;
+  // Summed exactly and rounded once, to the cent the client shows: rows of a fraction of a cent
+  // count, and the grand total is the one the other reports of the period give.
+  const totals = new Map<string, DecimalSum>();
+  for (const row of rows) {
+    let total = totals.get(row.currencyCode);
+    if (!total) totals.set(row.currencyCode, (total = new DecimalSum()));
+    total.add(exactly(row.totalPrice));
+  }
+  const cents = (total: DecimalSum) => Number(decimalText(round(total.value, 2)));
   if (totals.size > 1) {
     // One grand total would add up different currencies: the client shows this message instead.
     const each = [...totals].map(([currency, total]) => `${currency} ${cents(total)}`).join(', ');
@@ -108,7 +125,7 @@ export function reportAnswer<R extends ReportRow>(rows: R[], unit: ReportUnit | 
   const [currency] = [...totals.keys()];
   return {
     records: rows,
-    grandTotal: cents(currency === undefined ? 0 : totals.get(currency)!),
+    grandTotal: currency === undefined ? 0 : cents(totals.get(currency)!),
     currencyCode: currency ?? null,
     ...(rows.length === 0 ? { message: 'there are no billing records for this report' } : {}),
   };
