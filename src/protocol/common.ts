@@ -29,7 +29,38 @@ export const email = z.email().max(254);
 
 export const displayText = (max: number) => z.string().trim().max(max);
 
+/** A time as Maestro writes it in outputs: ISO 8601 with Z or an offset. */
 export const timestamp = z.iso.datetime({ offset: true });
+
+/** How a refused value is shown back: short, and never more than the start of a long one. */
+function shown(value: unknown): string {
+  if (typeof value !== 'string') return value === null ? 'null' : `a ${typeof value}`;
+  return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+}
+
+/** What a time input accepts, said the same way by the API and the CLI. */
+export const timeForms =
+  'a date YYYY-MM-DD (the start of that day in UTC) or an ISO 8601 date-time with Z or an offset (2026-03-01T09:30:00Z, 2026-03-01T09:30:00+02:00)';
+
+/**
+ * Every input that asks for a time takes this: a date or a date-time, so that `--from 2026-03-01`
+ * works wherever `--from 2026-03-01T00:00:00Z` does. Anything else, impossible dates included, is
+ * one issue on the field; it aborts, so the object's own checks (from before to …) do not add
+ * follow-on errors about a value that was never read. Handlers get ISO 8601 in UTC
+ * (`2026-03-01T00:00:00.000Z`), which compares as text and casts to timestamptz without a session
+ * time zone.
+ */
+export const instant = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: (issue) => `must be ${timeForms}, not ${shown(issue.input)}` })
+  .transform((value) => new Date(value).toISOString());
+
+/** The UTC day (YYYY-MM-DD) of an `instant`'s value, for inputs that count whole days. */
+export const utcDay = (value: string): string => value.slice(0, 10);
+
+/** A calendar month (UTC), YYYY-MM, for the fields that count by month. */
+export const calendarMonth = z
+  .string({ error: (issue) => `must be a month YYYY-MM (2026-03), not ${shown(issue.input)}` })
+  .regex(/^\d{4}-(?:0[1-9]|1[0-2])$/, { error: (issue) => `must be a month YYYY-MM (2026-03), not ${shown(issue.input)}`, abort: true });
 
 /** Cursor pagination: the cursor is opaque to callers. */
 export const pageInput = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { mappingLevels } from '../access.js';
 import { defineCommand, defineManager } from '../command.js';
-import { displayText, identifier, ok, timestamp, userName } from '../common.js';
+import { displayText, identifier, instant, ok, timestamp, userName } from '../common.js';
 import { editions, features } from '../features.js';
 import { permissionCategories } from '../permissions.js';
 
@@ -230,7 +230,7 @@ export const licenses = defineManager('licenses', 'license', {
     input: z.strictObject({
       customer: identifier('customer name'),
       edition: z.enum(editions),
-      endsAt: timestamp.nullable().optional().describe('end of the paid period; none for an open-ended subscription'),
+      endsAt: instant.nullable().optional().describe('end of the paid period; none for an open-ended subscription'),
       graceDays: z.number().int().min(0).max(365).default(14),
       suspended: z.boolean().default(false),
     }),

@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { billableTypes, decimalAmount, priceSchedule } from '../billing.js';
+import { billableTypes, priceSchedule } from '../billing.js';
 import { defineCommand, defineManager } from '../command.js';
-import { displayText, identifier, ok, timestamp } from '../common.js';
+import { displayText, identifier, instant, ok, timestamp, utcDay } from '../common.js';
 import { tenantScope } from './compute-schemas.js';
 
 const currency = z
   .string()
   .regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code such as USD or EUR')
   .default('USD');
-const day = z.iso.date();
 
 const pricePolicy = z.object({
   id: z.string(),
@@ -25,7 +24,7 @@ export const pricePolicies = defineManager('pricePolicies', 'price-policy', {
     summary: 'Add a price policy to a private region, in force from a time on (exactly one is in force at any moment)',
     input: z.strictObject({
       region: identifier('region name'),
-      effectiveFrom: timestamp.optional().describe('when it takes effect; now when omitted. Never in an hour already billed'),
+      effectiveFrom: instant.optional().describe('when it takes effect; now when omitted. Never in an hour already billed'),
       currency,
       description: displayText(500).optional(),
       prices: priceSchedule,
@@ -85,12 +84,11 @@ export const billing = defineManager('billing', 'billing', {
       .refine((v) => v.shape !== undefined || (v.cpu !== undefined && v.ramGb !== undefined), { message: 'a custom shape needs both cpu and ramGb', path: ['cpu'] }),
     output: z.object({
       region: z.string(),
-      policyId: z.string().nullable().describe('the price policy in force now; null when none is, and then nothing is priced'),
-      currency: z.string().nullable().describe("the policy's currency; null without a policy"),
+      currency: z.string(),
+      policyId: z.string().nullable(),
       count: z.number(),
-      running: rate.nullable().describe('null when no price policy is in force: the region has no prices, not a price of 0'),
-      stopped: rate.nullable().describe('null when no price policy is in force'),
-      message: z.string().optional().describe('why there is no price, and what to do, when no price policy is in force'),
+      running: rate,
+      stopped: rate,
     }),
     permission: 'DESCRIBE_PRICE',
     feature: 'reporting',
@@ -106,8 +104,8 @@ export const billing = defineManager('billing', 'billing', {
         kind: z.enum(reportKinds),
         tenant: identifier('tenant name').optional().describe('one tenant; else every tenant of the customer'),
         customer: identifier('customer name').optional(),
-        from: day.describe('first day, inclusive (UTC)'),
-        to: day.describe('last day, inclusive (UTC)'),
+        from: instant.describe('first day, inclusive (UTC); a date-time counts as the UTC day it falls in'),
+        to: instant.describe('last day, inclusive (UTC); a date-time counts as the UTC day it falls in'),
         by: z.enum(['region', 'tenant', 'cloud', 'service']).default('region').describe('subtotal grouping'),
         period: z.enum(['all', 'day', 'week', 'month']).default('all').describe('total and subtotal per period'),
         region: identifier('region name').optional(),
@@ -115,19 +113,16 @@ export const billing = defineManager('billing', 'billing', {
         tagKey: z.string().min(1).max(128).optional().describe('cost by this tag'),
         format: z.enum(['json', 'csv']).default('json'),
       })
-      .refine((v) => v.from <= v.to, { message: 'from must not be after to', path: ['from'] })
-      .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= 400 * 86_400_000, { message: 'a report covers at most 400 days', path: ['to'] }),
+      // By day, as the report counts: from and to may be two times of one day.
+      .refine((v) => utcDay(v.from) <= utcDay(v.to), { message: 'from must not be after to', path: ['from'] })
+      .refine((v) => Date.parse(utcDay(v.to)) - Date.parse(utcDay(v.from)) <= 400 * 86_400_000, { message: 'a report covers at most 400 days', path: ['to'] }),
     output: z.object({
       kind: z.enum(reportKinds),
       from: z.string(),
       to: z.string(),
       columns: z.array(z.string()),
-      rows: z
-        .array(z.record(z.string(), z.union([z.string(), z.number(), z.null()])))
-        .describe('one object per row, with the columns named in columns; cost is exact decimal text, unrounded (two to ten places)'),
-      totals: z
-        .array(z.object({ currency: z.string(), cost: decimalAmount }))
-        .describe("what the report's records cost, by currency, each record once: the exact sum, unrounded"),
+      rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+      totals: z.array(z.object({ currency: z.string(), cost: z.number() })),
       csv: z.string().optional(),
     }),
     permission: 'DESCRIBE_BILLING_REPORT',

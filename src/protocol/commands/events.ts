@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cadfActions, cadfOutcomes } from '../cadf.js';
 import { defineCommand, defineManager } from '../command.js';
-import { identifier, page, pageInput, timestamp } from '../common.js';
+import { identifier, instant, page, pageInput } from '../common.js';
 
 /** Filters of the audit log (seed §3.5): where, what, who, how it ended, when. */
 const filters = {
@@ -13,8 +13,8 @@ const filters = {
   type: z.string().min(1).max(100).optional().describe('the event type, e.g. instance.stateChanged'),
   actor: z.string().min(1).max(200).optional().describe("the initiator's id or name"),
   outcome: z.enum(cadfOutcomes).optional(),
-  from: timestamp.optional().describe('from this time, inclusive'),
-  to: timestamp.optional().describe('before this time'),
+  from: instant.optional().describe('from this time, inclusive'),
+  to: instant.optional().describe('before this time'),
   id: z.string().uuid().optional().describe('the one event with this id'),
   order: z.enum(['oldest', 'newest']).default('oldest').describe('oldest first (log order), or newest first for the latest events'),
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { instanceStates } from '../compute.js';
 import { defineCommand, defineManager } from '../command.js';
-import { identifier, page, pageInput, timestamp } from '../common.js';
+import { identifier, instant, page, pageInput } from '../common.js';
 import { heldRequest } from './approvals.js';
 import { instance, resourceId, resourceName, tags, tenantScope } from './compute-schemas.js';
 
@@ -54,10 +54,10 @@ export const instances = defineManager('instances', 'instance', {
         keyName: z.string().trim().min(1).max(128).optional().describe('SSH key of the tenant to install'),
         tags: tags.optional(),
         initScript: z.string().max(65536, 'init scripts are at most 64 KiB').optional(),
-        stopAfter: timestamp
+        stopAfter: instant
           .optional()
           .describe('Maestro stops the instance once when this time passes (if it is running then); a later start is not stopped again'),
-        terminateAfter: timestamp
+        terminateAfter: instant
           .optional()
           .describe('Maestro terminates the instance once when this time passes, unless termination protection is on then'),
         terminationProtection: z.boolean().optional(),

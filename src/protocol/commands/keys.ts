@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
-import { displayText, ok, page, pageInput, timestamp, userName } from '../common.js';
+import { displayText, instant, ok, page, pageInput, userName } from '../common.js';
 import { accessKey } from './organisation-schemas.js';
 
 export const keys = defineManager('keys', 'key', {
@@ -9,7 +9,7 @@ export const keys = defineManager('keys', 'key', {
     input: z.strictObject({
       user: userName.optional().describe('whose key; yourself when omitted'),
       description: displayText(200).optional(),
-      expiresAt: timestamp.optional(),
+      expiresAt: instant.optional(),
     }),
     output: accessKey.extend({ secretKey: z.string() }),
     permission: 'CREATE_KEY',

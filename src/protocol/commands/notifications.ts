@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
-import { displayText, identifier, ok, page, pageInput, timestamp } from '../common.js';
+import { displayText, identifier, instant, ok, page, pageInput, timestamp } from '../common.js';
 import {
   deliveryStatuses,
   notificationChannels,
@@ -20,8 +20,8 @@ const filters = {
   text: z.string().trim().min(1).max(200).optional().describe('words in the subject or text, any case'),
   type: type.optional(),
   priority: z.enum(notificationPriorities).optional(),
-  from: timestamp.optional().describe('from this time, inclusive'),
-  to: timestamp.optional().describe('before this time'),
+  from: instant.optional().describe('from this time, inclusive'),
+  to: instant.optional().describe('before this time'),
 };
 const timeRange = (v: { from?: string | undefined; to?: string | undefined }) => !v.from || !v.to || v.from < v.to;
 const fromBeforeTo = { message: 'from must be before to', path: ['from'] };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cloudKinds } from '../clouds.js';
 import { defineCommand, defineManager } from '../command.js';
-import { identifier, ok, timestamp } from '../common.js';
+import { calendarMonth, identifier, ok, timestamp } from '../common.js';
 import { costQuotaActions, costQuotaScopes, DEFAULT_CREATION_INTERVAL_HOURS } from '../quotas.js';
 import { tenantScope } from './compute-schemas.js';
 
@@ -57,7 +57,7 @@ const monthlyQuota = z.object({
   currency: z.string(),
   notifyAtPercent: z.number().int().nullable(),
   action: z.enum(costQuotaActions),
-  month: z.string().describe('the calendar month (UTC) spending is counted in, YYYY-MM'),
+  month: calendarMonth.describe('the calendar month (UTC) spending is counted in, YYYY-MM'),
   spent: z.number().describe('spent this month where the quota applies, in its currency'),
   percent: z.number(),
   updatedAt: timestamp,

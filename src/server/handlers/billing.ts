@@ -2,6 +2,7 @@ import { policyAt, type PolicyPeriod } from '../../domain/billing/hourly.js';
 import { monthlyPrice, perSecond, type BillableSpec } from '../../domain/billing/prices.js';
 import type { PriceSchedule } from '../../protocol/billing.js';
 import type { Managers } from '../../protocol/commands/index.js';
+import { utcDay } from '../../protocol/common.js';
 import * as events from '../../protocol/events/billing.js';
 import { forbidden, invalidInput, invalidState, notFound } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
@@ -111,39 +112,26 @@ export const billing: ManagerHandlers<Managers['billing']> = {
     const os = image ? (await ctx.db.query<{ os: string }>('SELECT os FROM images WHERE id = $1', [image.id])).rows[0]?.os ?? null : null;
     const spec: BillableSpec = { type: 'instance', ...shape, os, diskGb: input.diskGb ?? image?.minDiskGb ?? 0 };
     const policy = policyAt(await regionPolicies(ctx, region.id), ctx.services.clock.now().getTime());
-    if (policy === null) {
-      // No policy is no price, not a price of 0: the answer says so rather than quote zeros.
-      return {
-        region: region.name,
-        policyId: null,
-        currency: null,
-        count: input.count,
-        running: null,
-        stopped: null,
-        message:
-          `no price policy is in force in region ${region.name}: it has no prices, and its usage is billed at 0 until one takes effect; ` +
-          `an administrator adds one with \`maestro admin price-policy create --region ${region.name}\``,
-      };
-    }
     const rateOf = (state: 'running' | 'stopped') => {
-      const monthly = monthlyPrice(policy.prices, spec, state) * input.count;
+      const monthly = policy ? monthlyPrice(policy.prices, spec, state) * input.count : 0;
       return { hourly: round(perSecond(monthly) * 3600, 6), monthly: round(monthly, 2) };
     };
     return {
       region: region.name,
-      policyId: policy.id,
-      currency: policy.currency,
+      currency: policy?.currency ?? 'USD',
+      policyId: policy?.id ?? null,
       count: input.count,
       running: rateOf('running'),
       stopped: rateOf('stopped'),
     };
   },
   async report(input, ctx) {
-    const report = await billingReport(ctx.db, { ...input, tenantIds: (await tenantsInView(ctx, input)).tenantIds });
+    // Reports count whole days: a time counts as the UTC day it falls in.
+    const days = { from: utcDay(input.from), to: utcDay(input.to) };
+    const report = await billingReport(ctx.db, { ...input, ...days, tenantIds: (await tenantsInView(ctx, input)).tenantIds });
     return {
       kind: input.kind,
-      from: input.from,
-      to: input.to,
+      ...days,
       ...report,
       ...(input.format === 'csv' ? { csv: toCsv(report.columns, report.rows) } : {}),
     };
