@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { billableTypes, priceSchedule } from '../billing.js';
+import { billableTypes, decimalAmount, priceSchedule } from '../billing.js';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, identifier, instant, ok, timestamp, utcDay } from '../common.js';
 import { tenantScope } from './compute-schemas.js';
@@ -84,11 +84,12 @@ export const billing = defineManager('billing', 'billing', {
       .refine((v) => v.shape !== undefined || (v.cpu !== undefined && v.ramGb !== undefined), { message: 'a custom shape needs both cpu and ramGb', path: ['cpu'] }),
     output: z.object({
       region: z.string(),
-      currency: z.string(),
-      policyId: z.string().nullable(),
+      policyId: z.string().nullable().describe('the price policy in force now; null when none is, and then nothing is priced'),
+      currency: z.string().nullable().describe("the policy's currency; null without a policy"),
       count: z.number(),
-      running: rate,
-      stopped: rate,
+      running: rate.nullable().describe('null when no price policy is in force: the region has no prices, not a price of 0'),
+      stopped: rate.nullable().describe('null when no price policy is in force'),
+      message: z.string().optional().describe('why there is no price, and what to do, when no price policy is in force'),
     }),
     permission: 'DESCRIBE_PRICE',
     feature: 'reporting',
@@ -121,8 +122,12 @@ export const billing = defineManager('billing', 'billing', {
       from: z.string(),
       to: z.string(),
       columns: z.array(z.string()),
-      rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
-      totals: z.array(z.object({ currency: z.string(), cost: z.number() })),
+      rows: z
+        .array(z.record(z.string(), z.union([z.string(), z.number(), z.null()])))
+        .describe('one object per row, with the columns named in columns; cost is exact decimal text, unrounded (two to ten places)'),
+      totals: z
+        .array(z.object({ currency: z.string(), cost: decimalAmount }))
+        .describe("what the report's records cost, by currency, each record once: the exact sum, unrounded"),
       csv: z.string().optional(),
     }),
     permission: 'DESCRIBE_BILLING_REPORT',

@@ -112,14 +112,28 @@ export const billing: ManagerHandlers<Managers['billing']> = {
     const os = image ? (await ctx.db.query<{ os: string }>('SELECT os FROM images WHERE id = $1', [image.id])).rows[0]?.os ?? null : null;
     const spec: BillableSpec = { type: 'instance', ...shape, os, diskGb: input.diskGb ?? image?.minDiskGb ?? 0 };
     const policy = policyAt(await regionPolicies(ctx, region.id), ctx.services.clock.now().getTime());
+    if (policy === null) {
+      // No policy is no price, not a price of 0: the answer says so rather than quote zeros.
+      return {
+        region: region.name,
+        policyId: null,
+        currency: null,
+        count: input.count,
+        running: null,
+        stopped: null,
+        message:
+          `no price policy is in force in region ${region.name}: it has no prices, and its usage is billed at 0 until one takes effect; ` +
+          `an administrator adds one with \`maestro admin price-policy create --region ${region.name}\``,
+      };
+    }
     const rateOf = (state: 'running' | 'stopped') => {
-      const monthly = policy ? monthlyPrice(policy.prices, spec, state) * input.count : 0;
+      const monthly = monthlyPrice(policy.prices, spec, state) * input.count;
       return { hourly: round(perSecond(monthly) * 3600, 6), monthly: round(monthly, 2) };
     };
     return {
       region: region.name,
-      currency: policy?.currency ?? 'USD',
-      policyId: policy?.id ?? null,
+      policyId: policy.id,
+      currency: policy.currency,
       count: input.count,
       running: rateOf('running'),
       stopped: rateOf('stopped'),
