@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import type { CommandDefinition } from '../protocol/command.js';
 import { UsageError } from './errors.js';
+import { isRecord, parserFor } from './flag-parsers.js';
 import { kebab, words } from './names.js';
 import { readAll } from './prompt.js';
 
@@ -21,7 +22,8 @@ interface JsonSchema {
   format?: string;
 }
 
-type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'json';
+/** `time`: the shared time input of src/protocol/common.ts (a date or a date-time). */
+export type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'time' | 'array' | 'object' | 'json';
 
 /** One top-level input property as a command-line flag. */
 export interface Flag {
@@ -35,8 +37,11 @@ export interface Flag {
   itemKind: Kind;
   choices: string[] | undefined;
   required: boolean;
-  /** Nullable properties also get `--no-<flag>`, which sends null. */
-  nullable: boolean;
+  /**
+   * Nullable properties get `--clear-<flag>`, which sends null. One spelling for every type: `--no-`
+   * means false for booleans, and a word such as `null` could be a real value of a text field.
+   */
+  clear: { flag: string; attribute: string } | null;
   /** Asked for without echo instead of being required on the command line. */
   secret: boolean;
   description: string;
@@ -69,16 +74,16 @@ export function flagsOf(command: CommandDefinition): Flag[] {
     );
     const clash = flags.find((f) => reservedFlags.has(kebab(f.property)));
     if (clash) throw new Error(`${command.name}: input property '${clash.property}' clashes with the CLI's own --${kebab(clash.property)}`);
+    const names = new Set(flags.map((f) => f.flag));
+    const clearClash = flags.find((f) => f.clear && names.has(f.clear.flag));
+    if (clearClash) throw new Error(`${command.name}: ${clearClash.clear!.flag} would both clear ${clearClash.property} and set another property; rename one`);
     cache.set(command, flags);
   }
   return flags;
 }
 
 function toFlag(property: string, schema: JsonSchema, required: boolean, fallback: string | undefined): Flag {
-  const alternatives = schema.anyOf ?? schema.oneOf;
-  const nonNull = alternatives?.filter((s) => s.type !== 'null') ?? [schema];
-  const nullable = alternatives !== undefined && nonNull.length < alternatives.length;
-  const base: JsonSchema = nonNull.length === 1 ? { ...nonNull[0], description: schema.description ?? nonNull[0]!.description } : {};
+  const { base, nullable } = withoutNull(schema);
   const kind = kindOf(base);
   const item = base.items ?? {};
   const choices = choicesOf(kind === 'array' ? item : base);
@@ -87,6 +92,7 @@ function toFlag(property: string, schema: JsonSchema, required: boolean, fallbac
     kind === 'array' ? 'repeatable or comma-separated' : '',
     kind === 'object' ? 'key=value, repeatable; or a JSON object' : '',
     kind === 'json' ? 'JSON' : '',
+    kind === 'time' ? 'YYYY-MM-DD (start of the day, UTC) or an ISO 8601 date-time with Z or an offset' : '',
     base.format ? base.format : '',
     base.default !== undefined ? `default: ${JSON.stringify(base.default)}` : '',
     required ? 'required' : '',
@@ -95,6 +101,7 @@ function toFlag(property: string, schema: JsonSchema, required: boolean, fallbac
   if (secret) notes.push('asked for without echo when omitted, or read from piped stdin');
   const text = base.description ?? fallback ?? words(property);
   const flag = `--${kebab(property)}`;
+  const clearFlag = `--clear-${kebab(property)}`;
   return {
     property,
     flag,
@@ -103,13 +110,41 @@ function toFlag(property: string, schema: JsonSchema, required: boolean, fallbac
     itemKind: kind === 'array' ? kindOf(item) : kind,
     choices,
     required,
-    nullable,
+    clear: nullable ? { flag: clearFlag, attribute: new Option(clearFlag).attributeName() } : null,
     secret,
     description: notes.length > 0 ? `${text} (${notes.join('; ')})` : text,
   };
 }
 
+/**
+ * A property's schema without its null, and whether it had one: zod writes a nullable as
+ * `anyOf: [T, {type: null}]`, or as `type: [T, 'null']` for plain types.
+ */
+function withoutNull(schema: JsonSchema): { base: JsonSchema; nullable: boolean } {
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives) {
+    const nonNull = alternatives.filter((s) => s.type !== 'null');
+    const inner: JsonSchema = nonNull.length === 1 ? nonNull[0]! : { anyOf: nonNull };
+    return {
+      base: { ...inner, description: schema.description ?? inner.description, default: schema.default ?? inner.default },
+      nullable: nonNull.length < alternatives.length,
+    };
+  }
+  if (Array.isArray(schema.type) && schema.type.includes('null')) {
+    const types = schema.type.filter((t) => t !== 'null');
+    return { base: { ...schema, type: types.length === 1 ? types[0] : types }, nullable: true };
+  }
+  if (schema.enum?.includes(null)) return { base: { ...schema, enum: schema.enum.filter((v) => v !== null) }, nullable: true };
+  return { base: schema, nullable: false };
+}
+
 function kindOf(schema: JsonSchema): Kind {
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives && alternatives.length > 0) {
+    const formats = new Set(alternatives.map((s) => (s.type === 'string' ? (s.format ?? 'text') : 'other')));
+    if (formats.size === 2 && formats.has('date') && formats.has('date-time')) return 'time';
+    return formats.has('other') ? 'json' : 'string';
+  }
   const type = Array.isArray(schema.type) ? undefined : schema.type;
   if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean' || type === 'array' || type === 'object') return type;
   if (schema.enum?.every((v) => typeof v === 'string') || typeof schema.const === 'string') return 'string';
@@ -125,103 +160,43 @@ const placeholders: Record<Kind, string> = {
   string: 'text',
   number: 'number',
   integer: 'integer',
-  boolean: '',
+  boolean: 'true|false',
+  time: 'date|date-time',
   array: 'item',
   object: 'key=value',
   json: 'json',
 };
 
-/** Adds one commander option per flag (two for booleans and nullable values). */
+/**
+ * Adds one commander option per flag: booleans take `--flag`, `--flag true|false` and
+ * `--no-flag`; nullable properties add `--clear-flag`.
+ */
 export function addFlags(command: Command, flags: readonly Flag[]): void {
   for (const flag of flags) {
     if (flag.kind === 'boolean') {
-      command.addOption(new Option(flag.flag, flag.description));
+      // The value is optional so that a bare `--flag` still means true.
+      command.addOption(new Option(`${flag.flag} [${placeholders.boolean}]`, flag.description).argParser(parserFor(flag)));
       command.addOption(new Option(`--no-${flag.flag.slice(2)}`, `sets ${flag.property} to false`));
-      continue;
+    } else {
+      const placeholder = flag.choices && flag.kind === 'string' ? 'choice' : placeholders[flag.kind];
+      const option = new Option(`${flag.flag} <${placeholder}>`, flag.description);
+      if (flag.kind === 'string' && flag.choices) option.choices(flag.choices);
+      else option.argParser(parserFor(flag));
+      command.addOption(option);
     }
-    const placeholder = flag.choices && flag.kind === 'string' ? 'choice' : placeholders[flag.kind];
-    const option = new Option(`${flag.flag} <${placeholder}>`, flag.description);
-    if (flag.kind === 'string' && flag.choices) option.choices(flag.choices);
-    else option.argParser(parserFor(flag));
-    command.addOption(option);
-    if (flag.nullable) command.addOption(new Option(`--no-${flag.flag.slice(2)}`, `sets ${flag.property} to null`));
+    if (flag.clear) command.addOption(new Option(flag.clear.flag, `sets ${flag.property} to null`));
   }
-}
-
-function parserFor(flag: Flag): (raw: string, previous: unknown) => unknown {
-  switch (flag.kind) {
-    case 'number':
-    case 'integer':
-    case 'json':
-      return (raw) => parseScalar(flag, flag.kind, raw);
-    case 'array':
-      return (raw, previous) => [
-        ...(Array.isArray(previous) ? previous : []),
-        ...splitList(raw).map((item) => {
-          if (flag.choices && !flag.choices.includes(item)) {
-            throw new InvalidArgumentError(`${flag.flag} takes ${flag.choices.join(', ')}; '${item}' is none of them`);
-          }
-          return parseScalar(flag, flag.itemKind, item);
-        }),
-      ];
-    case 'object':
-      return (raw, previous) => ({ ...(isRecord(previous) ? previous : {}), ...parsePairs(flag, raw) });
-    default:
-      return (raw) => raw;
-  }
-}
-
-function parseScalar(flag: Flag, kind: Kind, raw: string): unknown {
-  if (kind === 'number' || kind === 'integer') {
-    const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (!Number.isFinite(value)) throw new InvalidArgumentError(`${flag.flag} takes a number`);
-    if (kind === 'integer' && !Number.isInteger(value)) throw new InvalidArgumentError(`${flag.flag} takes a whole number`);
-    return value;
-  }
-  if (kind === 'boolean') {
-    if (raw === 'true' || raw === 'false') return raw === 'true';
-    throw new InvalidArgumentError(`${flag.flag} takes true or false, not '${raw}'`);
-  }
-  if (kind === 'json' || kind === 'object' || kind === 'array') {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      // A bare word is the string it looks like; anything else must be JSON.
-      if (kind === 'json' && !/^[[{"]/.test(raw.trim())) return raw;
-      throw new InvalidArgumentError(`${flag.flag} takes JSON, and '${raw}' is not valid JSON`);
-    }
-  }
-  return raw;
-}
-
-function splitList(raw: string): string[] {
-  return raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
-function parsePairs(flag: Flag, raw: string): Record<string, unknown> {
-  if (raw.trim().startsWith('{')) {
-    const value = parseScalar(flag, 'json', raw);
-    if (isRecord(value)) return value;
-  }
-  const at = raw.indexOf('=');
-  if (at <= 0) throw new InvalidArgumentError(`${flag.flag} takes key=value or a JSON object, not '${raw}'`);
-  return { [raw.slice(0, at)]: raw.slice(at + 1) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The values of the flags given on the command line, by input property. */
 export function flagValues(command: Command, flags: readonly Flag[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const flag of flags) {
-    if (command.getOptionValueSource(flag.attribute) !== 'cli') continue;
-    const value = command.getOptionValue(flag.attribute) as unknown;
-    out[flag.property] = value === false && flag.kind !== 'boolean' ? null : value;
+    const given = command.getOptionValueSource(flag.attribute) === 'cli';
+    const cleared = flag.clear !== null && command.getOptionValueSource(flag.clear.attribute) === 'cli';
+    if (given && cleared) throw new UsageError(`give ${flag.flag} or ${flag.clear!.flag}, not both`);
+    if (cleared) out[flag.property] = null;
+    else if (given) out[flag.property] = command.getOptionValue(flag.attribute) as unknown;
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { addFlags, flagsOf, flagValues, missingFlags, parseInputOption } from '.
 import { registerGenerated } from '../../src/cli/generated.js';
 import { allCommands, managers } from '../../src/protocol/commands/index.js';
 import type { CommandDefinition } from '../../src/protocol/command.js';
+import { timeFields } from '../support/time-fields.js';
 
 /** Parses args against the flags of a definition, without running anything. */
 function parse(definition: CommandDefinition, args: string[]): Record<string, unknown> {
@@ -33,8 +34,61 @@ describe('CLI flags from input schemas', () => {
     assert.deepEqual(parse(managers.tenants.create, ['--contacts', 'a@x.test,b@x.test', '--contacts', 'c@x.test']), {
       contacts: ['a@x.test', 'b@x.test', 'c@x.test'],
     });
-    // Nullable properties: --no-<flag> sends null.
-    assert.deepEqual(parse(managers.tenants.update, ['--name', 'T', '--no-group']), { name: 'T', group: null });
+    // Nullable properties: --clear-<flag> sends null.
+    assert.deepEqual(parse(managers.tenants.update, ['--name', 'T', '--clear-group']), { name: 'T', group: null });
+  });
+
+  it('takes every boolean flag as --flag, --flag true, --flag false and --no-flag', () => {
+    let seen = 0;
+    for (const command of allCommands) {
+      for (const flag of flagsOf(command).filter((f) => f.kind === 'boolean')) {
+        const name = flag.flag.slice(2);
+        const spellings: Array<[string[], boolean]> = [
+          [[`--${name}`], true],
+          [[`--${name}`, 'true'], true],
+          [[`--${name}=false`], false],
+          [[`--${name}`, 'false'], false],
+          [[`--no-${name}`], false],
+        ];
+        for (const [args, value] of spellings) {
+          assert.deepEqual(parse(command, args), { [flag.property]: value }, `${command.name} ${args.join(' ')}`);
+        }
+        rejects(command, [`--${name}`, 'yes'], new RegExp(`--${name} takes true or false, not 'yes'`));
+        seen++;
+      }
+    }
+    assert.ok(seen >= 10, `only ${seen} boolean flags`);
+  });
+
+  it('clears every nullable property with --clear-<flag>, and refuses a value and a clear together', () => {
+    let seen = 0;
+    for (const command of allCommands) {
+      for (const flag of flagsOf(command).filter((f) => f.clear)) {
+        assert.equal(flag.clear!.flag, `--clear-${flag.flag.slice(2)}`);
+        assert.deepEqual(parse(command, [flag.clear!.flag]), { [flag.property]: null }, `${command.name} ${flag.clear!.flag}`);
+        seen++;
+      }
+    }
+    // tenants.update group, users.update email, licenses.set endsAt, the three enabled toggles …
+    assert.ok(seen >= 6, `only ${seen} nullable flags`);
+    assert.throws(() => parse(managers.licenses.toggleFeature, ['--enabled', 'false', '--clear-enabled']), /--enabled or --clear-enabled, not both/);
+    rejects(managers.licenses.toggleFeature, ['--enabled', 'null'], /--clear-enabled sends null/);
+  });
+
+  it('takes a date or a date-time wherever a time is asked, and refuses anything else naming the flag', () => {
+    const times = timeFields().filter((t) => t.kind === 'time');
+    assert.ok(times.length >= 10, `only ${times.length} time fields`);
+    for (const { command, field } of times) {
+      const flag = flagsOf(command).find((f) => f.property === field)!;
+      assert.equal(flag.kind, 'time', `${command.name} ${flag.flag}`);
+      assert.match(flag.description, /YYYY-MM-DD .*ISO 8601 date-time/);
+      for (const value of ['2026-03-01', '2026-03-01T09:30:00+02:00', '2026-03-01T07:30:00Z']) {
+        assert.deepEqual(parse(command, [flag.flag, value]), { [field]: value }, `${command.name} ${flag.flag} ${value}`);
+      }
+      for (const bad of ['2026-13-45', '2026-02-30', '2026-03-01T09:30']) {
+        rejects(command, [flag.flag, bad], new RegExp(`${flag.flag} must be a date YYYY-MM-DD .* or an ISO 8601 date-time .*, not '${bad}'`));
+      }
+    }
   });
 
   it('rejects values that cannot be what the schema wants, naming the flag', () => {
