@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/server/config.js';
 import { startMaestro } from '../../src/server/runtime.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { failsWith } from '../compute/setup.js';
+import mappingAuthorsMigration from '../../src/store/migrations/0014-mapping-authors.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -120,6 +121,78 @@ for (const flavour of flavours) {
       await admin.roles.unblock({ tenant: 'acme-dev', role: 'user' });
       await admin.mappings.remove({ level: 'customer', customer: 'acme' });
       assert.equal((await alice.permissions.describeUser({ tenant: 'acme-prod' })).decidedBy, null);
+    });
+
+    it('a tenant administrator keeps nothing through mappings when she is demoted or her role blocked', async () => {
+      await admin.customers.create({ name: 'initech' });
+      await admin.tenants.create({ customer: 'initech', name: 'initech-ops' });
+      const erin = await userClient(server, 'erin', 'initech');
+      await admin.users.addRole({ name: 'erin', tenant: 'initech-ops', role: 'admin' });
+      await userClient(server, 'gina', 'initech');
+      await admin.users.addRole({ name: 'gina', tenant: 'initech-ops', role: 'readonly' });
+      const actionsOf = async (client: MaestroClient, user: string) =>
+        (await client.permissions.describeUser({ tenant: 'initech-ops', user })).actions.map((action) => action.name);
+
+      // Nobody maps themselves: a user mapping outranks the role an administrator gives or takes.
+      await assert.rejects(
+        erin.mappings.set({ level: 'user', tenant: 'initech-ops', user: 'erin', groups: ['Full_Access'] }),
+        failsWith('forbidden', /your own user mapping.*ask another administrator/),
+      );
+      // Nobody grants more than they may do there: Hal manages mappings but runs nothing.
+      await admin.roles.save({ customer: 'initech', name: 'mapper', groups: ['Manage_Cloud', 'Basic'] });
+      const hal = await userClient(server, 'hal', 'initech');
+      await admin.users.addRole({ name: 'hal', tenant: 'initech-ops', role: 'mapper' });
+      await assert.rejects(
+        hal.mappings.set({ level: 'user', tenant: 'initech-ops', user: 'gina', groups: ['Resources_Management'] }),
+        failsWith('forbidden', /Resources_Management would grant .*RUN_INSTANCE.* in tenant INITECH-OPS, which you may not do there/),
+      );
+      await hal.mappings.set({ level: 'user', tenant: 'initech-ops', user: 'gina', groups: ['Manage_Cloud_ReadOnly'] });
+      await hal.mappings.remove({ level: 'user', tenant: 'initech-ops', user: 'gina' });
+
+      // Within her rights, Erin opens the tenant and the readonly role wide...
+      await erin.mappings.set({ level: 'tenant', tenant: 'initech-ops', groups: ['Full_Access'] });
+      await erin.mappings.set({ level: 'role', tenant: 'initech-ops', role: 'readonly', groups: ['Full_Access'] });
+      assert.ok((await actionsOf(erin, 'gina')).includes('RUN_INSTANCE'), 'the role mapping applies to the others');
+      // ...then an administrator demotes her: she has what the readonly role gives, not her own mapping.
+      await admin.users.addRole({ name: 'erin', tenant: 'initech-ops', role: 'readonly' });
+      const demoted = await erin.permissions.describeUser({ tenant: 'initech-ops' });
+      assert.deepEqual([demoted.decidedBy, demoted.role, demoted.groups], ['role', 'readonly', ['Read_Only', 'Basic']]);
+      await assert.rejects(erin.mappings.remove({ level: 'tenant', tenant: 'initech-ops' }), failsWith('forbidden', /MANAGE_PERMISSION_MAPPING/));
+      await assert.rejects(
+        erin.instances.run({ tenant: 'initech-ops', region: 'sim-a', image: 'ubuntu-24.04', shape: 'MICRO' }),
+        failsWith('forbidden', /RUN_INSTANCE/),
+      );
+      // Blocking her role, or taking it, leaves her the levels below, without the tenant mapping she set.
+      await admin.roles.block({ tenant: 'initech-ops', role: 'readonly' });
+      assert.equal((await erin.permissions.describeUser({ tenant: 'initech-ops' })).decidedBy, null);
+      assert.equal((await admin.permissions.describeUser({ tenant: 'initech-ops', user: 'gina' })).decidedBy, 'tenant');
+      await admin.roles.unblock({ tenant: 'initech-ops', role: 'readonly' });
+      await admin.users.removeRole({ name: 'erin', tenant: 'initech-ops' });
+      assert.deepEqual(await actionsOf(admin, 'erin'), []);
+      // The mappings she set still serve everyone else, until an administrator sets them again.
+      await admin.mappings.set({ level: 'tenant', tenant: 'initech-ops', groups: ['Read_Only'] });
+      assert.equal((await erin.permissions.describeUser({ tenant: 'initech-ops' })).decidedBy, 'tenant');
+    });
+
+    it('mappings set before their authors were recorded learn them from the event log', async () => {
+      const ivy = await userClient(server, 'ivy', 'acme');
+      await admin.users.addRole({ name: 'ivy', tenant: 'acme-prod', role: 'admin' });
+      await ivy.mappings.set({ level: 'role', tenant: 'acme-prod', role: 'billing', groups: ['Basic'] });
+      await admin.mappings.set({ level: 'tenant', tenant: 'acme-prod', groups: ['Basic'] });
+      await ivy.mappings.set({ level: 'tenant', tenant: 'acme-prod', groups: ['Read_Only'] });
+      const authors = async () =>
+        (await server.maestro.db.query<{ level: string; role: string; set_by: string | null }>(
+          'SELECT level, role, set_by FROM permission_mappings ORDER BY customer_id, level, tenant_id, role, user_id',
+        )).rows;
+      const recorded = await authors();
+      const ivyId = (await admin.users.describe({ name: 'ivy' })).items[0]!.id;
+      assert.deepEqual(recorded.filter((row) => row.set_by === ivyId).map((row) => `${row.level} ${row.role}`), ['role billing', 'tenant ']);
+      // As a database from before the column: the migration finds the same authors in the log.
+      await server.maestro.db.query('ALTER TABLE permission_mappings DROP COLUMN set_by');
+      await server.maestro.db.exec(mappingAuthorsMigration.sql);
+      assert.deepEqual(await authors(), recorded);
+      await admin.mappings.remove({ level: 'tenant', tenant: 'acme-prod' });
+      await admin.mappings.remove({ level: 'role', tenant: 'acme-prod', role: 'billing' });
     });
 
     it('custom groups and roles: validated, used, and protected while in use', async () => {

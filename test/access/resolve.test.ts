@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { actionsBeyond } from '../../src/domain/access/grants.js';
 import { licenseVerdict, subscriptionState, type License } from '../../src/domain/access/license.js';
 import { defaultGroups } from '../../src/domain/access/permission-groups.js';
 import { builtInRoles } from '../../src/domain/access/roles.js';
-import { resolvePermissions, type CustomerAccess } from '../../src/domain/access/resolve.js';
+import { authorKey, resolvePermissions, type CustomerAccess } from '../../src/domain/access/resolve.js';
+import type { MappingLevel } from '../../src/protocol/access.js';
 import { allPermissionActions, grantableActions, permissionActions } from '../../src/protocol/permissions.js';
 
 const C = 'customer-1';
@@ -22,6 +24,7 @@ function access(overrides: Partial<CustomerAccess> = {}): CustomerAccess {
     blockedRoles: new Set(),
     tenantRoles: new Map([[`${T}/${U}`, 'user']]),
     customerRoles: new Map(),
+    mappingAuthors: new Map(),
     ...overrides,
   };
 }
@@ -88,9 +91,39 @@ describe('permission resolution (seed §3.2.1 hierarchy)', () => {
     assert.equal(resolvePermissions(granted, stranger, T).level, 'user');
   });
 
+  it('a mapping grants nothing to the user who set it, at every level, and still serves the others', () => {
+    const colleague = { userId: 'user-2', customerId: C };
+    const setBy = (level: MappingLevel, key: string) => new Map([[authorKey(level, key), U]]);
+    const userMapped = access({ userMappings: new Map([[`${T}/${U}`, ['Full_Access']]]), mappingAuthors: setBy('user', `${T}/${U}`) });
+    assert.deepEqual([resolvePermissions(userMapped, member, T).level, resolvePermissions(userMapped, member, T).groups], ['role', builtInRoles.user!.groups]);
+    const roleMapped = access({
+      tenantRoles: new Map([[`${T}/${U}`, 'user'], [`${T}/user-2`, 'user']]),
+      roleMappings: new Map([[`${T}/user`, ['Full_Access']]]),
+      mappingAuthors: setBy('role', `${T}/user`),
+    });
+    assert.deepEqual(resolvePermissions(roleMapped, member, T).groups, builtInRoles.user!.groups);
+    assert.deepEqual(resolvePermissions(roleMapped, colleague, T).groups, ['Full_Access']);
+    // Blocked, the user falls past the tenant and customer mappings they set.
+    const blockedRole = { blockedRoles: new Set([`${T}/user`]) };
+    const tenantMapped = access({ ...blockedRole, tenantMappings: new Map([[T, ['Full_Access']]]), customerMapping: ['Basic'], mappingAuthors: setBy('tenant', T) });
+    assert.equal(resolvePermissions(tenantMapped, member, T).level, 'customer');
+    assert.equal(resolvePermissions(tenantMapped, colleague, T).level, 'tenant');
+    const customerMapped = access({ ...blockedRole, customerMapping: ['Full_Access'], mappingAuthors: setBy('customer', '') });
+    assert.equal(resolvePermissions(customerMapped, member, T).level, null);
+    assert.equal(resolvePermissions(customerMapped, colleague, T).level, 'customer');
+  });
+
   it('names the groups each action comes from', () => {
     const result = resolvePermissions(access({ roleMappings: new Map([[`${T}/user`, ['Read_Only', 'Only_Instances']]]) }), member, T);
     assert.deepEqual(result.actions.get('DESCRIBE_INSTANCE'), ['Read_Only', 'Only_Instances']);
+  });
+});
+
+describe('grants', () => {
+  it('a grant never exceeds its granter: the actions beyond are named once, in order', () => {
+    const granter = new Map(defaultGroups.Manage_Cloud.map((action) => [action, ['Manage_Cloud']]));
+    assert.deepEqual(actionsBeyond([...defaultGroups.Manage_Cloud_ReadOnly, ...defaultGroups.Basic.slice(0, 1)], granter), defaultGroups.Basic.slice(0, 1).filter((a) => !granter.has(a)));
+    assert.deepEqual(actionsBeyond(['RUN_INSTANCE', 'RUN_INSTANCE', 'MANAGE_PERMISSION_MAPPING'], granter), ['RUN_INSTANCE']);
   });
 });
 

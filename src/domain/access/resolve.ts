@@ -18,7 +18,12 @@ export interface CustomerAccess {
   blockedRoles: ReadonlySet<string>;
   tenantRoles: ReadonlyMap<string, string>;
   customerRoles: ReadonlyMap<string, string>;
+  /** Who last set each mapping (a user id), by `authorKey(level, key)`. */
+  mappingAuthors: ReadonlyMap<string, string>;
 }
+
+/** A mapping's key in `mappingAuthors`: its level and its key in the map of that level ('' for the customer's). */
+export const authorKey = (level: MappingLevel, key: string) => `${level}:${key}`;
 
 export interface AccessSubject {
   userId: string;
@@ -44,6 +49,10 @@ export interface EffectivePermissions {
  * role's own groups); else the tenant mapping; else the customer mapping. A role given at
  * customer level counts in every tenant where the user has no role of their own. Users of
  * another customer get nothing but what a user mapping gives them.
+ *
+ * A mapping grants nothing to the user who set it: for them resolution goes on as if it were not
+ * there. Otherwise an administrator could set a mapping that a later change of her role, or a
+ * block of it, falls through to, and keep what the change took away.
  */
 export function resolvePermissions(access: CustomerAccess, subject: AccessSubject, tenantId: string | null): EffectivePermissions {
   const ownCustomer = subject.customerId === access.customerId;
@@ -59,20 +68,26 @@ export function resolvePermissions(access: CustomerAccess, subject: AccessSubjec
     actions: actionsOf(access, groups),
   });
 
+  const mapping = (level: MappingLevel, key: string, groups: readonly string[] | null | undefined) =>
+    groups && access.mappingAuthors.get(authorKey(level, key)) !== subject.userId ? groups : undefined;
+
   if (tenantId !== null) {
-    const userMapping = access.userMappings.get(`${tenantId}/${subject.userId}`);
+    const key = `${tenantId}/${subject.userId}`;
+    const userMapping = mapping('user', key, access.userMappings.get(key));
     if (userMapping) return decide('user', userMapping);
   }
   if (role !== null && !roleBlocked) {
-    const roleGroups = (tenantId !== null ? access.roleMappings.get(`${tenantId}/${role}`) : undefined) ?? access.roles.get(role);
+    const key = `${tenantId}/${role}`;
+    const roleGroups = (tenantId !== null ? mapping('role', key, access.roleMappings.get(key)) : undefined) ?? access.roles.get(role);
     if (roleGroups) return decide('role', roleGroups);
   }
   const member = ownCustomer || tenantRole !== undefined;
   if (tenantId !== null && member) {
-    const tenantMapping = access.tenantMappings.get(tenantId);
+    const tenantMapping = mapping('tenant', tenantId, access.tenantMappings.get(tenantId));
     if (tenantMapping) return decide('tenant', tenantMapping);
   }
-  if (ownCustomer && access.customerMapping) return decide('customer', access.customerMapping);
+  const customerMapping = ownCustomer ? mapping('customer', '', access.customerMapping) : undefined;
+  if (customerMapping) return decide('customer', customerMapping);
   return { level: null, role, roleBlocked, groups: [], actions: new Map() };
 }
 

@@ -1,6 +1,6 @@
 import { defaultGroups } from '../../domain/access/permission-groups.js';
 import { builtInRoles } from '../../domain/access/roles.js';
-import type { CustomerAccess, EffectivePermissions } from '../../domain/access/resolve.js';
+import { authorKey, type CustomerAccess, type EffectivePermissions } from '../../domain/access/resolve.js';
 import type { License } from '../../domain/access/license.js';
 import type { MappingLevel } from '../../protocol/access.js';
 import type { PermissionAction } from '../../protocol/permissions.js';
@@ -21,7 +21,7 @@ export interface CustomerSnapshot {
 interface SnapshotRow {
   groups: Array<{ name: string; actions: PermissionAction[] }>;
   roles: Array<{ name: string; groups: string[] }>;
-  mappings: Array<{ level: MappingLevel; tenantId: string; role: string; userId: string; groups: string[] }>;
+  mappings: Array<{ level: MappingLevel; tenantId: string; role: string; userId: string; groups: string[]; setBy: string | null }>;
   blocked: Array<{ tenantId: string; role: string }>;
   tenantRoles: Array<{ userId: string; tenantId: string; role: string }>;
   customerRoles: Array<{ userId: string; role: string }>;
@@ -35,7 +35,7 @@ const list = (select: string) => `COALESCE((${select}), '[]'::json)`;
 const snapshotSql = `SELECT
   ${list(`SELECT json_agg(json_build_object('name', name, 'actions', actions)) FROM permission_groups WHERE customer_id = $1`)} AS groups,
   ${list(`SELECT json_agg(json_build_object('name', name, 'groups', groups)) FROM roles WHERE customer_id = $1`)} AS roles,
-  ${list(`SELECT json_agg(json_build_object('level', level, 'tenantId', tenant_id, 'role', role, 'userId', user_id, 'groups', groups))
+  ${list(`SELECT json_agg(json_build_object('level', level, 'tenantId', tenant_id, 'role', role, 'userId', user_id, 'groups', groups, 'setBy', set_by))
             FROM permission_mappings WHERE customer_id = $1`)} AS mappings,
   ${list(`SELECT json_agg(json_build_object('tenantId', tenant_id, 'role', role)) FROM blocked_roles WHERE customer_id = $1`)} AS blocked,
   ${list(`SELECT json_agg(json_build_object('userId', ur.user_id, 'tenantId', ur.tenant_id, 'role', ur.role))
@@ -184,24 +184,42 @@ export class AccessStore {
   }
 }
 
+/** A mapping row's key in the map of its level (see `CustomerAccess`). */
+function keyInLevel(mapping: { level: MappingLevel; tenantId: string; role: string; userId: string }): string {
+  switch (mapping.level) {
+    case 'customer':
+      return '';
+    case 'tenant':
+      return mapping.tenantId;
+    case 'role':
+      return `${mapping.tenantId}/${mapping.role}`;
+    case 'user':
+      return `${mapping.tenantId}/${mapping.userId}`;
+  }
+}
+
 function toSnapshot(customerId: string, row: SnapshotRow, defaultLicense: License): CustomerSnapshot {
   const groups = new Map<string, readonly PermissionAction[]>(Object.entries(defaultGroups));
   for (const group of row.groups) groups.set(group.name, group.actions);
   const roles = new Map<string, readonly string[]>(Object.entries(builtInRoles).map(([name, role]) => [name, role.groups]));
   for (const role of row.roles) roles.set(role.name, role.groups);
   const mappingsAt = (level: MappingLevel) => row.mappings.filter((mapping) => mapping.level === level);
+  // Mappings set before authors were recorded, with none in the log, have no author.
+  const mappingAuthors = new Map<string, string>();
+  for (const m of row.mappings) if (m.setBy !== null) mappingAuthors.set(authorKey(m.level, keyInLevel(m)), m.setBy);
   return {
     access: {
       customerId,
       groups,
       roles,
       customerMapping: mappingsAt('customer')[0]?.groups ?? null,
-      tenantMappings: new Map(mappingsAt('tenant').map((m) => [m.tenantId, m.groups])),
-      roleMappings: new Map(mappingsAt('role').map((m) => [`${m.tenantId}/${m.role}`, m.groups])),
-      userMappings: new Map(mappingsAt('user').map((m) => [`${m.tenantId}/${m.userId}`, m.groups])),
+      tenantMappings: new Map(mappingsAt('tenant').map((m) => [keyInLevel(m), m.groups])),
+      roleMappings: new Map(mappingsAt('role').map((m) => [keyInLevel(m), m.groups])),
+      userMappings: new Map(mappingsAt('user').map((m) => [keyInLevel(m), m.groups])),
       blockedRoles: new Set(row.blocked.map((b) => `${b.tenantId}/${b.role}`)),
       tenantRoles: new Map(row.tenantRoles.map((r) => [`${r.tenantId}/${r.userId}`, r.role])),
       customerRoles: new Map(row.customerRoles.map((r) => [r.userId, r.role])),
+      mappingAuthors,
     },
     license: row.license ?? defaultLicense,
     resolved: new Map(),

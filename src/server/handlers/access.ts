@@ -6,11 +6,10 @@ import { AppError, conflict, forbidden, invalidInput, invalidState, notFound } f
 import { allPermissionActions, isPermissionAction, permissionActions } from '../../protocol/permissions.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import * as q from '../queries/access.js';
-import { customerNameOf, customerRow, tenantRow, userRow, type TenantRow, type UserRow } from '../queries/organisation.js';
-import { userOfCustomer } from './scope.js';
+import { customerRow, tenantRow, userRow, type TenantRow, type UserRow } from '../queries/organisation.js';
 
 /** The customer a call manages: the one it names, else the caller's. Administrators must name one. */
-async function managedCustomer(ctx: CommandContext, name: string | undefined): Promise<{ id: string; name: string }> {
+export async function managedCustomer(ctx: CommandContext, name: string | undefined): Promise<{ id: string; name: string }> {
   if (name !== undefined) return customerRow(ctx.db, name);
   if (ctx.access.customerId === null) {
     throw invalidInput('name the customer (customer): you belong to none', { field: 'customer' });
@@ -19,7 +18,7 @@ async function managedCustomer(ctx: CommandContext, name: string | undefined): P
   return rows[0]!;
 }
 
-async function requireGroups(ctx: CommandContext, customerId: string, groups: readonly string[]): Promise<void> {
+export async function requireGroups(ctx: CommandContext, customerId: string, groups: readonly string[]): Promise<void> {
   const missing: string[] = [];
   for (const group of groups) if (!(await q.groupExists(ctx.db, customerId, group))) missing.push(group);
   if (missing.length > 0) {
@@ -207,68 +206,3 @@ async function isBlocked(ctx: CommandContext, tenant: TenantRow, role: string): 
   const { rows } = await ctx.db.query('SELECT 1 FROM blocked_roles WHERE tenant_id = $1 AND role = $2', [tenant.id, role]);
   return rows.length > 0;
 }
-
-type MappingInput = { level: q.MappingKey['level']; customer?: string | undefined; tenant?: string | undefined; role?: string | undefined; user?: string | undefined };
-
-/** Checks that a mapping names exactly what its level needs, and finds its key. */
-async function mappingKey(ctx: CommandContext, input: MappingInput): Promise<q.MappingKey> {
-  const fieldsByLevel: Record<q.MappingKey['level'], readonly string[]> = {
-    customer: [],
-    tenant: ['tenant'],
-    role: ['tenant', 'role'],
-    user: ['tenant', 'user'],
-  };
-  const needs = fieldsByLevel[input.level];
-  for (const field of ['tenant', 'role', 'user'] as const) {
-    const given = input[field] !== undefined;
-    if (given !== needs.includes(field)) {
-      throw invalidInput(
-        `a ${input.level} mapping ${given ? 'takes no' : 'needs a'} ${field}; it is set by ${['level', ...needs].join(', ')}`,
-        { field },
-      );
-    }
-  }
-  const tenant = input.tenant === undefined ? null : await tenantRow(ctx.db, input.tenant);
-  const customer = tenant ? { id: tenant.customerId } : await managedCustomer(ctx, input.customer);
-  // Compared by name, so that naming another customer says nothing of whether it exists.
-  if (tenant && input.customer !== undefined && (await customerNameOf(ctx.db, tenant.customerId)) !== input.customer) {
-    throw invalidInput(`tenant ${tenant.name} does not belong to customer ${input.customer}; leave customer out, the tenant names it`, {
-      field: 'customer',
-    });
-  }
-  if (input.role !== undefined) await q.requireRole(ctx.db, customer.id, input.role);
-  // System administrators may map users of other customers; anyone else sees only their customer's.
-  const user = input.user === undefined ? null : await userOfCustomer(ctx, input.user, customer.id);
-  return { customerId: customer.id, level: input.level, tenantId: tenant?.id ?? null, role: input.role ?? null, userId: user?.id ?? null };
-}
-
-export const mappings: ManagerHandlers<Managers['mappings']> = {
-  async describe(input, ctx) {
-    const tenant = input.tenant === undefined ? null : await tenantRow(ctx.db, input.tenant);
-    const customerId = tenant?.customerId ?? (input.customer !== undefined ? (await customerRow(ctx.db, input.customer)).id : ctx.access.customerId);
-    return { items: await q.mappings(ctx.db, { customerId, tenantId: tenant?.id ?? null }) };
-  },
-  async set(input, ctx) {
-    const key = await mappingKey(ctx, input);
-    await requireGroups(ctx, key.customerId, input.groups);
-    await ctx.emit(events.mappingSet, { ...key, groups: [...new Set(input.groups)] }, mappingScope(key));
-    return (await q.mapping(ctx.db, key))!;
-  },
-  async remove(input, ctx) {
-    const key = await mappingKey(ctx, input);
-    if (!(await q.mapping(ctx.db, key))) throw notFound('permission mapping', describeKey(input));
-    await ctx.emit(events.mappingRemoved, key, mappingScope(key));
-    return { ok: true as const };
-  },
-};
-
-const describeKey = (input: MappingInput) =>
-  [input.level, input.tenant && `tenant ${input.tenant}`, input.role && `role ${input.role}`, input.user && `user ${input.user}`]
-    .filter(Boolean)
-    .join(', ');
-
-const mappingScope = (key: q.MappingKey) => ({
-  target: { id: [key.customerId, key.level, key.tenantId, key.role, key.userId].filter(Boolean).join('/') },
-  customerId: key.customerId,
-  tenantId: key.tenantId,
-});

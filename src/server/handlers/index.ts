@@ -1,5 +1,6 @@
 import type { AllHandlers } from '../context.js';
-import { mappings, permissions, roles } from './access.js';
+import { permissions, roles } from './access.js';
+import { mappings } from './mappings.js';
 import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
 import { billingAccounts, billingImports } from './billing-import.js';

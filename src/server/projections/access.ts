@@ -48,6 +48,8 @@ interface MappingRow {
   role: string;
   userId: string;
   groups: string[];
+  /** Who last set it (the initiator's id): a mapping grants its own author nothing. */
+  setBy: string;
   updatedAt: string;
 }
 
@@ -63,11 +65,11 @@ const permissionMappings = entityProjection<MappingRow>({
   name: 'permission_mappings',
   table: {
     table: 'permission_mappings',
-    columns: ['customerId', 'level', 'tenantId', 'role', 'userId', 'groups', 'updatedAt'],
+    columns: ['customerId', 'level', 'tenantId', 'role', 'userId', 'groups', 'setBy', 'updatedAt'],
     key: ['customerId', 'level', 'tenantId', 'role', 'userId'],
   },
   reducers: (on) => [
-    on.set(events.mappingSet, mappingKey, (d, e) => ({ ...mappingKey(d), groups: d.groups, updatedAt: e.time })),
+    on.set(events.mappingSet, mappingKey, (d, e) => ({ ...mappingKey(d), groups: d.groups, setBy: e.initiator.id, updatedAt: e.time })),
     on.remove(events.mappingRemoved, mappingKey),
   ],
 });
