@@ -65,4 +65,21 @@ describe('replays across nodes sharing one PostgreSQL', { skip: await postgresSk
       second.close();
     }
   });
+
+  it('lets each of many requests arriving at once through exactly once, whichever node and however they are batched', async () => {
+    const logger = { warn: () => undefined } as unknown as Logger;
+    const nodes = [new SharedReplayCache(node2.db, 60_000, logger), new SharedReplayCache(node2.db, 60_000, logger)];
+    try {
+      const now = Date.now();
+      // 200 distinct signatures, each sent three times, spread over both nodes, all in flight together.
+      const attempts = Array.from({ length: 600 }, (_, i) => ({ key: `burst-${i % 200}`, node: nodes[i % 2]! }));
+      const answers = await Promise.all(attempts.map(({ key, node }) => node.remember(key, now)));
+      const accepted = new Map<string, number>();
+      attempts.forEach(({ key }, i) => accepted.set(key, (accepted.get(key) ?? 0) + (answers[i] ? 1 : 0)));
+      assert.deepEqual([...new Set(accepted.values())], [1]);
+      assert.equal(accepted.size, 200);
+    } finally {
+      for (const node of nodes) node.close();
+    }
+  });
 });
