@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { percentSpent, reached } from '../../domain/quotas.js';
 import type { RecordedEvent } from '../../protocol/events.js';
 import { instanceStateChanged } from '../../protocol/events/compute.js';
 import { loginApproved } from '../../protocol/events/login.js';
@@ -68,11 +69,15 @@ export const triggers: readonly Trigger[] = [
     },
   }),
   trigger(quotaThresholdReached, 'quotaThresholdReached', {
-    priority: (d) => (d.percent >= 100 ? 'high' : 'normal'),
+    // The event's percent is the threshold crossed; spending may have jumped far past it (several
+    // thresholds crossed in one evaluation are one event each), so the notification shows both,
+    // and is urgent whenever the limit is reached, whichever threshold it announces.
+    priority: (d) => (reached(d.spent, d.limit, 100) ? 'high' : 'normal'),
     recipients: (d) => [to.contacts(d.tenantId), to.holders(d.tenantId, TENANT_ADMINISTRATION)],
     view: (d) => ({
-      percent: d.percent,
-      exceeded: d.percent >= 100,
+      percent: percentSpent(d.spent, d.limit),
+      threshold: d.percent,
+      exceeded: reached(d.spent, d.limit, 100),
       month: d.month,
       spent: money(d.spent),
       limit: money(d.limit),
