@@ -52,7 +52,16 @@ export const timeForms =
  */
 export const instant = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: (issue) => `must be ${timeForms}, not ${shown(issue.input)}` })
-  .transform((value) => new Date(value).toISOString());
+  .transform((value, ctx) => {
+    const time = new Date(value);
+    // An offset can carry 0000-01-01 or 9999-12-31 out of the years the databases store.
+    const year = time.getUTCFullYear();
+    if (year < 1 || year > 9999) {
+      ctx.issues.push({ code: 'custom', input: value, message: `must be a time in the years 0001 to 9999 (UTC), not ${shown(value)}` });
+      return z.NEVER;
+    }
+    return time.toISOString();
+  });
 
 /** The UTC day (YYYY-MM-DD) of an `instant`'s value, for inputs that count whole days. */
 export const utcDay = (value: string): string => value.slice(0, 10);

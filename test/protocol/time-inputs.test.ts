@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { timeForms } from '../../src/protocol/common.js';
+import { instant, timeForms } from '../../src/protocol/common.js';
 import { sampleFor, timeFields, type TimeField } from '../support/time-fields.js';
 
 function parse(time: TimeField, value: string) {
@@ -42,6 +42,20 @@ describe('time inputs, in every command that asks for one', () => {
       }
     });
   }
+
+  it('refuses a time outside the years 0001 to 9999 in UTC, which the databases cannot store, with one issue', () => {
+    for (const time of fields.filter((f) => f.kind === 'time')) {
+      for (const bad of ['0000-01-01', '0001-01-01T00:00:00+01:00', '9999-12-31T23:59:59-23:59']) {
+        const parsed = parse(time, bad);
+        assert.ok(!parsed.success, `${time.command.name}.${time.field} took '${bad}'`);
+        assert.deepEqual(
+          parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+          [`${time.field}: must be a time in the years 0001 to 9999 (UTC), not '${bad}'`],
+        );
+      }
+    }
+    for (const edge of ['0001-01-01', '9999-12-31T23:59:59Z']) assert.ok(instant.safeParse(edge).success, edge);
+  });
 
   for (const month of fields.filter((f) => f.kind === 'month')) {
     const name = `${month.command.name}.${month.field}`;
