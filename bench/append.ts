@@ -67,7 +67,7 @@ async function setUp(db: Database) {
     ...tenants.map((t, i) =>
       writer.build(
         events.tenantCreated,
-        { id: t.id, customerId, groupId: null, name: `T-${i}`, displayName: `T-${i}`, description: '', contacts: [] },
+        { id: t.id, customerId, customer: 'OWNER', groupId: null, group: null, name: `T-${i}`, displayName: `T-${i}`, description: '', contacts: [] },
         { target: { id: t.id }, customerId, tenantId: t.id },
         origin,
       ),

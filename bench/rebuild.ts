@@ -39,7 +39,7 @@ function* history(writer: EventWriter): Generator<NewEvent> {
     yield writer.build(events.regionCreated, data, { target: { id } }, origin);
   }
   for (const [i, t] of tenants.entries()) {
-    const data = { id: t.id, customerId: t.customerId, groupId: null, name: `T-${i}`, displayName: `T-${i}`, description: '', contacts: [] };
+    const data = { id: t.id, customerId: t.customerId, customer: `C-${i % CUSTOMERS}`, groupId: null, group: null, name: `T-${i}`, displayName: `T-${i}`, description: '', contacts: [] };
     yield writer.build(events.tenantCreated, data, { target: { id: t.id }, customerId: t.customerId, tenantId: t.id }, origin);
   }
   const rest = EVENTS - CUSTOMERS - REGIONS - TENANTS;
@@ -47,7 +47,8 @@ function* history(writer: EventWriter): Generator<NewEvent> {
     const t = tenants[n % TENANTS]!;
     const scope = { target: { id: t.id }, customerId: t.customerId, tenantId: t.id };
     if (n < ACTIVATIONS * 4 && n % 4 === 0) {
-      yield writer.build(events.tenantRegionActivated, { tenantId: t.id, regionId: regions[(n / 4) % REGIONS]! }, scope, origin);
+      const region = (n / 4) % REGIONS;
+      yield writer.build(events.tenantRegionActivated, { tenantId: t.id, regionId: regions[region]! }, { ...scope, region: `R-${region}` }, origin);
     } else if (n % 10 === 1) {
       yield writer.build(events.customerUpdated, { id: t.customerId, displayName: `Customer v${n}` }, { target: { id: t.customerId }, customerId: t.customerId }, origin);
     } else {

@@ -39,7 +39,10 @@ export const tenantCreated = defineEvent('tenant.created', {
   data: z.object({
     id,
     customerId: id,
+    /** The customer's and the group's names, which never change: the tenants page shows them. */
+    customer: z.string(),
     groupId: id.nullable(),
+    group: z.string().nullable(),
     name: z.string(),
     displayName: z.string(),
     description: z.string(),
@@ -53,6 +56,8 @@ export const tenantUpdated = defineEvent('tenant.updated', {
   data: z.object({
     id,
     groupId: id.nullable().optional(),
+    /** The new group's name, given with groupId. */
+    group: z.string().nullable().optional(),
     displayName: z.string().optional(),
     description: z.string().optional(),
     contacts: z.array(z.string()).optional(),

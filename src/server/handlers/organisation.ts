@@ -91,7 +91,9 @@ export const tenants: ManagerHandlers<Managers['tenants']> = {
       {
         id,
         customerId: customer.id,
+        customer: customer.name,
         groupId: group?.id ?? null,
+        group: group?.name ?? null,
         name: input.name,
         displayName: input.displayName ?? input.name,
         description: input.description ?? '',
@@ -104,12 +106,12 @@ export const tenants: ManagerHandlers<Managers['tenants']> = {
   describe: async (input, ctx) => q.listTenants(ctx.db, { ...input, tenantIds: await tenantIdsAllowing(ctx, 'DESCRIBE_TENANT') }),
   async update({ name, group, ...changes }, ctx) {
     const tenant = await q.tenantRow(ctx.db, name);
-    const groupId =
-      group === undefined ? undefined : group === null ? null : (await q.tenantGroupRow(ctx.db, tenant.customerId, group)).id;
+    const newGroup = group === undefined ? undefined : group === null ? null : await q.tenantGroupRow(ctx.db, tenant.customerId, group);
+    const groupId = newGroup === undefined ? undefined : (newGroup?.id ?? null);
     if (hasChanges({ ...changes, groupId })) {
       await ctx.emit(
         events.tenantUpdated,
-        { id: tenant.id, ...changes, ...(groupId !== undefined ? { groupId } : {}) },
+        { id: tenant.id, ...changes, ...(newGroup !== undefined ? { groupId, group: newGroup?.name ?? null } : {}) },
         { target: { id: tenant.id, name }, customerId: tenant.customerId, tenantId: tenant.id },
       );
     }

@@ -45,31 +45,63 @@ const tenantGroups = entityProjection<TenantGroupRow>({
 interface TenantRow {
   id: string;
   customerId: string;
+  customerName: string;
   groupId: string | null;
+  groupName: string | null;
   name: string;
   displayName: string;
   description: string;
   status: string;
   contacts: string[];
+  /** The names of the regions it is active in, sorted: what its page shows, without a join. */
+  regions: string[];
   createdAt: string;
   updatedAt: string;
 }
+
+const byName = (names: readonly string[]) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 const tenants = entityProjection<TenantRow>({
   name: 'tenants',
   table: {
     table: 'tenants',
-    columns: ['id', 'customerId', 'groupId', 'name', 'displayName', 'description', 'status', 'contacts', 'createdAt', 'updatedAt'],
+    columns: [
+      'id',
+      'customerId',
+      'customerName',
+      'groupId',
+      'groupName',
+      'name',
+      'displayName',
+      'description',
+      'status',
+      'contacts',
+      'regions',
+      'createdAt',
+      'updatedAt',
+    ],
     key: ['id'],
   },
   reducers: (on) => [
-    on.set(events.tenantCreated, (d) => ({ id: d.id }), (d, e) => ({
+    on.set(events.tenantCreated, (d) => ({ id: d.id }), ({ customer, group, ...d }, e) => ({
       ...d,
+      customerName: customer,
+      groupName: group,
       status: 'active',
+      regions: [],
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on(events.tenantUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => updated(row, changes, e.time)),
+    on(events.tenantUpdated, (d) => ({ id: d.id }), (row, { id: _id, group, ...changes }, e) =>
+      updated(row, { ...changes, ...(group !== undefined ? { groupName: group } : {}) }, e.time),
+    ),
+    // The region's name is the event's region (its scope), as every region-scoped event has it.
+    on(events.tenantRegionActivated, (d) => ({ id: d.tenantId }), (row, _d, { region }) =>
+      row && region !== null ? { ...row, regions: byName([...row.regions.filter((name) => name !== region), region]) } : row,
+    ),
+    on(events.tenantRegionDeactivated, (d) => ({ id: d.tenantId }), (row, _d, { region }) =>
+      row && { ...row, regions: row.regions.filter((name) => name !== region) },
+    ),
   ],
 });
 

@@ -143,12 +143,10 @@ export async function tenantRow(db: Queryable, name: string): Promise<TenantRow>
   return rows[0];
 }
 
-const tenantSelect = `SELECT t.id, t.name, t.display_name AS "displayName", t.description, c.name AS customer,
-  g.name AS "group", t.status, t.contacts,
-  COALESCE((SELECT jsonb_agg(r.name ORDER BY r.name) FROM tenant_regions tr JOIN regions r ON r.id = tr.region_id
-            WHERE tr.tenant_id = t.id), '[]'::jsonb) AS regions,
-  t.created_at AS "createdAt", t.updated_at AS "updatedAt"
-  FROM tenants t JOIN customers c ON c.id = t.customer_id LEFT JOIN tenant_groups g ON g.id = t.group_id`;
+// One table: the read model carries the names its page shows (migration 0015).
+const tenantSelect = `SELECT t.id, t.name, t.display_name AS "displayName", t.description, t.customer_name AS customer,
+  t.group_name AS "group", t.status, t.contacts, t.regions, t.created_at AS "createdAt", t.updated_at AS "updatedAt"
+  FROM tenants t`;
 
 export async function tenantView(db: Queryable, id: string): Promise<Tenant> {
   const { rows } = await db.query<Tenant>(`${tenantSelect} WHERE t.id = $1`, [id]);
@@ -161,7 +159,7 @@ export async function listTenants(
 ): Promise<Page<Tenant>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `t.name = ${p}`, query.name);
-  if (query.customer !== undefined) add(f, (p) => `c.name = ${p}`, query.customer);
+  if (query.customer !== undefined) add(f, (p) => `t.customer_name = ${p}`, query.customer);
   if (query.tenantIds) add(f, (p) => `t.id = ANY(${p}::uuid[])`, query.tenantIds);
   return listPage<Tenant>(db, tenantSelect, f, 't.name', (t) => t.name, query);
 }
