@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { instant } from '../protocol/common.js';
-import type { Flag, Kind } from './flags.js';
+import type { Flag, Kind } from './flag.js';
 
 /**
  * How commander turns the text after a flag into the value sent: numbers, booleans, times, lists

@@ -3,9 +3,12 @@ import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import type { CommandDefinition } from '../protocol/command.js';
 import { UsageError } from './errors.js';
+import type { Flag, Kind } from './flag.js';
 import { isRecord, parserFor } from './flag-parsers.js';
 import { kebab, words } from './names.js';
 import { readAll } from './prompt.js';
+
+export type { Flag, Kind } from './flag.js';
 
 /** The slice of JSON Schema that zod emits for command inputs. */
 interface JsonSchema {
@@ -20,31 +23,6 @@ interface JsonSchema {
   description?: string;
   default?: unknown;
   format?: string;
-}
-
-/** `time`: the shared time input of src/protocol/common.ts (a date or a date-time). */
-export type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'time' | 'array' | 'object' | 'json';
-
-/** One top-level input property as a command-line flag. */
-export interface Flag {
-  property: string;
-  /** `--kebab-name` */
-  flag: string;
-  /** Where commander stores the value (its camel case of the flag). */
-  attribute: string;
-  kind: Kind;
-  /** For arrays: the kind of each item. */
-  itemKind: Kind;
-  choices: string[] | undefined;
-  required: boolean;
-  /**
-   * Nullable properties get `--clear-<flag>`, which sends null. One spelling for every type: `--no-`
-   * means false for booleans, and a word such as `null` could be a real value of a text field.
-   */
-  clear: { flag: string; attribute: string } | null;
-  /** Asked for without echo instead of being required on the command line. */
-  secret: boolean;
-  description: string;
 }
 
 /** Flags every generated command has; a schema property with one of these names would be unreachable. */
