@@ -61,6 +61,8 @@ export const targetTypes = {
   /** Notification subscriptions, tenant defaults, templates and push subscriptions. */
   notificationSetting: 'data/config/notification',
   schedule: 'data/workload/schedule',
+  /** A private agent and its keys. */
+  agent: 'service/agent',
   /** The API itself: the target of calls that were refused before they touched a resource. */
   api: 'service/api',
 } as const;

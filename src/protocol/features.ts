@@ -56,7 +56,7 @@ export const featureGates = {
   compute: ['shapes', 'images', 'instances', 'volumes', 'sshKeys', 'tags', 'resources', 'schedules', 'regions.discover'],
   iac: ['templates', 'stacks', 'catalogProducts'],
   autoconfig: ['autoconfigurationProfiles', 'ansible', 'chef'],
-  privateClouds: ['simulator'],
+  privateClouds: ['simulator', 'agents'],
 } as const satisfies Record<Feature, readonly string[]>;
 
 const gateOf = new Map<string, Feature>(

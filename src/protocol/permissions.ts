@@ -100,6 +100,8 @@ export const permissionActions = {
   MANAGE_SHAPE: writes('platform', 'Add or remove custom shapes of a region'),
   DISCOVER_INSTANCES: writes('platform', 'Run discovery of instances not created through Maestro'),
   MANAGE_SIMULATOR: writes('platform', 'Configure the simulated cloud: capacity, latency, faults'),
+  MANAGE_AGENT: writes('platform', 'Register private agents, rotate and retire their keys'),
+  DESCRIBE_AGENT: reads('platform', 'See private agents: online or not since when, their regions and keys'),
   MANAGE_LICENSE: writes('platform', "Set a customer's edition, subscription and feature toggles"),
   MANAGE_PRICE_POLICY: writes('platform', 'Set the price policies of private regions'),
   MANAGE_BILLING_IMPORT: writes('platform', 'Map billing accounts to tenants and import public billing (FOCUS)'),

@@ -107,6 +107,11 @@ export const samples: Record<string, Sample> = {
   'simulator.createOutside': (f) => ({ region: f.region2, count: 1 }),
   'simulator.destroyOutside': (f) => ({ region: f.region2, nativeIds: ['no-such-vm'] }),
   'simulator.kill': (f) => ({ region: f.region2, nativeId: 'no-such-vm' }),
+  'agents.create': () => ({ name: fresh('agent') }),
+  'agents.describe': () => ({}),
+  'agents.rotateKey': () => ({ name: 'no-such-agent' }),
+  'agents.retireKey': () => ({ name: 'no-such-agent', accessKey: 'MA00000000000000000000' }),
+  'agents.delete': () => ({ name: 'no-such-agent' }),
   'pricePolicies.create': (f) => ({
     region: f.region2,
     effectiveFrom: new Date(Date.now() + 86_400_000 + Math.floor(Math.random() * 1e9)).toISOString(),

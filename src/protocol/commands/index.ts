@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../command.js';
 import { licenses, mappings, permissions, roles } from './access.js';
+import { agents } from './agents.js';
 import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
 import { billingAccounts, billingImports } from './billing-import.js';
@@ -54,6 +55,7 @@ export const managers = {
   approvals,
   schedules,
   simulator,
+  agents,
   events,
   notifications,
   notificationSubscriptions,

@@ -1,6 +1,7 @@
 import type { AllHandlers } from '../context.js';
 import { permissions, roles } from './access.js';
 import { mappings } from './mappings.js';
+import { agents } from './agents.js';
 import { approvals } from './approvals.js';
 import { billing, pricePolicies } from './billing.js';
 import { billingAccounts, billingImports } from './billing-import.js';
@@ -48,6 +49,7 @@ export const handlers: AllHandlers = {
   approvals,
   schedules,
   simulator,
+  agents,
   events,
   notifications,
   notificationSubscriptions,

@@ -1,4 +1,5 @@
 import * as accessEvents from '../../protocol/events/access.js';
+import * as agentEvents from '../../protocol/events/agents.js';
 import * as billingEvents from '../../protocol/events/billing.js';
 import * as billingImportEvents from '../../protocol/events/billing-import.js';
 import * as computeEvents from '../../protocol/events/compute.js';
@@ -11,6 +12,7 @@ import * as scheduleEvents from '../../protocol/events/schedules.js';
 import type { EventDefinition } from '../../protocol/events.js';
 import type { Projection } from '../../store/projection.js';
 import { accessProjections } from './access.js';
+import { agentProjections } from './agents.js';
 import { billingProjections } from './billing.js';
 import { billingImportProjections } from './billing-import.js';
 import { computeProjections } from './compute.js';
@@ -20,6 +22,6 @@ import { quotaProjections } from './quotas.js';
 import { scheduleProjections } from './schedules.js';
 
 /** Every projection kept in step with the log, and every event type the log may hold. */
-export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections, ...accessProjections, ...billingProjections, ...quotaProjections, ...billingImportProjections, ...scheduleProjections, ...notificationProjections];
+export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections, ...accessProjections, ...billingProjections, ...quotaProjections, ...billingImportProjections, ...scheduleProjections, ...notificationProjections, ...agentProjections];
 
-export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(accessEvents), ...Object.values(billingEvents), ...Object.values(quotaEvents), ...Object.values(billingImportEvents), ...Object.values(scheduleEvents), ...Object.values(notificationEvents), ...Object.values(loginEvents), ...Object.values(jobEvents)];
+export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(accessEvents), ...Object.values(billingEvents), ...Object.values(quotaEvents), ...Object.values(billingImportEvents), ...Object.values(scheduleEvents), ...Object.values(notificationEvents), ...Object.values(loginEvents), ...Object.values(jobEvents), ...Object.values(agentEvents)];

@@ -12,6 +12,7 @@ import requestReplays from './0011-request-replays.js';
 import scheduleLeases from './0013-schedule-leases.js';
 import mappingAuthors from './0014-mapping-authors.js';
 import tenantPage from './0015-tenant-page.js';
+import agents from './0016-agents.js';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, scheduleLeases, mappingAuthors, tenantPage];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, scheduleLeases, mappingAuthors, tenantPage, agents];
