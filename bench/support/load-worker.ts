@@ -4,7 +4,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { sign, signedHeaders, type SigningCredentials } from '../../src/protocol/signing.js';
-import { openBody, sealBody } from '../../src/server/compat/cipher.js';
+import { openBody, sealBody } from '../../src/protocol/envelope/cipher.js';
 import type { LoadRequest, LoadResult } from './load.js';
 
 interface Reply {

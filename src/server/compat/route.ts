@@ -3,8 +3,8 @@ import { AppError } from '../../protocol/errors.js';
 import { signatureHeaderNames } from '../../protocol/signing.js';
 import { authenticateRequest, reasonForLog, type Authenticator } from '../auth/authenticate.js';
 import type { Metrics } from '../http/metrics.js';
-import { assertUsableSecret, EnvelopeError, openBody, sealBody } from './cipher.js';
-import { parseCalls, responseText } from './envelope.js';
+import { assertUsableSecret, EnvelopeError, openBody, sealBody } from '../../protocol/envelope/cipher.js';
+import { parseCalls, responseText } from '../../protocol/envelope/calls.js';
 import { runCalls, type CallRunner } from './run-calls.js';
 
 /** Where the published clients post (PROTOCOL.md); some are configured with `…/V3`. */

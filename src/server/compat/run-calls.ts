@@ -3,7 +3,7 @@ import type { Actor } from '../actor.js';
 import { describeIssues } from '../../protocol/schema-issues.js';
 import type { Dispatcher } from '../dispatch.js';
 import { commandsFor, type CompatAction, type CompatServerInfo } from './action.js';
-import { failure, success, unwrap, type CallResult, type ParsedCall } from './envelope.js';
+import { failure, success, unwrap, type CallResult, type ParsedCall } from '../../protocol/envelope/calls.js';
 import { referenceActions } from './reference.js';
 
 export interface CallRunner {

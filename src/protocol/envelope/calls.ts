@@ -20,7 +20,7 @@ export interface CallResult {
 
 /** A call as sent; a call whose framing is wrong carries why, and fails on its own. */
 export type ParsedCall =
-  | { ok: true; id: string; type: string; params: Record<string, unknown> }
+  | { ok: true; id: string; type: string; params: Record<string, unknown>; customTimeoutMillis?: number }
   | { ok: false; id: string; problem: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -64,7 +64,9 @@ export function parseCalls(plaintext: string): ParsedCall[] {
     }
     const params = callParams(call.params);
     if (typeof params === 'string') return { ok: false, id, problem: params };
-    return { ok: true, id, type: call.type.toUpperCase(), params };
+    const timeout = Number(call.customTimeoutMillis);
+    const customTimeoutMillis = Number.isSafeInteger(timeout) && timeout > 0 ? timeout : undefined;
+    return { ok: true, id, type: call.type.toUpperCase(), params, ...(customTimeoutMillis ? { customTimeoutMillis } : {}) };
   });
 }
 

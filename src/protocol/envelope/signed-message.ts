@@ -1,0 +1,124 @@
+import { sha256Hex, sign, signatureHeaderNames as h, signaturesEqual } from '../signing.js';
+import { EnvelopeError, openBody, sealBody } from './cipher.js';
+
+/**
+ * The Maestro envelope as a message rather than an HTTP request (PROTOCOL.md, "RabbitMQ
+ * transport"): the body is the sealed JSON (AES-GCM with the secret key, base64) and the
+ * signature headers travel as message headers. The signature covers
+ * `M3-POST:<key>:<date>:<userIdentifier>`; the seal binds the body to the same secret, so nobody
+ * without it can make another valid body. Used by the private agent and the servers that talk to
+ * it; the compatible HTTP endpoint seals its bodies with the same cipher.
+ */
+export interface SigningKey {
+  keyId: string;
+  secret: string;
+}
+
+export interface SealedMessage {
+  /** base64(IV || ciphertext || tag), as ASCII bytes. */
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
+export function sealMessage(key: SigningKey, plaintext: string, options: { date: number; userIdentifier: string; requestIdentifier?: string }): SealedMessage {
+  const date = String(Math.floor(options.date));
+  return {
+    body: Buffer.from(sealBody(key.secret, plaintext), 'latin1'),
+    headers: {
+      [h.accessKey]: key.keyId,
+      [h.date]: date,
+      [h.userIdentifier]: options.userIdentifier,
+      [h.requestIdentifier]: options.requestIdentifier ?? 'maestro-agent',
+      [h.signature]: sign(key.secret, { accessKey: key.keyId, date, userIdentifier: options.userIdentifier }),
+    },
+  };
+}
+
+/** Why a message was refused; each becomes the dead-letter reason. */
+export type SignedMessageProblem = 'unsigned' | 'date' | 'unknown_key' | 'signature' | 'identity' | 'replay' | 'undecryptable';
+
+export class SignedMessageError extends Error {
+  override name = 'SignedMessageError';
+  constructor(
+    readonly problem: SignedMessageProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Remembers messages; one remembered before is a replay (the server's replay caches fit). */
+export interface ReplayGuard {
+  remember(key: string, now: number): boolean | Promise<boolean>;
+}
+
+export interface OpenSignedOptions<K extends SigningKey> {
+  now: number;
+  /** How far the date header may be from `now` (the seed's ±5 minutes: 300,000). */
+  windowMs: number;
+  /** The keys that may sign: by key id, with whatever the caller needs to know of the signer. */
+  lookup(keyId: string): K | null | undefined | Promise<K | null | undefined>;
+  /** Whether the key may speak as the user identifier it signed (an agent's key for that agent only). */
+  identity?(key: K, userIdentifier: string): boolean;
+  /** Omit to skip the replay check (a message the broker redelivers is not a replay). */
+  replays?: ReplayGuard | undefined;
+}
+
+export interface OpenedMessage<K extends SigningKey> {
+  key: K;
+  userIdentifier: string;
+  plaintext: string;
+}
+
+const headerText = (value: unknown): string | undefined => {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  return undefined;
+};
+
+/**
+ * Checks a sealed message: the headers are there, the date is inside the window, the key is
+ * known and may speak as the identifier, the signature matches (constant time), it was not seen
+ * before, and the body opens with the key's secret. Throws a SignedMessageError saying which.
+ */
+export async function openSignedMessage<K extends SigningKey>(
+  headers: Readonly<Record<string, unknown>>,
+  body: Buffer,
+  options: OpenSignedOptions<K>,
+): Promise<OpenedMessage<K>> {
+  const keyId = headerText(headers[h.accessKey]);
+  const date = headerText(headers[h.date]);
+  const signature = headerText(headers[h.signature]);
+  const userIdentifier = headerText(headers[h.userIdentifier]);
+  const missing = [
+    [h.accessKey, keyId],
+    [h.date, date],
+    [h.signature, signature],
+    [h.userIdentifier, userIdentifier],
+  ].filter(([, value]) => !value);
+  if (missing.length > 0) throw new SignedMessageError('unsigned', `header ${missing.map(([name]) => name).join(', ')} missing`);
+  if (!/^\d{1,16}$/.test(date!)) throw new SignedMessageError('date', `${h.date} must be milliseconds since the epoch`);
+  const skewMs = Math.abs(options.now - Number(date));
+  if (skewMs > options.windowMs) {
+    throw new SignedMessageError(
+      'date',
+      `the message date is ${Math.round(skewMs / 1000)} s away from this clock (at most ${options.windowMs / 1000} s): check both clocks`,
+    );
+  }
+  const key = await options.lookup(keyId!);
+  if (!key) throw new SignedMessageError('unknown_key', `unknown key ${keyId!.slice(0, 64)}`);
+  const expected = sign(key.secret, { accessKey: keyId!, date: date!, userIdentifier: userIdentifier! });
+  if (!signaturesEqual(expected, signature!)) throw new SignedMessageError('signature', 'the signature does not match');
+  if (options.identity && !options.identity(key, userIdentifier!)) {
+    throw new SignedMessageError('identity', `key ${keyId} may not sign as ${userIdentifier!.slice(0, 64)}`);
+  }
+  if (options.replays && !(await options.replays.remember(`${signature}:${sha256Hex(body)}`, options.now))) {
+    throw new SignedMessageError('replay', 'this message was already received (a replay)');
+  }
+  try {
+    return { key, userIdentifier: userIdentifier!, plaintext: openBody(key.secret, body.toString('latin1')) };
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw new SignedMessageError('undecryptable', error.message);
+    throw error;
+  }
+}
