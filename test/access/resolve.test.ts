@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { actionsBeyond } from '../../src/domain/access/grants.js';
+import { applyChange } from '../../src/domain/access/changes.js';
+import { actionsBeyond, excessOf, gainsOf, roleGrants } from '../../src/domain/access/grants.js';
 import { licenseVerdict, subscriptionState, type License } from '../../src/domain/access/license.js';
 import { defaultGroups } from '../../src/domain/access/permission-groups.js';
 import { builtInRoles } from '../../src/domain/access/roles.js';
@@ -124,6 +125,40 @@ describe('grants', () => {
     const granter = new Map(defaultGroups.Manage_Cloud.map((action) => [action, ['Manage_Cloud']]));
     assert.deepEqual(actionsBeyond([...defaultGroups.Manage_Cloud_ReadOnly, ...defaultGroups.Basic.slice(0, 1)], granter), defaultGroups.Basic.slice(0, 1).filter((a) => !granter.has(a)));
     assert.deepEqual(actionsBeyond(['RUN_INSTANCE', 'RUN_INSTANCE', 'MANAGE_PERMISSION_MAPPING'], granter), ['RUN_INSTANCE']);
+    assert.deepEqual(actionsBeyond(['UPDATE_QUOTA', 'DESCRIBE_LICENSE', 'RUN_INSTANCE'], granter), ['RUN_INSTANCE', 'UPDATE_QUOTA'], 'in catalogue order');
+  });
+
+  it('a role grants its groups in the place: the role mapping in a tenant; customer-wide, its role mappings too', () => {
+    const mapped = access({ roleMappings: new Map([[`${T}/readonly`, ['Only_Instances']], ['tenant-2/readonly', ['Billing']]]) });
+    assert.deepEqual(roleGrants(mapped, 'readonly', U, T), ['DESCRIBE_INSTANCE']);
+    const everywhere = roleGrants(mapped, 'readonly', U, null);
+    assert.ok(everywhere.includes('UPDATE_QUOTA') && everywhere.includes('DESCRIBE_INSTANCE') && !everywhere.includes('RUN_INSTANCE'));
+    // A role mapping its holder set does not apply to her: the role's own groups do.
+    const own = access({ roleMappings: new Map([[`${T}/readonly`, ['Full_Access']]]), mappingAuthors: new Map([[authorKey('role', `${T}/readonly`), U]]) });
+    assert.ok(!roleGrants(own, 'readonly', U, T).includes('RUN_INSTANCE'));
+  });
+
+  it('a change gives people what they fall back to; beyond the granter it is excess, and the granter may gain nothing', () => {
+    const G = 'granter';
+    // U's user mapping holds her below her role; removing it gives her the role's groups back.
+    const restricted = access({ userMappings: new Map([[`${T}/${U}`, ['Basic']]]), tenantRoles: new Map([[`${T}/${U}`, 'admin'], [`${T}/${G}`, 'user']]) });
+    const removal = { kind: 'mapping', level: 'user', tenantId: T, role: null, userId: U, groups: null, setBy: G } as const;
+    const gains = gainsOf(restricted, removal, [member, { userId: G, customerId: C }], [T]);
+    assert.deepEqual(gains.map((gain) => gain.subject.userId), [U]);
+    const granterMay = resolvePermissions(restricted, { userId: G, customerId: C }, T).actions;
+    const excess = excessOf({ granterId: G, granterMay, granted: [], gains });
+    assert.ok(excess && excess.gains[0]!.actions.includes('MANAGE_PERMISSION_MAPPING') && !excess.gains[0]!.actions.includes('RUN_INSTANCE'));
+    // A role mapping that holds the granter's own role down stops applying to her once she sets it:
+    // she would gain her role's groups, and any gain of her own is excess.
+    const held = access({ roleMappings: new Map([[`${T}/user`, ['Only_Instances']]]) });
+    const reset = { kind: 'mapping', level: 'role', tenantId: T, role: 'user', userId: null, groups: ['Only_Instances'], setBy: U } as const;
+    const own = gainsOf(held, reset, [member], [T]);
+    const everything = new Map(grantableActions.map((action) => [action, []]));
+    assert.ok(excessOf({ granterId: U, granterMay: everything, granted: ['DESCRIBE_INSTANCE'], gains: own })!.gains[0]!.actions.includes('RUN_INSTANCE'));
+    // Nothing gained, nothing granted beyond: no excess.
+    assert.equal(excessOf({ granterId: G, granterMay: everything, granted: ['DESCRIBE_INSTANCE'], gains: [] }), null);
+    assert.deepEqual(applyChange(held, { kind: 'block', tenantId: T, role: 'user', blocked: true }).blockedRoles, new Set([`${T}/user`]));
+    assert.equal(held.blockedRoles.size, 0, 'the change leaves the access it was applied to as it was');
   });
 });
 

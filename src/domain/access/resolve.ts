@@ -25,6 +25,34 @@ export interface CustomerAccess {
 /** A mapping's key in `mappingAuthors`: its level and its key in the map of that level ('' for the customer's). */
 export const authorKey = (level: MappingLevel, key: string) => `${level}:${key}`;
 
+/** A mapping's key in the map of its level (see `CustomerAccess`). */
+export function mappingKeyInLevel(level: MappingLevel, mapping: { tenantId: string | null; role: string | null; userId: string | null }): string {
+  switch (level) {
+    case 'customer':
+      return '';
+    case 'tenant':
+      return `${mapping.tenantId}`;
+    case 'role':
+      return `${mapping.tenantId}/${mapping.role}`;
+    case 'user':
+      return `${mapping.tenantId}/${mapping.userId}`;
+  }
+}
+
+/** A mapping's groups, unless `userId` set it: a mapping grants nothing to the user who set it. */
+function mappingFor(access: CustomerAccess, level: MappingLevel, key: string, groups: readonly string[] | null | undefined, userId: string) {
+  return groups && access.mappingAuthors.get(authorKey(level, key)) !== userId ? groups : undefined;
+}
+
+/**
+ * The groups a role gives a holder in a tenant (blocks aside): the role mapping there, unless the
+ * holder set it, else the role's own groups; in the customer as a whole (tenantId null), its own.
+ */
+export function roleGroupsIn(access: CustomerAccess, role: string, tenantId: string | null, holderId: string): readonly string[] | undefined {
+  const key = `${tenantId}/${role}`;
+  return (tenantId !== null ? mappingFor(access, 'role', key, access.roleMappings.get(key), holderId) : undefined) ?? access.roles.get(role);
+}
+
 export interface AccessSubject {
   userId: string;
   /** The customer the user belongs to; null for platform users. */
@@ -67,9 +95,8 @@ export function resolvePermissions(access: CustomerAccess, subject: AccessSubjec
     groups,
     actions: actionsOf(access, groups),
   });
-
   const mapping = (level: MappingLevel, key: string, groups: readonly string[] | null | undefined) =>
-    groups && access.mappingAuthors.get(authorKey(level, key)) !== subject.userId ? groups : undefined;
+    mappingFor(access, level, key, groups, subject.userId);
 
   if (tenantId !== null) {
     const key = `${tenantId}/${subject.userId}`;
@@ -77,8 +104,7 @@ export function resolvePermissions(access: CustomerAccess, subject: AccessSubjec
     if (userMapping) return decide('user', userMapping);
   }
   if (role !== null && !roleBlocked) {
-    const key = `${tenantId}/${role}`;
-    const roleGroups = (tenantId !== null ? mapping('role', key, access.roleMappings.get(key)) : undefined) ?? access.roles.get(role);
+    const roleGroups = roleGroupsIn(access, role, tenantId, subject.userId);
     if (roleGroups) return decide('role', roleGroups);
   }
   const member = ownCustomer || tenantRole !== undefined;
@@ -91,7 +117,8 @@ export function resolvePermissions(access: CustomerAccess, subject: AccessSubjec
   return { level: null, role, roleBlocked, groups: [], actions: new Map() };
 }
 
-function actionsOf(access: CustomerAccess, groups: readonly string[]): Map<PermissionAction, string[]> {
+/** The actions of some of a customer's groups, each with the groups that hold it. */
+export function actionsOf(access: CustomerAccess, groups: readonly string[]): Map<PermissionAction, string[]> {
   const actions = new Map<PermissionAction, string[]>();
   for (const group of groups) {
     for (const action of access.groups.get(group) ?? []) {

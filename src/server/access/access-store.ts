@@ -1,6 +1,6 @@
 import { defaultGroups } from '../../domain/access/permission-groups.js';
 import { builtInRoles } from '../../domain/access/roles.js';
-import { authorKey, type CustomerAccess, type EffectivePermissions } from '../../domain/access/resolve.js';
+import { authorKey, mappingKeyInLevel, type CustomerAccess, type EffectivePermissions } from '../../domain/access/resolve.js';
 import type { License } from '../../domain/access/license.js';
 import type { MappingLevel } from '../../protocol/access.js';
 import type { PermissionAction } from '../../protocol/permissions.js';
@@ -170,6 +170,33 @@ export class AccessStore {
     return rows[0] ?? null;
   }
 
+  /**
+   * Users whose permissions in a customer a change could move: the customer's own, and users of
+   * others (or of the platform) a tenant role or user mapping there names; only `ids`, if given.
+   */
+  async subjects(customerId: string, db: Queryable = this.db, ids?: readonly string[]): Promise<UserPlace[]> {
+    const select = 'SELECT id, name, customer_id AS "customerId" FROM users';
+    const { rows } = ids
+      ? await db.query<UserPlace>(`${select} WHERE id = ANY($1::uuid[]) ORDER BY name`, [[...ids]])
+      : await db.query<UserPlace>(
+          `${select}
+            WHERE customer_id = $1
+               OR id IN (SELECT ur.user_id FROM user_roles ur JOIN tenants t ON t.id = ur.tenant_id WHERE t.customer_id = $1)
+               OR id IN (SELECT user_id FROM permission_mappings WHERE customer_id = $1 AND level = 'user')
+            ORDER BY name`,
+          [customerId],
+        );
+    return rows;
+  }
+
+  /** A customer's tenants, by name. */
+  async tenantsOf(customerId: string, db: Queryable = this.db): Promise<TenantPlace[]> {
+    const { rows } = await db.query<TenantPlace>('SELECT id, name, customer_id AS "customerId" FROM tenants WHERE customer_id = $1 ORDER BY name', [
+      customerId,
+    ]);
+    return rows;
+  }
+
   /** The tenants where a user could have any permission: their customer's, and those where a role or mapping names them. */
   async tenantsReachableBy(user: UserPlace, db: Queryable = this.db): Promise<TenantPlace[]> {
     const { rows } = await db.query<TenantPlace>(
@@ -184,20 +211,6 @@ export class AccessStore {
   }
 }
 
-/** A mapping row's key in the map of its level (see `CustomerAccess`). */
-function keyInLevel(mapping: { level: MappingLevel; tenantId: string; role: string; userId: string }): string {
-  switch (mapping.level) {
-    case 'customer':
-      return '';
-    case 'tenant':
-      return mapping.tenantId;
-    case 'role':
-      return `${mapping.tenantId}/${mapping.role}`;
-    case 'user':
-      return `${mapping.tenantId}/${mapping.userId}`;
-  }
-}
-
 function toSnapshot(customerId: string, row: SnapshotRow, defaultLicense: License): CustomerSnapshot {
   const groups = new Map<string, readonly PermissionAction[]>(Object.entries(defaultGroups));
   for (const group of row.groups) groups.set(group.name, group.actions);
@@ -206,16 +219,16 @@ function toSnapshot(customerId: string, row: SnapshotRow, defaultLicense: Licens
   const mappingsAt = (level: MappingLevel) => row.mappings.filter((mapping) => mapping.level === level);
   // Mappings set before authors were recorded, with none in the log, have no author.
   const mappingAuthors = new Map<string, string>();
-  for (const m of row.mappings) if (m.setBy !== null) mappingAuthors.set(authorKey(m.level, keyInLevel(m)), m.setBy);
+  for (const m of row.mappings) if (m.setBy !== null) mappingAuthors.set(authorKey(m.level, mappingKeyInLevel(m.level, m)), m.setBy);
   return {
     access: {
       customerId,
       groups,
       roles,
       customerMapping: mappingsAt('customer')[0]?.groups ?? null,
-      tenantMappings: new Map(mappingsAt('tenant').map((m) => [keyInLevel(m), m.groups])),
-      roleMappings: new Map(mappingsAt('role').map((m) => [keyInLevel(m), m.groups])),
-      userMappings: new Map(mappingsAt('user').map((m) => [keyInLevel(m), m.groups])),
+      tenantMappings: new Map(mappingsAt('tenant').map((m) => [mappingKeyInLevel(m.level, m), m.groups])),
+      roleMappings: new Map(mappingsAt('role').map((m) => [mappingKeyInLevel(m.level, m), m.groups])),
+      userMappings: new Map(mappingsAt('user').map((m) => [mappingKeyInLevel(m.level, m), m.groups])),
       blockedRoles: new Set(row.blocked.map((b) => `${b.tenantId}/${b.role}`)),
       tenantRoles: new Map(row.tenantRoles.map((r) => [`${r.tenantId}/${r.userId}`, r.role])),
       customerRoles: new Map(row.customerRoles.map((r) => [r.userId, r.role])),

@@ -1,5 +1,5 @@
 import { licenseVerdict } from '../../domain/access/license.js';
-import { resolvePermissions, type EffectivePermissions } from '../../domain/access/resolve.js';
+import { resolvePermissions, type CustomerAccess, type EffectivePermissions } from '../../domain/access/resolve.js';
 import type { Clock } from '../../domain/clock.js';
 import type { CommandDefinition } from '../../protocol/command.js';
 import { AppError, forbidden } from '../../protocol/errors.js';
@@ -59,6 +59,21 @@ export class Authorizer {
       snapshot.resolved.set(key, effective);
     }
     return effective;
+  }
+
+  /** A customer's permissions as plain data, to decide about a change to them (`src/domain/access/grants.ts`). */
+  async customerAccess(customerId: string, db?: Queryable): Promise<CustomerAccess> {
+    return (await this.store.customer(customerId, db)).access;
+  }
+
+  /** Users whose permissions in a customer a change could move (see `AccessStore.subjects`). */
+  subjects(customerId: string, db?: Queryable, ids?: readonly string[]): Promise<UserPlace[]> {
+    return this.store.subjects(customerId, db, ids);
+  }
+
+  /** A customer's tenants. */
+  tenantsOf(customerId: string, db?: Queryable): Promise<TenantPlace[]> {
+    return this.store.tenantsOf(customerId, db);
   }
 
   /**
