@@ -17,6 +17,7 @@ import * as computeEvents from '../../protocol/events/compute.js';
 import { type CommandContext } from '../context.js';
 import { pending } from '../pending-event.js';
 import { userOfCustomer } from './scope.js';
+import { requireMayGiveRole, requireMayTakeRole } from '../access/grant-limits.js';
 
 const hasChanges = (changes: object) => Object.values(changes).some((value) => value !== undefined);
 
@@ -237,6 +238,7 @@ export const users: ManagerHandlers<Managers['users']> = {
       throw invalidInput(`user ${user.name} belongs to another customer than tenant ${tenant.name}`, { field: 'tenant' });
     }
     await requireRole(ctx.db, tenant.customerId, input.role);
+    await requireMayGiveRole(ctx, { customerId: tenant.customerId, tenant, user }, input.role);
     await ctx.emit(
       events.userRoleGranted,
       { userId: user.id, tenantId: tenant.id, role: input.role },
@@ -250,6 +252,8 @@ export const users: ManagerHandlers<Managers['users']> = {
       throw invalidInput(`user ${user.name} belongs to no customer; give them roles per tenant instead`, { field: 'name' });
     }
     await requireRole(ctx.db, user.customerId, input.role);
+    const holding = { customerId: user.customerId, tenant: null, customerName: await q.customerNameOf(ctx.db, user.customerId), user };
+    await requireMayGiveRole(ctx, holding, input.role);
     await ctx.emit(
       accessEvents.customerRoleGranted,
       { userId: user.id, customerId: user.customerId, role: input.role },
@@ -262,6 +266,7 @@ export const users: ManagerHandlers<Managers['users']> = {
     if (user.customerId === null || !(await exists(ctx.db, 'SELECT 1 FROM customer_roles WHERE user_id = $1', [user.id]))) {
       throw invalidState(`user ${user.name} has no customer-wide role`);
     }
+    await requireMayTakeRole(ctx, { customerId: user.customerId, tenant: null, customerName: await q.customerNameOf(ctx.db, user.customerId), user });
     await ctx.emit(
       accessEvents.customerRoleRevoked,
       { userId: user.id, customerId: user.customerId },
@@ -275,6 +280,7 @@ export const users: ManagerHandlers<Managers['users']> = {
     if (!(await exists(ctx.db, 'SELECT 1 FROM user_roles WHERE user_id = $1 AND tenant_id = $2', [user.id, tenant.id]))) {
       throw invalidState(`user ${user.name} has no role in tenant ${tenant.name}`);
     }
+    await requireMayTakeRole(ctx, { customerId: tenant.customerId, tenant, user });
     await ctx.emit(
       events.userRoleRevoked,
       { userId: user.id, tenantId: tenant.id },
