@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { defaultConnectPolicy, waitForPostgres, type ConnectPolicy } from './postgres-connect.js';
 import { PostgresListener } from './postgres-listener.js';
 import { toIsoTimestamp, type Database, type QueryResult, type Queryable } from './database.js';
 
@@ -38,10 +39,14 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 export interface PostgresOptions {
   url: string;
   poolSize?: number;
+  /** How long to wait for the server at first (default: 10 s, retrying with back-off). */
+  connect?: ConnectPolicy;
 }
 
 /** A real PostgreSQL server through a connection pool; every session runs in UTC. */
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  // Throws a PostgresConnectError saying what is wrong with the URL, the login or the server.
+  await waitForPostgres(options.url, options.connect ?? defaultConnectPolicy);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
@@ -50,7 +55,6 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  await pool.query('SELECT 1');
   const root = wrap(pool);
 
   const listener = new PostgresListener(pool);

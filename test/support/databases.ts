@@ -4,37 +4,40 @@ import type { Database } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { openPostgres } from '../../src/store/postgres.js';
+import { connectErrorMessage, PostgresConnectError, waitForPostgres } from '../../src/store/postgres-connect.js';
 
 export const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 let reachable: Promise<string | null> | undefined;
 
-/** null when PostgreSQL answers; otherwise why not. */
+/**
+ * null when PostgreSQL answers; otherwise why not, in one line. Test files run in parallel and a
+ * loaded server answers late ("timeout expired"), so connecting is retried for a while before a
+ * suite is skipped; only a port nobody listens on is given up at once, and only outside CI.
+ * MAESTRO_TEST_POSTGRES_WAIT_MS changes how long (ms) it waits.
+ */
 export function postgresProblem(): Promise<string | null> {
   reachable ??= (async () => {
-    const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
     try {
-      await client.connect();
-      await client.query('SELECT 1');
+      const timeoutMs = Number(process.env.MAESTRO_TEST_POSTGRES_WAIT_MS ?? 30_000);
+      await waitForPostgres(postgresUrl, { timeoutMs, waitForListener: process.env.CI === 'true' });
       return null;
     } catch (error) {
-      return (error as Error).message;
-    } finally {
-      await client.end().catch(() => undefined);
+      return error instanceof PostgresConnectError ? error.message : connectErrorMessage(error);
     }
   })();
   return reachable;
 }
 
 /**
- * `skip` for node:test when PostgreSQL is absent on a developer machine. In CI (CI=true) an absent
- * server is a failure, never a silent skip.
+ * `skip` for a node:test suite when PostgreSQL is absent on a developer machine: one line for the
+ * suite, not one per test. In CI (CI=true) an absent server is a failure, never a silent skip.
  */
 export async function postgresSkip(): Promise<string | false> {
   const problem = await postgresProblem();
   if (!problem) return false;
-  if (process.env.CI === 'true') throw new Error(`PostgreSQL at ${postgresUrl} is required in CI: ${problem}`);
-  return `PostgreSQL not reachable at ${postgresUrl} (${problem}); set DATABASE_URL to run these tests`;
+  if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI: ${problem}`);
+  return `skipped without PostgreSQL: ${problem}`;
 }
 
 /** A fresh, empty database on the PostgreSQL server, dropped by the returned function. */
