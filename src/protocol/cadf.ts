@@ -65,6 +65,8 @@ export const targetTypes = {
   agent: 'service/agent',
   /** The API itself: the target of calls that were refused before they touched a resource. */
   api: 'service/api',
+  /** The read models as a whole (rebuilt from the log). */
+  database: 'data/database',
 } as const;
 export type TargetTypeUri = (typeof targetTypes)[keyof typeof targetTypes];
 

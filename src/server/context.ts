@@ -40,8 +40,8 @@ export interface Services {
   defaultLicense(): License;
   /** Runs discovery in one region now. */
   discover(regionName: string): Promise<DiscoveryReport>;
-  /** Drops and replays every projection (system.rebuild). */
-  rebuild(): Promise<{ events: number; projections: string[]; milliseconds: number }>;
+  /** Drops and replays every projection (system.rebuild), recording who asked (Maestro itself when no one is given). */
+  rebuild(by?: { actor: Actor; requestId: string | null }): Promise<{ events: number; projections: string[]; milliseconds: number }>;
 }
 
 /**

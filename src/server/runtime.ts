@@ -27,6 +27,7 @@ import { TimeLimitExecutor } from './compute/time-limit-executor.js';
 import { CoalescingRunner } from './coalescing-runner.js';
 import { runDue, type ScheduleRunReport } from './schedules/scheduler.js';
 import { billingImported } from '../protocol/events/billing-import.js';
+import type { RecordedEvent } from '../protocol/events.js';
 import { approvalApproved } from '../protocol/events/quotas.js';
 import { ApprovalExecutor } from './quotas/approval-executor.js';
 import { QuotaEvaluator } from './quotas/evaluator.js';
@@ -50,6 +51,7 @@ import type { NotificationDelivery } from './notifications/delivery-schedule.js'
 import { setUpNotifications } from './notifications/setup.js';
 import { eventDefinitions, projections } from './projections/index.js';
 import { createSecretBox, loadMasterKey } from './secrets.js';
+import { projectionsRebuilt } from '../protocol/events/system.js';
 
 export interface MaestroOptions {
   config: Config;
@@ -187,8 +189,22 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       billing: hourlyBilling,
       jobs,
       discover: (regionName) => discoverRegion(db, clouds, writer, clock, cloudOrigin, regionName),
-      async rebuild() {
-        const report = await rebuildProjections(db, projections);
+      async rebuild(by = { actor: systemActor(), requestId: null }) {
+        const started = performance.now();
+        let recorded: RecordedEvent[] = [];
+        const report = await rebuildProjections(db, projections, {
+          // The audit record, after the replay in its transaction; no projection folds it.
+          afterReplay: async (tx, replayed) => {
+            const data = { ...replayed, milliseconds: Math.round(performance.now() - started) };
+            const origin: EventOrigin = {
+              initiator: initiatorOf(by.actor),
+              requestId: by.requestId,
+              observer: { typeURI: 'service/maestro', id: config.nodeName },
+            };
+            recorded = await writer.append(tx, [writer.build(projectionsRebuilt, data, { target: { id: 'projections', name: 'projections' } }, origin)]);
+          },
+        });
+        await writer.committed(recorded);
         if (db.kind === 'pglite') await db.exec('ANALYZE');
         credentials.invalidate();
         accessStore.invalidate();

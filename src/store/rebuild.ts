@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import type { Database, Queryable } from './database.js';
 import { readEvents } from './event-log.js';
 import type { Projection } from './projection.js';
 
@@ -16,7 +16,15 @@ export interface RebuildReport {
 export async function rebuildProjections(
   db: Database,
   projections: readonly Projection[],
-  options: { chunkSize?: number; onProgress?: (replayed: number, total: number) => void } = {},
+  options: {
+    chunkSize?: number;
+    onProgress?: (replayed: number, total: number) => void;
+    /**
+     * Runs in the rebuild's transaction once the projections are written (the audit record of
+     * the rebuild): it commits with the rebuild or not at all, and follows the replayed events.
+     */
+    afterReplay?: (tx: Queryable, replayed: Omit<RebuildReport, 'milliseconds'>) => Promise<void>;
+  } = {},
 ): Promise<RebuildReport> {
   const started = performance.now();
   const chunkSize = options.chunkSize ?? 5000;
@@ -37,6 +45,7 @@ export async function rebuildProjections(
       options.onProgress?.(count, total);
     }
     for (const replay of replays) await replay.write(tx);
+    await options.afterReplay?.(tx, { events: count, projections: projections.map((projection) => projection.name) });
     return count;
   });
   return {

@@ -14,5 +14,5 @@ export const system: ManagerHandlers<Managers['system']> = {
       uptimeSeconds: Math.round((services.clock.now().getTime() - services.startedAt.getTime()) / 1000),
     };
   },
-  rebuild: (_input, ctx) => ctx.services.rebuild(),
+  rebuild: (_input, ctx) => ctx.services.rebuild({ actor: ctx.actor, requestId: ctx.requestId }),
 };

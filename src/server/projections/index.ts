@@ -9,6 +9,7 @@ import * as notificationEvents from '../../protocol/events/notifications.js';
 import * as organisationEvents from '../../protocol/events/organisation.js';
 import * as quotaEvents from '../../protocol/events/quotas.js';
 import * as scheduleEvents from '../../protocol/events/schedules.js';
+import * as systemEvents from '../../protocol/events/system.js';
 import type { EventDefinition } from '../../protocol/events.js';
 import type { Projection } from '../../store/projection.js';
 import { accessProjections } from './access.js';
@@ -24,4 +25,4 @@ import { scheduleProjections } from './schedules.js';
 /** Every projection kept in step with the log, and every event type the log may hold. */
 export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections, ...accessProjections, ...billingProjections, ...quotaProjections, ...billingImportProjections, ...scheduleProjections, ...notificationProjections, ...agentProjections];
 
-export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(accessEvents), ...Object.values(billingEvents), ...Object.values(quotaEvents), ...Object.values(billingImportEvents), ...Object.values(scheduleEvents), ...Object.values(notificationEvents), ...Object.values(loginEvents), ...Object.values(jobEvents), ...Object.values(agentEvents)];
+export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(accessEvents), ...Object.values(billingEvents), ...Object.values(quotaEvents), ...Object.values(billingImportEvents), ...Object.values(scheduleEvents), ...Object.values(notificationEvents), ...Object.values(loginEvents), ...Object.values(jobEvents), ...Object.values(agentEvents), ...Object.values(systemEvents)];
