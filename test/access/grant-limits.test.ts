@@ -94,5 +94,78 @@ for (const flavour of flavours) {
       assert.deepEqual(await actionsOf(tenant, 'uma'), []);
     });
 
+    it('a customer administrator with a limited customer role cannot save a role or group beyond her rights', async () => {
+      await admin.customers.create({ name: 'orgco' });
+      await admin.tenants.create({ customer: 'orgco', name: 'orgco-dev' });
+      await admin.permissions.saveGroup({
+        customer: 'orgco',
+        name: 'Org_Roles',
+        actions: ['DESCRIBE_PERMISSIONS', 'MANAGE_PERMISSION_GROUP', 'MANAGE_ROLE', 'MANAGE_USER_ROLE', 'DESCRIBE_USER'],
+      });
+      await admin.roles.save({ customer: 'orgco', name: 'role-editor', groups: ['Org_Roles', 'Basic'] });
+      const rita = await userClient('rita', 'orgco');
+      await admin.users.addCustomerRole({ name: 'rita', role: 'role-editor' });
+      for (const colleague of ['sam', 'tom']) await admin.users.create({ name: colleague, customer: 'orgco' });
+
+      // Platform actions no group holds; the customer's licence and notices, and running things, are beyond her.
+      await assert.rejects(rita.permissions.saveGroup({ name: 'Ops', actions: ['MANAGE_LICENSE'] }), failsWith('invalid_input', /system administrators/));
+      await assert.rejects(
+        rita.permissions.saveGroup({ name: 'Ops', actions: ['DESCRIBE_USER', 'DESCRIBE_LICENSE', 'MANAGE_NOTIFICATION_TEMPLATE', 'RUN_INSTANCE'] }),
+        failsWith('forbidden', /group Ops would grant DESCRIBE_LICENSE, RUN_INSTANCE, MANAGE_NOTIFICATION_TEMPLATE in customer ORGCO, which you may not do there yourself/),
+      );
+      // Widening the group she holds would widen her too.
+      await assert.rejects(
+        rita.permissions.saveGroup({ name: 'Org_Roles', actions: ['DESCRIBE_PERMISSIONS', 'MANAGE_PERMISSION_GROUP', 'MANAGE_ROLE', 'MANAGE_USER_ROLE', 'DESCRIBE_USER', 'MANAGE_PERMISSION_MAPPING'] }),
+        failsWith('forbidden', /MANAGE_PERMISSION_MAPPING/),
+      );
+      await rita.permissions.saveGroup({ name: 'Viewers', actions: ['DESCRIBE_USER', 'DESCRIBE_PERMISSIONS'] });
+      await rita.roles.save({ name: 'viewer', groups: ['Viewers', 'Basic'] });
+      await assert.rejects(rita.roles.save({ name: 'viewer', groups: ['Viewers', 'Read_Only'] }), refused(/^role viewer would grant /, 'DESCRIBE_INSTANCE'));
+      await assert.rejects(rita.roles.save({ name: 'role-editor', groups: ['Org_Roles', 'Basic', 'Manage_Cloud'] }), failsWith('forbidden', askWhoMay));
+      assert.deepEqual((await admin.roles.describe({ customer: 'orgco', name: 'role-editor' })).items[0]!.groups, ['Org_Roles', 'Basic']);
+
+      // A role she holds in one tenant, narrower than her customer role, she may not widen to her customer role's rights there.
+      await admin.roles.save({ customer: 'orgco', name: 'narrow', groups: ['Basic'] });
+      await admin.users.addRole({ name: 'rita', tenant: 'orgco-dev', role: 'narrow' });
+      await assert.rejects(rita.roles.save({ name: 'narrow', groups: ['Viewers', 'Basic'] }), failsWith('forbidden', /would give you DESCRIBE_USER.* in tenant ORGCO-DEV/));
+      await admin.users.removeRole({ name: 'rita', tenant: 'orgco-dev' });
+
+      // Customer-wide roles: not to herself, and only within her customer-wide rights.
+      await assert.rejects(rita.users.addCustomerRole({ name: 'rita', role: 'admin' }), failsWith('forbidden', /give yourself a role/));
+      await assert.rejects(rita.users.addCustomerRole({ name: 'sam', role: 'user' }), refused(/^role user would grant .* in customer ORGCO,/, 'RUN_INSTANCE'));
+      await rita.users.addCustomerRole({ name: 'sam', role: 'viewer' });
+      // The role's mappings in the customer's tenants are part of what it grants.
+      await admin.mappings.set({ level: 'role', tenant: 'orgco-dev', role: 'viewer', groups: ['Full_Access'] });
+      await assert.rejects(rita.users.addCustomerRole({ name: 'tom', role: 'viewer' }), refused(/^role viewer would grant .* in customer ORGCO, which you may not do there yourself/, 'RUN_INSTANCE'));
+      // Taking a customer-wide role may not leave its holder with more than the one taking it.
+      await admin.mappings.set({ level: 'customer', customer: 'orgco', groups: ['Full_Access'] });
+      await assert.rejects(rita.users.removeCustomerRole({ name: 'sam' }), refused(/^taking sam's customer-wide role would give sam /, 'RUN_INSTANCE'));
+    });
+
+    it('blocking or unblocking a role gives its holders no more than whoever does it', async () => {
+      await admin.customers.create({ name: 'blockco' });
+      await admin.tenants.create({ customer: 'blockco', name: 'blockco-lab' });
+      const lab = 'blockco-lab';
+      await admin.roles.save({ customer: 'blockco', name: 'mapper', groups: ['Manage_Cloud', 'Basic'] });
+      const hank = await userClient('hank', 'blockco');
+      await admin.users.addRole({ name: 'hank', tenant: lab, role: 'mapper' });
+      for (const colleague of ['mia', 'nia']) await admin.users.create({ name: colleague, customer: 'blockco' });
+
+      // Unblocking gives the role back.
+      await admin.users.addRole({ name: 'mia', tenant: lab, role: 'billing' });
+      await admin.roles.block({ tenant: lab, role: 'billing' });
+      await assert.rejects(hank.roles.unblock({ tenant: lab, role: 'billing' }), refused(/^unblocking role billing in tenant BLOCKCO-LAB would give mia /, 'UPDATE_QUOTA'));
+      // Blocking drops its holders, Hank himself included, to the tenant mapping.
+      await admin.users.addRole({ name: 'nia', tenant: lab, role: 'readonly' });
+      await admin.mappings.set({ level: 'tenant', tenant: lab, groups: ['Full_Access'] });
+      await assert.rejects(hank.roles.block({ tenant: lab, role: 'readonly' }), refused(/^blocking role readonly in tenant BLOCKCO-LAB would give nia /, 'RUN_INSTANCE'));
+      await assert.rejects(hank.roles.block({ tenant: lab, role: 'mapper' }), refused(/^blocking role mapper in tenant BLOCKCO-LAB would give you /, 'RUN_INSTANCE'));
+      // Blocking it where it only narrows Nia is his to do; lifting the block again is not.
+      await admin.mappings.set({ level: 'tenant', tenant: lab, groups: ['Basic'] });
+      await hank.roles.block({ tenant: lab, role: 'readonly' });
+      assert.equal((await admin.permissions.describeUser({ tenant: lab, user: 'nia' })).decidedBy, 'tenant');
+      await assert.rejects(hank.roles.unblock({ tenant: lab, role: 'readonly' }), refused(/^unblocking role readonly in tenant BLOCKCO-LAB would give nia /, 'DESCRIBE_INSTANCE'));
+      await admin.roles.unblock({ tenant: lab, role: 'readonly' });
+    });
   });
 }

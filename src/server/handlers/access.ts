@@ -1,9 +1,11 @@
 import { isDefaultGroup } from '../../domain/access/permission-groups.js';
 import { isBuiltInRole } from '../../domain/access/roles.js';
+import { actionsOf } from '../../domain/access/resolve.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/access.js';
 import { AppError, conflict, forbidden, invalidInput, invalidState, notFound } from '../../protocol/errors.js';
-import { allPermissionActions, isPermissionAction, permissionActions } from '../../protocol/permissions.js';
+import { allPermissionActions, isPermissionAction, permissionActions, type PermissionAction } from '../../protocol/permissions.js';
+import { requireWithinOwnRights } from '../access/grant-limits.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import * as q from '../queries/access.js';
 import { customerRow, tenantRow, userRow, type TenantRow, type UserRow } from '../queries/organisation.js';
@@ -55,6 +57,13 @@ export const permissions: ManagerHandlers<Managers['permissions']> = {
       throw invalidInput(`${platform.join(', ')} belong to system administrators and cannot be put in a group`, { field: 'actions' });
     }
     const actions = [...new Set(input.actions)].sort();
+    await requireWithinOwnRights(ctx, {
+      ...customerWide(customer, 'MANAGE_PERMISSION_GROUP'),
+      what: `group ${input.name}`,
+      granted: actions.filter(isPermissionAction),
+      change: { kind: 'group', name: input.name, actions: actions.filter(isPermissionAction) },
+      instead: 'leave out the actions you may not do',
+    });
     const description = input.description ?? '';
     await ctx.emit(
       events.permissionGroupSaved,
@@ -153,6 +162,14 @@ export const roles: ManagerHandlers<Managers['roles']> = {
     if (isBuiltInRole(input.name)) throw invalidInput(`${input.name} is a built-in role; choose another name`, { field: 'name' });
     await requireGroups(ctx, customer.id, input.groups);
     const groups = [...new Set(input.groups)];
+    const access = await ctx.services.authorizer.customerAccess(customer.id, ctx.db);
+    await requireWithinOwnRights(ctx, {
+      ...customerWide(customer, 'MANAGE_ROLE'),
+      what: `role ${input.name}`,
+      granted: actionsOf(access, groups).keys(),
+      change: { kind: 'role', name: input.name, groups },
+      instead: 'choose narrower groups',
+    });
     const description = input.description ?? '';
     await ctx.emit(
       events.roleSaved,
@@ -183,6 +200,7 @@ export const roles: ManagerHandlers<Managers['roles']> = {
     const tenant = await tenantRow(ctx.db, input.tenant);
     await q.requireRole(ctx.db, tenant.customerId, input.role);
     if (await isBlocked(ctx, tenant, input.role)) throw invalidState(`role ${input.role} is already blocked in tenant ${tenant.name}`);
+    await requireMayBlock(ctx, tenant, input.role, true);
     await ctx.emit(
       events.roleBlocked,
       { customerId: tenant.customerId, tenantId: tenant.id, role: input.role },
@@ -193,6 +211,7 @@ export const roles: ManagerHandlers<Managers['roles']> = {
   async unblock(input, ctx) {
     const tenant = await tenantRow(ctx.db, input.tenant);
     if (!(await isBlocked(ctx, tenant, input.role))) throw invalidState(`role ${input.role} is not blocked in tenant ${tenant.name}`);
+    await requireMayBlock(ctx, tenant, input.role, false);
     await ctx.emit(
       events.roleUnblocked,
       { customerId: tenant.customerId, tenantId: tenant.id, role: input.role },
@@ -205,4 +224,34 @@ export const roles: ManagerHandlers<Managers['roles']> = {
 async function isBlocked(ctx: CommandContext, tenant: TenantRow, role: string): Promise<boolean> {
   const { rows } = await ctx.db.query('SELECT 1 FROM blocked_roles WHERE tenant_id = $1 AND role = $2', [tenant.id, role]);
   return rows.length > 0;
+}
+
+/**
+ * Saving a role or group changes what everyone holding it may do, the saver included, so it may
+ * hold no more than the saver may do customer-wide (where roles and groups are managed), and may
+ * not widen what the saver has in any tenant (a role she holds there, narrower than her
+ * customer-wide one). Anyone else gains no more than the role or group holds.
+ */
+const customerWide = (customer: { id: string; name: string }, permission: PermissionAction) => ({
+  customerId: customer.id,
+  tenantId: null,
+  place: `customer ${customer.name}`,
+  permission,
+  affects: { users: 'caller' as const, places: 'customer' as const },
+});
+
+/**
+ * Blocking a role lets its holders fall through to the tenant or customer mapping; unblocking it
+ * gives them the role back. Either may give them more than the one blocking may do there.
+ */
+async function requireMayBlock(ctx: CommandContext, tenant: TenantRow, role: string, blocked: boolean): Promise<void> {
+  await requireWithinOwnRights(ctx, {
+    customerId: tenant.customerId,
+    tenantId: tenant.id,
+    place: `tenant ${tenant.name}`,
+    permission: 'BLOCK_ROLE',
+    what: `${blocked ? 'blocking' : 'unblocking'} role ${role} in tenant ${tenant.name}`,
+    change: { kind: 'block', tenantId: tenant.id, role, blocked },
+    affects: { users: 'everyone', places: 'own' },
+  });
 }
