@@ -28,6 +28,11 @@ const settings = {
   },
   databasePoolSize: { env: 'MAESTRO_DB_POOL_SIZE', schema: z.coerce.number().int().min(1).max(200).default(10) },
   masterKey: { env: 'MAESTRO_MASTER_KEY', schema: z.string().min(1).optional() },
+  masterKeyFile: {
+    env: 'MAESTRO_MASTER_KEY_FILE',
+    // Where the master key file is, when it should not sit beside the data it protects (default: master.key in the data directory).
+    schema: z.string().min(1).optional(),
+  },
   logLevel: {
     env: 'MAESTRO_LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -287,9 +292,13 @@ export function loadConfig(
       problems.push(`${source}: ${result.error.issues.map((i) => i.message).join('; ')} (got ${shown})`);
     }
   }
+  if (config.masterKey !== undefined && config.masterKeyFile !== undefined) {
+    problems.push('MAESTRO_MASTER_KEY and MAESTRO_MASTER_KEY_FILE are both set: the key comes from one place; unset one of them');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const out = config as Config;
   out.dataDir = path.resolve(out.dataDir);
+  if (out.masterKeyFile !== undefined) out.masterKeyFile = path.resolve(out.masterKeyFile);
   return out;
 }
 

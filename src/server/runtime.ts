@@ -51,6 +51,7 @@ import type { NotificationDelivery } from './notifications/delivery-schedule.js'
 import { setUpNotifications } from './notifications/setup.js';
 import { eventDefinitions, projections } from './projections/index.js';
 import { createSecretBox, loadMasterKey } from './secrets.js';
+import { checkMasterKey } from './key-check.js';
 import { projectionsRebuilt } from '../protocol/events/system.js';
 
 export interface MaestroOptions {
@@ -135,8 +136,11 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
     phase('migratedMs');
 
-    const masterKey = loadMasterKey(config.masterKey, config.dataDir);
+    const masterKey = loadMasterKey({ key: config.masterKey, file: config.masterKeyFile, dataDir: config.dataDir });
+    if (masterKey.warning) logger.warn({ file: masterKey.file }, masterKey.warning);
     const secrets = createSecretBox(masterKey.key);
+    // Before anything is served: a node with another installation's key would fail every signed call.
+    if ((await checkMasterKey(db, secrets, masterKey.source)) === 'created') logger.info({ source: masterKey.source }, 'master key check stored');
     const bus = createInProcessBus((error, topic) => logger.error({ err: error, topic }, 'bus handler failed'));
     cleanups.unshift(() => bus.close());
     const writer = new EventWriter(db, projections, bus, clock, eventDefinitions);

@@ -141,7 +141,7 @@ for (const flavour of flavours) {
       // Keys made by Maestro are 32 characters; one brought from elsewhere may not be.
       const key = await world.admin.keys.create({ user: 'alice' });
       const secret = 'twenty-characters-ok';
-      const box = createSecretBox(loadMasterKey(undefined, world.server.dataDir).key);
+      const box = createSecretBox(loadMasterKey({ dataDir: world.server.dataDir }).key);
       await database.db.query('UPDATE access_keys SET secret_encrypted = $1 WHERE access_key = $2', [box.seal(secret), key.accessKey]);
       const odd = m3Client({ url: world.server.url, accessKey: key.accessKey, secretKey: 'k'.repeat(16), now: () => clock.now().getTime() });
       const request = odd.build([{ type: 'M3_STATUS' }]);

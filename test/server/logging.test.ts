@@ -13,6 +13,7 @@ import { loadConfig, type ConfigInput } from '../../src/server/config.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
 import { hashPassword } from '../../src/server/passwords.js';
 import { startMaestro, type Maestro } from '../../src/server/runtime.js';
+import { StartupError } from '../../src/server/startup-error.js';
 import type { Database } from '../../src/store/database.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { closeConnections, request, signHeaders, type Credentials, type RawResponse } from '../api/rpc-http.js';
@@ -252,28 +253,20 @@ describe('what the server logs', () => {
     assertNoSecretsLogged();
   });
 
-  it('logs why signed calls fail when the master key cannot open the stored secrets', async () => {
+  it('refuses to start with another master key, and logs neither key', async () => {
     const masterKey = readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim();
     remember(masterKey);
-    // The same database, opened by a node with another master key.
+    // The same database, opened by a node with another master key: it used to start, report
+    // healthy and fail every signed call; now it stops before serving anything.
     const db = server.maestro.db;
     await server.maestro.close();
     const otherKey = Buffer.alloc(32, 7).toString('base64');
-    const second = await startLoggedServer(logger, { dataDir, db, config: { masterKey: otherKey } });
-    try {
-      assert.equal(second.credentials, null);
-      const body = rpc('system.status', {});
-      const response = await request(second.url, { body, headers: signHeaders(adminCredentials, body) });
-      assert.equal(response.status, 500);
-      assert.equal((response.json as { error: { code: number } }).error.code, -32603);
-      const logged = sink.lines().find((line) => line.msg === 'authentication failed');
-      assert.ok(logged, 'the failure is logged');
-      assert.equal(logged.level, 50);
-      assert.match(JSON.stringify(logged.err), /master key is not the one it was sealed with/);
-      assertNoSecretsLogged();
-      assert.ok(!sink.text.includes(otherKey));
-    } finally {
-      await second.close();
-    }
+    await assert.rejects(startLoggedServer(logger, { dataDir, db, config: { masterKey: otherKey } }), (error: unknown) => {
+      assert.ok(error instanceof StartupError && error.problem === 'master_key', String(error));
+      assert.match(error.message, /^MAESTRO_MASTER_KEY is not the master key of this database/);
+      return true;
+    });
+    assertNoSecretsLogged();
+    assert.ok(!sink.text.includes(otherKey));
   });
 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSecretBox, loadMasterKey, parseMasterKey } from '../../src/server/secrets.js';
+import { StartupError } from '../../src/server/startup-error.js';
 
 let root: string;
 before(() => {
@@ -82,7 +83,7 @@ describe('master key', () => {
     const umask = process.umask(0o000);
     let first;
     try {
-      first = loadMasterKey(undefined, dataDir);
+      first = loadMasterKey({ dataDir });
     } finally {
       process.umask(umask);
     }
@@ -93,25 +94,65 @@ describe('master key', () => {
     assert.equal(Buffer.from(readFileSync(first.file, 'utf8').trim(), 'base64').toString('hex'), first.key.toString('hex'));
 
     const sealed = createSecretBox(first.key).seal('survives a restart');
-    const second = loadMasterKey(undefined, dataDir);
+    const second = loadMasterKey({ dataDir });
     assert.equal(second.origin, 'existing file');
     assert.deepEqual(second.key, first.key);
     assert.equal(createSecretBox(second.key).open(sealed), 'survives a restart');
   });
 
-  it('tightens the permissions of an existing key file', () => {
+  it('tightens the permissions of an existing key file others may read, and warns', () => {
     const dataDir = freshDir();
-    const { file } = loadMasterKey(undefined, dataDir);
+    const { file } = loadMasterKey({ dataDir });
+    assert.equal(loadMasterKey({ dataDir }).warning, undefined);
     chmodSync(file!, 0o644);
-    loadMasterKey(undefined, dataDir);
+    const loaded = loadMasterKey({ dataDir });
     assert.equal(statSync(file!).mode & 0o777, 0o600);
+    assert.ok(loaded.warning?.includes(file!), loaded.warning);
+    assert.match(loaded.warning!, /readable by others \(mode 0644\); it is now 0600/);
+    assert.equal(loadMasterKey({ dataDir }).warning, undefined);
+  });
+
+  it('lives where MAESTRO_MASTER_KEY_FILE says, away from the data, created 0600 in a directory of its owner', () => {
+    const dataDir = freshDir();
+    const file = path.join(root, `keys-${dirs++}`, 'nested', 'maestro.key');
+    const umask = process.umask(0o000);
+    let first;
+    try {
+      first = loadMasterKey({ file, dataDir });
+    } finally {
+      process.umask(umask);
+    }
+    assert.equal(first.origin, 'new file');
+    assert.equal(first.file, file);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(statSync(path.dirname(file)).mode & 0o777, 0o700);
+    assert.equal(existsSync(path.join(dataDir, 'master.key')), false);
+    assert.match(first.source, /MAESTRO_MASTER_KEY_FILE/);
+    const second = loadMasterKey({ file, dataDir });
+    assert.equal(second.origin, 'existing file');
+    assert.deepEqual(second.key, first.key);
+  });
+
+  it('says which setting to fix when the key file cannot be made', () => {
+    const blocker = path.join(root, `file-${dirs++}`);
+    writeFileSync(blocker, 'a file where a directory should be');
+    // In the data directory: the data directory is the mistake.
+    assert.throws(
+      () => loadMasterKey({ dataDir: path.join(blocker, 'data') }),
+      (error: StartupError) => error instanceof StartupError && error.problem === 'data_dir' && /MAESTRO_DATA_DIR/.test(error.message),
+    );
+    // Somewhere of its own: the key file setting is.
+    assert.throws(
+      () => loadMasterKey({ file: path.join(blocker, 'master.key'), dataDir: freshDir() }),
+      (error: StartupError) => error instanceof StartupError && error.problem === 'master_key' && /MAESTRO_MASTER_KEY_FILE/.test(error.message),
+    );
   });
 
   it('reports a damaged key file by name', () => {
     const dataDir = freshDir();
-    const { file } = loadMasterKey(undefined, dataDir);
+    const { file } = loadMasterKey({ dataDir });
     writeFileSync(file!, 'not a key\n');
-    assert.throws(() => loadMasterKey(undefined, dataDir), (error: Error) => {
+    assert.throws(() => loadMasterKey({ dataDir }), (error: Error) => {
       assert.ok(error.message.includes(file!), error.message);
       assert.match(error.message, /32 random bytes/);
       return true;
@@ -122,7 +163,7 @@ describe('master key', () => {
     const key = randomBytes(32);
     for (const text of [key.toString('hex'), key.toString('hex').toUpperCase(), key.toString('base64'), `  ${key.toString('base64')}\n`]) {
       const dataDir = freshDir();
-      const loaded = loadMasterKey(text, dataDir);
+      const loaded = loadMasterKey({ key: text, dataDir });
       assert.equal(loaded.origin, 'environment');
       assert.deepEqual(loaded.key, key);
       assert.equal(existsSync(path.join(dataDir, 'master.key')), false);
@@ -140,8 +181,9 @@ describe('master key', () => {
     ];
     for (const text of bad) {
       assert.throws(
-        () => loadMasterKey(text, freshDir()),
+        () => loadMasterKey({ key: text, dataDir: freshDir() }),
         (error: Error) => {
+          assert.ok(error instanceof StartupError && error.problem === 'master_key', String(error));
           assert.match(error.message, /^MAESTRO_MASTER_KEY must be 32 random bytes written as 64 hex characters or as base64/);
           assert.match(error.message, /openssl rand -base64 32/);
           assert.ok(!error.message.includes(text.trim()), error.message);

@@ -9,6 +9,7 @@ import jobs from './0008-jobs.js';
 import notifications from './0009-notifications.js';
 import schedules from './0010-schedules.js';
 import requestReplays from './0011-request-replays.js';
+import installation from './0012-installation.js';
 import scheduleLeases from './0013-schedule-leases.js';
 import mappingAuthors from './0014-mapping-authors.js';
 import tenantPage from './0015-tenant-page.js';
@@ -21,4 +22,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, scheduleLeases, mappingAuthors, tenantPage, agents];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents];
