@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../protocol/errors.js';
 import { systemActor } from './actor.js';
 import type { Dispatcher } from './dispatch.js';
@@ -32,14 +34,19 @@ export async function bootstrapAdministrator(dispatcher: Dispatcher, hasUsers: (
   return { user: BOOTSTRAP_USER, accessKey: key.accessKey, secretKey: key.secretKey };
 }
 
+const credentialLines = (credentials: BootstrapCredentials, url: string): string[] => [
+  `MAESTRO_URL=${url}`,
+  `MAESTRO_ACCESS_KEY=${credentials.accessKey}`,
+  `MAESTRO_SECRET_KEY=${credentials.secretKey}`,
+];
+
+/** For a person at the console: the credentials themselves, once. */
 export function bootstrapMessage(credentials: BootstrapCredentials, url: string): string {
   return [
     '',
     '  Maestro created the administrator "admin". Its API credentials are shown only this once:',
     '',
-    `    MAESTRO_URL=${url}`,
-    `    MAESTRO_ACCESS_KEY=${credentials.accessKey}`,
-    `    MAESTRO_SECRET_KEY=${credentials.secretKey}`,
+    ...credentialLines(credentials, url).map((line) => `    ${line}`),
     '',
     '  Save them now, e.g. with `npx maestro configure`, then set a console password with',
     '    npx maestro admin user set-password --name admin',
@@ -47,4 +54,18 @@ export function bootstrapMessage(credentials: BootstrapCredentials, url: string)
     `  The published Maestro clients (m3-cli, SDKs) connect to ${url}/maestro/api/v3 (docs/compat.md).`,
     '',
   ].join('\n');
+}
+
+/**
+ * Where the credentials go when no one is at the console: standard output is then the server log
+ * (systemd's journal, a container's log), kept, shipped and read by others, so the secret key is
+ * written instead to a file only its owner may read, in environment-file form (`set -a; . file`).
+ */
+export function writeCredentialsFile(credentials: BootstrapCredentials, url: string, dataDir: string): string {
+  const file = path.join(dataDir, 'admin-credentials.env');
+  mkdirSync(dataDir, { recursive: true });
+  // A file left by an earlier installation in this directory is replaced, never widened: 'wx' with mode 0600.
+  rmSync(file, { force: true });
+  writeFileSync(file, `${credentialLines(credentials, url).join('\n')}\n`, { mode: 0o600, flag: 'wx' });
+  return file;
 }

@@ -27,6 +27,11 @@ const settings = {
       .optional(),
   },
   databasePoolSize: { env: 'MAESTRO_DB_POOL_SIZE', schema: z.coerce.number().int().min(1).max(200).default(10) },
+  databaseConnectTimeoutMs: {
+    env: 'MAESTRO_DB_CONNECT_TIMEOUT_MS',
+    // How long a starting node keeps trying to reach PostgreSQL (one started at the same time may still be starting).
+    schema: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  },
   masterKey: { env: 'MAESTRO_MASTER_KEY', schema: z.string().min(1).optional() },
   masterKeyFile: {
     env: 'MAESTRO_MASTER_KEY_FILE',

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../domain/clock.js';
 import { allCommands } from '../protocol/commands/index.js';
 import { openRpcDocument } from '../protocol/openrpc.js';
 import type { Database } from '../store/database.js';
-import { lockDataDir } from '../store/data-dir-lock.js';
+import { DataDirLockError, lockDataDir } from '../store/data-dir-lock.js';
 import { migrate, migratedTemplate } from '../store/migrate.js';
 import { openPglite } from '../store/pglite.js';
 import { rebuildProjections } from '../store/rebuild.js';
@@ -53,6 +53,8 @@ import { eventDefinitions, projections } from './projections/index.js';
 import { createSecretBox, loadMasterKey } from './secrets.js';
 import { checkMasterKey } from './key-check.js';
 import { projectionsRebuilt } from '../protocol/events/system.js';
+import { PostgresConnectError } from '../store/postgres-connect.js';
+import { describeFileError, StartupError, systemErrorCode } from './startup-error.js';
 
 export interface MaestroOptions {
   config: Config;
@@ -92,16 +94,40 @@ export interface Maestro {
   close(): Promise<void>;
 }
 
+/** What start-up tells an operator who chose a data directory that cannot be used. */
+const dataDirAdvice = 'make it readable and writable by the user running Maestro, or choose another with MAESTRO_DATA_DIR (or --data-dir)';
+
 async function openDatabase(config: Config, logger: Logger): Promise<{ db: Database; release: () => void }> {
   if (config.databaseUrl) {
     // Imported here: the embedded default never loads the pg driver.
     const { openPostgres } = await import('../store/postgres.js');
-    return { db: await openPostgres({ url: config.databaseUrl, poolSize: config.databasePoolSize }), release: () => undefined };
+    try {
+      const db = await openPostgres({
+        url: config.databaseUrl,
+        poolSize: config.databasePoolSize,
+        connect: { timeoutMs: config.databaseConnectTimeoutMs },
+      });
+      return { db, release: () => undefined };
+    } catch (error) {
+      if (error instanceof PostgresConnectError) throw new StartupError('database', error.message, { cause: error });
+      throw error;
+    }
   }
-  const unlock = lockDataDir(config.dataDir);
+  let unlock: () => void;
+  try {
+    unlock = lockDataDir(config.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockError)) throw error;
+    throw error.reason === 'locked'
+      ? new StartupError('data_dir_locked', error.message, { cause: error })
+      : new StartupError('data_dir', `cannot use the data directory ${config.dataDir}: ${describeFileError(error.cause)}; ${dataDirAdvice}`, {
+          cause: error,
+        });
+  }
+  const dataDir = path.join(config.dataDir, 'pglite');
   try {
     const db = await openPglite({
-      dataDir: path.join(config.dataDir, 'pglite'),
+      dataDir,
       // A new data directory starts as a copy of a cached, already migrated cluster.
       template: migratedTemplate(),
       onTiming: (timings) => logger.debug(timings, 'embedded database opened'),
@@ -109,7 +135,11 @@ async function openDatabase(config: Config, logger: Logger): Promise<{ db: Datab
     return { db, release: unlock };
   } catch (error) {
     unlock();
-    throw error;
+    throw new StartupError(
+      'data_dir',
+      `cannot open the embedded database in ${dataDir}: ${describeFileError(error)}; ${dataDirAdvice}, and let it hold only what Maestro put there`,
+      { cause: error },
+    );
   }
 }
 
@@ -307,13 +337,6 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     });
     await jobs.start();
 
-    const bootstrap = await bootstrapAdministrator(dispatcher, async () => {
-      const { rows } = await db.query('SELECT 1 FROM users LIMIT 1');
-      return rows.length > 0;
-    });
-    const defaultRegion = bootstrap && config.defaultSimulatedRegion ? await createDefaultRegion(dispatcher, logger) : null;
-    phase('bootstrapMs');
-
     // Built on the first rpc.discover: start-up does not pay for it.
     let openRpc: unknown;
     const windowMs = config.signatureWindowSeconds * 1000;
@@ -347,7 +370,11 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     phase('appBuiltMs');
     let url = '';
     if (options.listen !== false) {
-      await app.listen({ host: config.host, port: config.port });
+      try {
+        await app.listen({ host: config.host, port: config.port });
+      } catch (error) {
+        throw listenError(error, config);
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
@@ -357,6 +384,14 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       await app.ready();
     }
     phase('httpMs');
+    // After listening: a start that cannot listen creates no administrator whose only showing of
+    // its secret key it would then miss.
+    const bootstrap = await bootstrapAdministrator(dispatcher, async () => {
+      const { rows } = await db.query('SELECT 1 FROM users LIMIT 1');
+      return rows.length > 0;
+    });
+    const defaultRegion = bootstrap && config.defaultSimulatedRegion ? await createDefaultRegion(dispatcher, logger) : null;
+    phase('bootstrapMs');
     logger.debug(phases, 'start-up phases');
 
     let closed = false;
@@ -387,6 +422,20 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     await runCleanups(cleanups, logger);
     throw error;
   }
+}
+
+/** Why the HTTP port could not be opened, and what to do about it. */
+function listenError(error: unknown, config: Config): unknown {
+  const code = systemErrorCode(error);
+  const where = `${config.host}:${config.port}`;
+  const advice: Record<string, string> = {
+    EADDRINUSE: `the port is in use by another process; stop it, or choose another port with MAESTRO_PORT (or --port)`,
+    EACCES: `listening on ${where} is not permitted (ports below 1024 need privileges); choose a port above 1023 with MAESTRO_PORT (or --port)`,
+    EADDRNOTAVAIL: `${config.host} is not an address of this machine; set MAESTRO_HOST (or --host) to one of its addresses, or 0.0.0.0 for all`,
+    ENOTFOUND: `the host name ${config.host} is unknown; set MAESTRO_HOST (or --host) to an address of this machine`,
+  };
+  if (!code || !advice[code]) return error;
+  return new StartupError('listen', `cannot listen on ${where}: ${advice[code]}`, { cause: error });
 }
 
 async function runCleanups(cleanups: Array<() => Promise<void> | void>, logger: Logger): Promise<void> {

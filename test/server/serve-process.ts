@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const main = path.join(root, 'src/cli/main.ts');
+
+export interface Exited {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  /** Resolves with the first line of standard output that `match` accepts (rejects if the process ends first). */
+  line(match: (line: string) => boolean): Promise<string>;
+  /** Resolves when the process has ended, with everything it wrote. */
+  readonly exited: Promise<Exited>;
+}
+
+/**
+ * `maestro serve` in a process of its own, as an operator starts it (through tsx, so no build is
+ * needed). It sees only `env` besides PATH and the like: none of this process's MAESTRO_* settings
+ * and no DATABASE_URL unless given.
+ */
+export function spawnServe(env: Record<string, string>, args: readonly string[] = []): ServeProcess {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MAESTRO_') && key !== 'DATABASE_URL'));
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', ...args], {
+    cwd: root,
+    env: { ...base, MAESTRO_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  const watchers: Array<{ match: (line: string) => boolean; resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      for (const watcher of [...watchers]) {
+        if (!watcher.match(line)) continue;
+        watchers.splice(watchers.indexOf(watcher), 1);
+        watcher.resolve(line);
+      }
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exited>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      for (const watcher of watchers.splice(0)) {
+        watcher.reject(new Error(`maestro serve ended (${code ?? signal}) before the line was written:\n${stdout}\n${stderr}`));
+      }
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    exited,
+    line: (match) => new Promise((resolve, reject) => watchers.push({ match, resolve, reject })),
+  };
+}
