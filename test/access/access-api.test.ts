@@ -147,7 +147,13 @@ for (const flavour of flavours) {
         failsWith('forbidden', /Resources_Management would grant .*RUN_INSTANCE.* in tenant INITECH-OPS, which you may not do there/),
       );
       await hal.mappings.set({ level: 'user', tenant: 'initech-ops', user: 'gina', groups: ['Manage_Cloud_ReadOnly'] });
-      await hal.mappings.remove({ level: 'user', tenant: 'initech-ops', user: 'gina' });
+      // Nor take it away when that gives her back more than he may do (her readonly role), even
+      // though he set it: otherwise setting a mapping again, then removing it, would lift anyone's.
+      await assert.rejects(
+        hal.mappings.remove({ level: 'user', tenant: 'initech-ops', user: 'gina' }),
+        failsWith('forbidden', /removing the user mapping of gina in tenant INITECH-OPS would give gina .*DESCRIBE_INSTANCE/),
+      );
+      await admin.mappings.remove({ level: 'user', tenant: 'initech-ops', user: 'gina' });
 
       // Within her rights, Erin opens the tenant and the readonly role wide...
       await erin.mappings.set({ level: 'tenant', tenant: 'initech-ops', groups: ['Full_Access'] });

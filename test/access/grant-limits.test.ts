@@ -142,6 +142,53 @@ for (const flavour of flavours) {
       await assert.rejects(rita.users.removeCustomerRole({ name: 'sam' }), refused(/^taking sam's customer-wide role would give sam /, 'RUN_INSTANCE'));
     });
 
+    it('removing or setting a mapping gives nobody more than whoever does it, herself included', async () => {
+      await admin.customers.create({ name: 'mapco' });
+      await admin.tenants.create({ customer: 'mapco', name: 'mapco-ops' });
+      const tenant = 'mapco-ops';
+      await admin.roles.save({ customer: 'mapco', name: 'mapper', groups: ['Manage_Cloud', 'Basic'] });
+      const hal = await userClient('hal', 'mapco');
+      await admin.users.addRole({ name: 'hal', tenant, role: 'mapper' });
+      for (const colleague of ['gina', 'ivan', 'jack', 'kim']) await admin.users.create({ name: colleague, customer: 'mapco' });
+
+      // A user mapping that holds a colleague below her role is not Hal's to lift.
+      await admin.users.addRole({ name: 'gina', tenant, role: 'admin' });
+      await admin.mappings.set({ level: 'user', tenant, user: 'gina', groups: ['Basic'] });
+      await assert.rejects(
+        hal.mappings.remove({ level: 'user', tenant, user: 'gina' }),
+        refused(/^removing the user mapping of gina in tenant MAPCO-OPS would give gina /, 'RUN_INSTANCE'),
+      );
+      // Setting it again (within his rights) makes him its author, which changes nothing to that.
+      await hal.mappings.set({ level: 'user', tenant, user: 'gina', groups: ['Basic'] });
+      await assert.rejects(hal.mappings.remove({ level: 'user', tenant, user: 'gina' }), failsWith('forbidden', askWhoMay));
+      assert.equal((await admin.permissions.describeUser({ tenant, user: 'gina' })).decidedBy, 'user');
+      // One that lifts a colleague above his role only narrows him: anyone who may map removes it.
+      await admin.users.addRole({ name: 'ivan', tenant, role: 'readonly' });
+      await admin.mappings.set({ level: 'user', tenant, user: 'ivan', groups: ['Full_Access'] });
+      await hal.mappings.remove({ level: 'user', tenant, user: 'ivan' });
+      assert.equal((await admin.permissions.describeUser({ tenant, user: 'ivan' })).role, 'readonly');
+
+      // A tenant mapping narrower than the customer's, a role mapping narrower than the role.
+      await admin.mappings.set({ level: 'customer', customer: 'mapco', groups: ['Full_Access'] });
+      await admin.mappings.set({ level: 'tenant', tenant, groups: ['Basic'] });
+      await assert.rejects(hal.mappings.remove({ level: 'tenant', tenant }), refused(/^removing the tenant mapping of tenant MAPCO-OPS would give jack and kim /, 'RUN_INSTANCE'));
+      await admin.users.addRole({ name: 'kim', tenant, role: 'user' });
+      await admin.mappings.set({ level: 'role', tenant, role: 'user', groups: ['Basic'] });
+      await assert.rejects(hal.mappings.remove({ level: 'role', tenant, role: 'user' }), refused(/^removing the role mapping of role user in tenant MAPCO-OPS would give kim /, 'RUN_INSTANCE'));
+
+      // A mapping does not apply to whoever sets it: setting again the one that holds her own role
+      // down would lift Lou to the role's own groups.
+      await admin.roles.save({ customer: 'mapco', name: 'lead', groups: ['Manage_Cloud', 'Resources_Management', 'Basic'] });
+      const lou = await userClient('lou', 'mapco');
+      await admin.users.addRole({ name: 'lou', tenant, role: 'lead' });
+      await admin.mappings.set({ level: 'role', tenant, role: 'lead', groups: ['Manage_Cloud', 'Basic'] });
+      await assert.rejects(
+        lou.mappings.set({ level: 'role', tenant, role: 'lead', groups: ['Manage_Cloud', 'Basic'] }),
+        refused(/^Manage_Cloud, Basic would give you .* in tenant MAPCO-OPS/, 'RUN_INSTANCE'),
+      );
+      assert.ok(!(await actionsOf(tenant, 'lou')).includes('RUN_INSTANCE'));
+    });
+
     it('blocking or unblocking a role gives its holders no more than whoever does it', async () => {
       await admin.customers.create({ name: 'blockco' });
       await admin.tenants.create({ customer: 'blockco', name: 'blockco-lab' });

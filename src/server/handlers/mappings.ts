@@ -1,8 +1,8 @@
-import { actionsBeyond } from '../../domain/access/grants.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/access.js';
 import { forbidden, invalidInput, notFound } from '../../protocol/errors.js';
 import { isPermissionAction } from '../../protocol/permissions.js';
+import { requireWithinOwnRights } from '../access/grant-limits.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import * as q from '../queries/access.js';
 import { customerNameOf, customerRow, tenantRow } from '../queries/organisation.js';
@@ -66,9 +66,11 @@ export const mappings: ManagerHandlers<Managers['mappings']> = {
 };
 
 /**
- * What only a system administrator may do with a mapping: set or remove their own user mapping,
- * or grant more than they may do in the mapping's place. Either would let a user keep, through a
- * mapping, rights that a change of their role or a block takes away.
+ * What only a system administrator may do with a mapping: set or remove their own user mapping;
+ * set one that grants more than they may do in its place; or set or remove one so that anyone
+ * there, themselves included, gains what they may not do (`src/domain/access/grants.ts`). Any of
+ * these would let a user keep, through a mapping, rights that a change of their role or a block
+ * takes away, or hand out rights that nobody gave them.
  */
 async function requireMayMap(ctx: CommandContext, key: q.MappingKey, input: MappingInput & { groups?: readonly string[] }): Promise<void> {
   if (ctx.access.unrestricted) return;
@@ -78,22 +80,48 @@ async function requireMayMap(ctx: CommandContext, key: q.MappingKey, input: Mapp
       { permission: 'MANAGE_PERMISSION_MAPPING' },
     );
   }
-  if (input.groups === undefined) return;
-  // Authorisation let only users through (system administrators returned above).
-  const setter = { id: ctx.actor.userId!, customerId: ctx.actor.customerId };
-  const own = await ctx.services.authorizer.effective(setter, key.customerId, key.level === 'customer' ? null : key.tenantId, ctx.db);
-  const groups = new Set(input.groups);
-  const granted = (await q.permissionGroups(ctx.db, key.customerId)).filter((group) => groups.has(group.name)).flatMap((group) => group.actions);
-  const beyond = actionsBeyond(granted.filter(isPermissionAction), own.actions);
-  if (beyond.length > 0) {
-    const place = input.tenant !== undefined ? `tenant ${input.tenant}` : input.customer !== undefined ? `customer ${input.customer}` : 'your customer';
-    const shown = beyond.length > 8 ? `${beyond.slice(0, 8).join(', ')} and ${beyond.length - 8} more` : beyond.join(', ');
-    throw forbidden(
-      `${[...groups].join(', ')} would grant ${shown} in ${place}, which you may not do there yourself; a mapping grants no more than whoever sets it may do: choose narrower groups, or ask an administrator who may`,
-      { permission: 'MANAGE_PERMISSION_MAPPING', beyond },
-    );
+  const place = input.tenant !== undefined ? `tenant ${input.tenant}` : input.customer !== undefined ? `customer ${input.customer}` : 'your customer';
+  const check = {
+    customerId: key.customerId,
+    tenantId: key.level === 'customer' ? null : key.tenantId,
+    place,
+    permission: 'MANAGE_PERMISSION_MAPPING' as const,
+    instead: input.groups === undefined ? undefined : 'choose narrower groups',
+  };
+  const change = { kind: 'mapping' as const, ...key, setBy: ctx.actor.userId! };
+  if (input.groups !== undefined) {
+    const groups = new Set(input.groups);
+    const granted = (await q.permissionGroups(ctx.db, key.customerId)).filter((group) => groups.has(group.name)).flatMap((group) => group.actions);
+    // Whoever the mapping decides for gets its groups, which must be within the setter's rights.
+    // Only the setter can gain anything else: the mapping stops applying to her, and she falls
+    // through to the levels below it.
+    await requireWithinOwnRights(ctx, {
+      ...check,
+      what: [...groups].join(', '),
+      granted: granted.filter(isPermissionAction),
+      change: { ...change, groups: [...groups] },
+      affects: { users: 'caller', places: key.level === 'customer' ? 'customer' : 'own' },
+    });
+    return;
   }
+  // Removing the customer mapping, the last level, only takes away. Removing any other lets those
+  // it decided for fall through to the level below, which may be wider than the remover's rights.
+  if (key.level === 'customer') return;
+  await requireWithinOwnRights(ctx, {
+    ...check,
+    what: `removing the ${describeRemoved(input)}`,
+    change: { ...change, groups: null },
+    affects: { users: key.level === 'user' ? [key.userId!] : 'everyone', places: 'own' },
+  });
 }
+
+/** A mapping as the refusal of its removal names it: `user mapping of gina in tenant ACME-DEV`. */
+const describeRemoved = (input: MappingInput) =>
+  input.level === 'user'
+    ? `user mapping of ${input.user} in tenant ${input.tenant}`
+    : input.level === 'role'
+      ? `role mapping of role ${input.role} in tenant ${input.tenant}`
+      : `tenant mapping of tenant ${input.tenant}`;
 
 const describeKey = (input: MappingInput) =>
   [input.level, input.tenant && `tenant ${input.tenant}`, input.role && `role ${input.role}`, input.user && `user ${input.user}`]
