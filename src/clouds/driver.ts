@@ -19,7 +19,16 @@ export interface DriverCapabilities {
   /** Tag key prefixes the provider reserves (Azure: microsoft, azure, windows). */
   reservedTagPrefixes: readonly string[];
   maxInstancesPerRun: number;
+  /**
+   * The optional operations this driver implements. Callers ask `supports(driver, 'publicIps')`
+   * instead of testing which cloud it is; the answer also types the operations' methods.
+   */
+  optional: readonly OptionalOperation[];
 }
+
+/** Operations beyond the core every driver has; each names an interface below. */
+export const optionalOperations = ['shapes', 'networks', 'securityGroups', 'publicIps', 'keyPairs', 'resize'] as const;
+export type OptionalOperation = (typeof optionalOperations)[number];
 
 /** The region as the driver knows it. */
 export interface RegionTarget {
@@ -55,10 +64,19 @@ export interface RunRequest {
   cpu: number;
   ramMb: number;
   diskGb: number;
+  /**
+   * The named shape to run (clouds without custom shapes). Absent, a driver of such a cloud
+   * takes the smallest shape that has at least `cpu`, `ramMb` and `diskGb`.
+   */
+  shapeNativeId?: string | null;
   imageNativeId: string;
   publicKey: string | null;
   userData: string | null;
   tags: Record<string, string>;
+  /** The network to attach to (drivers with `networks`); absent, the cloud's default. */
+  networkNativeId?: string | null;
+  /** Security groups by name or id (drivers with `securityGroups`); absent, the cloud's default. */
+  securityGroups?: readonly string[];
 }
 
 export interface CloudImage {
@@ -73,6 +91,48 @@ export interface CloudVolume {
   name: string;
   sizeGb: number;
   attachedTo: string | null;
+}
+
+/** A named size a cloud runs instances in. */
+export interface CloudShape {
+  nativeId: string;
+  name: string;
+  cpu: number;
+  ramMb: number;
+  diskGb: number;
+}
+
+export interface CloudNetwork {
+  nativeId: string;
+  name: string;
+  /** Whether public addresses are allocated from it (it reaches outside the cloud). */
+  external: boolean;
+  /** Whether other projects of the cloud see it too. */
+  shared: boolean;
+  cidrs: string[];
+}
+
+export interface CloudSecurityGroup {
+  nativeId: string;
+  name: string;
+  description: string;
+}
+
+/** An address reachable from outside, allocated to the account and moved between instances. */
+export interface CloudPublicIp {
+  nativeId: string;
+  address: string;
+  /** The network it was allocated from. */
+  networkNativeId: string;
+  instanceNativeId: string | null;
+  /** The instance's private address it forwards to, while associated. */
+  privateAddress: string | null;
+}
+
+export interface CloudKeyPair {
+  /** The name the cloud knows the key by, derived from the key itself. */
+  nativeName: string;
+  fingerprint: string;
 }
 
 /** A state the cloud reached on its own: the end of a transition, or a VM that died. */
@@ -105,14 +165,95 @@ export interface Driver {
   deleteImage(region: RegionTarget, imageNativeId: string, call: DriverCall): Promise<void>;
 }
 
-/** A failure reported by a cloud, in terms the platform can turn into a user-facing error. */
+export interface ShapeOperations {
+  listShapes(region: RegionTarget, call: DriverCall): Promise<CloudShape[]>;
+}
+
+export interface NetworkOperations {
+  listNetworks(region: RegionTarget, call: DriverCall): Promise<CloudNetwork[]>;
+}
+
+export interface SecurityGroupOperations {
+  listSecurityGroups(region: RegionTarget, call: DriverCall): Promise<CloudSecurityGroup[]>;
+}
+
+export interface PublicIpOperations {
+  listPublicIps(region: RegionTarget, call: DriverCall): Promise<CloudPublicIp[]>;
+  /** Allocates from `networkNativeId`, or from the cloud's only external network when absent. */
+  allocatePublicIp(region: RegionTarget, request: { networkNativeId?: string | null }, call: DriverCall): Promise<CloudPublicIp>;
+  associatePublicIp(region: RegionTarget, ipNativeId: string, instanceNativeId: string, call: DriverCall): Promise<CloudPublicIp>;
+  disassociatePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void>;
+  releasePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void>;
+}
+
+export interface KeyPairOperations {
+  /** Makes a public key usable by runs; importing the same key again is a no-op. */
+  importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair>;
+}
+
+export interface ResizeOperations {
+  /** Moves an instance to another shape and waits until the cloud has finished (or refused). */
+  resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance>;
+}
+
+interface OptionalOperations {
+  shapes: ShapeOperations;
+  networks: NetworkOperations;
+  securityGroups: SecurityGroupOperations;
+  publicIps: PublicIpOperations;
+  keyPairs: KeyPairOperations;
+  resize: ResizeOperations;
+}
+
+/** Whether a driver implements an optional operation; when it does, its methods are typed. */
+export function supports<K extends OptionalOperation>(driver: Driver, operation: K): driver is Driver & OptionalOperations[K] {
+  return driver.capabilities.optional.includes(operation);
+}
+
+export type CloudErrorReason =
+  | 'capacity'
+  | 'quota'
+  | 'unauthorized'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid'
+  | 'api'
+  | 'timeout'
+  | 'unsupported';
+
+/** Whether trying the same call again later can help, when the driver does not say. */
+const retryableByDefault: Record<CloudErrorReason, boolean> = {
+  capacity: true,
+  quota: false,
+  unauthorized: false,
+  not_found: false,
+  conflict: false,
+  invalid: false,
+  api: true,
+  timeout: true,
+  unsupported: false,
+};
+
+/**
+ * A failure reported by a cloud, in terms the platform can turn into a user-facing error. The
+ * message keeps the cloud's own words; `retryable` says whether the same call can succeed later
+ * (a 503 can, a bad image id cannot). `quota` is the account's limit at the cloud (not Maestro's
+ * quotas); `unauthorized` means the cloud refused the region's own credentials.
+ */
 export class CloudError extends Error {
+  readonly retryable: boolean;
+  /** The cloud's HTTP status (or equivalent), when there was one. */
+  readonly status: number | null;
+
   constructor(
-    readonly reason: 'capacity' | 'not_found' | 'conflict' | 'invalid' | 'api' | 'timeout' | 'unsupported',
+    readonly reason: CloudErrorReason,
     message: string,
+    options: { retryable?: boolean; status?: number | null; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CloudError';
+    this.retryable = options.retryable ?? retryableByDefault[reason];
+    this.status = options.status ?? null;
   }
 }
 

@@ -45,6 +45,7 @@ export class SimulatedCloud implements Driver {
     tagMatching: 'case-insensitive',
     reservedTagPrefixes: [],
     maxInstancesPerRun: 500,
+    optional: [],
   } as const;
   readonly faults = new FaultPlan();
 

@@ -5,6 +5,9 @@ import type { RegionRef } from '../queries/compute.js';
 
 const kindOf: Record<CloudError['reason'], AppError['kind']> = {
   capacity: 'limit_exceeded',
+  quota: 'limit_exceeded',
+  // The cloud refused the region's own credentials: nothing the caller did, an administrator must act.
+  unauthorized: 'unavailable',
   not_found: 'not_found',
   conflict: 'invalid_state',
   invalid: 'invalid_input',

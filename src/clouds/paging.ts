@@ -1,0 +1,82 @@
+import { CloudError } from './driver.js';
+
+/**
+ * Listings come in pages, and a cloud's default page size silently truncates a listing that
+ * reads only the first. One helper per paging style, shared by every driver: a driver says how
+ * to fetch one page, the helper follows the pages to the end, and callers never write a page
+ * loop. A page that fails fails the whole listing: a partial listing must never look complete
+ * (discovery would take the missing instances for vanished ones).
+ */
+
+/** One page: its items, and the cursor of the next page (a link, a token), null on the last. */
+export interface Page<T, Cursor> {
+  items: readonly T[];
+  next: Cursor | null;
+}
+
+export interface PagingOptions {
+  /** What is being listed, for errors ("servers of RegionOne"). */
+  what: string;
+  /** A bound against a cloud that never stops handing out pages. */
+  maxPages?: number;
+}
+
+const defaultMaxPages = 10_000;
+
+
+async function follow<T, Cursor>(
+  first: Cursor | null,
+  fetchPage: (cursor: Cursor | null) => Promise<Page<T, Cursor>>,
+  key: (cursor: Cursor) => string,
+  options: PagingOptions,
+): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  const maxPages = options.maxPages ?? defaultMaxPages;
+  let cursor = first;
+  for (let pages = 1; ; pages += 1) {
+    const page = await fetchPage(cursor);
+    items.push(...page.items);
+    if (page.next === null) return items;
+    const next = key(page.next);
+    if (seen.has(next)) throw new CloudError('api', `listing ${options.what}: the cloud handed out the page after ${next} twice; the listing would never end`, { retryable: false });
+    if (pages >= maxPages) throw new CloudError('api', `listing ${options.what}: still more after ${maxPages} pages; giving up rather than returning part of it`, { retryable: false });
+    seen.add(next);
+    cursor = page.next;
+  }
+}
+
+/**
+ * "Link next" paging: each page names the address of the next (a `next` link in a links list,
+ * or a `next` field) until the last page, which names none.
+ */
+export function allByLink<T>(first: string, fetchPage: (link: string) => Promise<Page<T, string>>, options: PagingOptions): Promise<T[]> {
+  return follow<T, string>(first, (link) => fetchPage(link ?? first), (link) => link, options);
+}
+
+/**
+ * Marker paging: ask for the page after the last item seen (its id) until a page comes back
+ * empty. The empty page costs one more call, but a short page proves nothing: clouds cap the
+ * page size (Nova at its max_limit) below what was asked for, without saying so.
+ */
+export function allByMarker<T>(
+  fetchPage: (marker: string | null) => Promise<readonly T[]>,
+  markerOf: (item: T) => string,
+  options: PagingOptions,
+): Promise<T[]> {
+  return follow<T, string>(
+    null,
+    async (marker) => {
+      const items = await fetchPage(marker);
+      const last = items.at(-1);
+      return { items, next: last === undefined ? null : markerOf(last) };
+    },
+    (marker) => marker,
+    options,
+  );
+}
+
+/** Page-token paging: each page carries an opaque token for the next, absent on the last. */
+export function allByToken<T>(fetchPage: (token: string | null) => Promise<Page<T, string>>, options: PagingOptions): Promise<T[]> {
+  return follow<T, string>(null, fetchPage, (token) => token, options);
+}
