@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { openSignedMessage, SignedMessageError } from '../../protocol/envelope/signed-message.js';
+import { driverMethods, type DriverMethod, type DriverMethodResult } from '../driver-methods.js';
+import { callFailure, resendResult, validateRegionResult, type AgentRequest } from '../messages.js';
+import { resultsPayload, sealCalls, type AgentKey } from '../envelope.js';
+import { silentLog, type Log } from '../log.js';
+import type { Delivery, ServerTransport } from '../transport/transport.js';
+import { AgentCallFailedError, AgentCallTimeoutError, AgentConnectionLostError, AgentUnavailableError } from './errors.js';
+
+export interface AgentRpcClientOptions {
+  transport: ServerTransport;
+  /**
+   * The key to sign a region's requests with: a key of the agent serving it, the one it said it
+   * signs with (REGISTER's keyId), so the agent knows it. Null when no agent serves the region.
+   */
+  signingKey(region: string): AgentKey | null | undefined | Promise<AgentKey | null | undefined>;
+  /** Every key an answer may be signed with (all current keys of all agents, rotation included). */
+  lookupKey(keyId: string): AgentKey | null | undefined | Promise<AgentKey | null | undefined>;
+  clock?: Clock;
+  log?: Log;
+  /** The date window of signatures (default ±5 min). */
+  windowMs?: number;
+  defaultTimeoutMs?: number;
+  /** How long a region's "some agent consumes it" stays believed (default 1 s). */
+  consumerCheckMs?: number;
+}
+
+interface Pending {
+  region: string;
+  agent: string;
+  resolve(data: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Requests to private agents, from a server node: signs and seals the call with the agent's key,
+ * sends it to the region's queue with this node's reply queue and a correlation id, and waits
+ * for the sealed answer, at most `timeoutMs` (the request carries the same expiration, so one
+ * nobody took in time is never executed late).
+ */
+export class AgentRpcClient {
+  readonly #pending = new Map<string, Pending>();
+  readonly #consumers = new Map<string, { count: number; at: number }>();
+  readonly #clock: Clock;
+  readonly #log: Log;
+  readonly #windowMs: number;
+  #stopListening: (() => void) | null = null;
+
+  constructor(private readonly options: AgentRpcClientOptions) {
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.log ?? silentLog;
+    this.#windowMs = options.windowMs ?? 300_000;
+  }
+
+  /** Starts receiving answers. */
+  async start(): Promise<void> {
+    this.#stopListening = this.options.transport.onConnectionChange((connected) => {
+      if (connected) return;
+      this.#consumers.clear();
+      for (const [id, pending] of this.#pending) {
+        this.#pending.delete(id);
+        pending.reject(new AgentConnectionLostError(pending.region));
+      }
+    });
+    await this.options.transport.consumeReplies((delivery) => void this.#onReply(delivery));
+  }
+
+  /** Calls in flight. */
+  get outstanding(): number {
+    return this.#pending.size;
+  }
+
+  /** Sends one request and returns the result the agent answered (JSON), or throws an AgentCallError. */
+  async call(region: string, request: AgentRequest, options: { timeoutMs?: number } = {}): Promise<unknown> {
+    const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? 30_000;
+    const transport = this.options.transport;
+    const replyTo = transport.replyAddress();
+    if (!transport.connected || !replyTo) throw new AgentUnavailableError(region, 'not connected to the message broker; agents cannot be reached now');
+    await this.#ensureConsumer(region);
+    const key = await this.options.signingKey(region);
+    if (!key) throw new AgentUnavailableError(region, `no agent key is known for region ${region}: it is served by no agent`);
+
+    const id = randomUUID();
+    const message = sealCalls(key, [{ id, type: request.type, params: request.params, timeoutMs }], {
+      now: this.#clock.now().getTime(),
+      messageId: id,
+      correlationId: id,
+      replyTo,
+    });
+    const stop = new AbortController();
+    const answered = new Promise<unknown>((resolve, reject) => {
+      this.#pending.set(id, { region, agent: key.agent, resolve, reject });
+    });
+    this.#clock.sleep(timeoutMs, stop.signal).then(
+      () => this.#settle(id, (pending) => pending.reject(new AgentCallTimeoutError(region, timeoutMs))),
+      () => undefined,
+    );
+    transport.sendRequest(region, message, { expirationMs: timeoutMs }).catch((error: Error) =>
+      this.#settle(id, (pending) => pending.reject(new AgentUnavailableError(region, `the request could not be sent: ${error.message}`))),
+    );
+    try {
+      return await answered;
+    } finally {
+      stop.abort();
+    }
+  }
+
+  /** A driver method run by the agent serving `region`; the result parsed with the method's schema. */
+  async callDriver<M extends DriverMethod>(
+    region: string,
+    call: { method: M; args: unknown[]; tenant: string | null; operationId: string },
+    options: { timeoutMs?: number } = {},
+  ): Promise<DriverMethodResult<M>> {
+    const data = await this.call(region, { type: 'DRIVER_CALL', params: { region, ...call } }, options);
+    const parsed = driverMethods[call.method].result.safeParse(data);
+    if (!parsed.success) {
+      throw new AgentCallFailedError(region, { reason: 'api', message: `the agent answered ${call.method} with a malformed result`, retryable: false });
+    }
+    return parsed.data as DriverMethodResult<M>;
+  }
+
+  /** Has the agent check the region's credentials against the cloud. */
+  async validateRegion(region: string, options: { timeoutMs?: number } = {}) {
+    return validateRegionResult.parse(await this.call(region, { type: 'VALIDATE_REGION', params: { region } }, options));
+  }
+
+  /** Asks for a full listing of the region now (it arrives as LISTING_PAGE events). */
+  async resend(region: string, options: { timeoutMs?: number } = {}) {
+    return resendResult.parse(await this.call(region, { type: 'RESEND', params: { region } }, options));
+  }
+
+  async close(): Promise<void> {
+    this.#stopListening?.();
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      pending.reject(new AgentUnavailableError(pending.region, 'the agent client was closed'));
+    }
+  }
+
+  #settle(id: string, action: (pending: Pending) => void): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    action(pending);
+  }
+
+  async #ensureConsumer(region: string): Promise<void> {
+    const now = this.#clock.now().getTime();
+    const known = this.#consumers.get(region);
+    if (known && known.count > 0 && now - known.at < (this.options.consumerCheckMs ?? 1000)) return;
+    let count: number;
+    try {
+      count = await this.options.transport.regionConsumers(region);
+    } catch (error) {
+      throw new AgentUnavailableError(region, `cannot look at region ${region}'s queue: ${(error as Error).message}`);
+    }
+    this.#consumers.set(region, { count, at: now });
+    if (count === 0) throw new AgentUnavailableError(region, `no agent is connected for region ${region} (nobody consumes its queue)`);
+  }
+
+  async #onReply(delivery: Delivery): Promise<void> {
+    const { message } = delivery;
+    const pending = message.correlationId ? this.#pending.get(message.correlationId) : undefined;
+    if (!pending) {
+      // The caller gave up (timeout) or it is a second answer: nobody to give it to.
+      this.#log.debug({ correlationId: message.correlationId }, 'an agent answer nobody waits for');
+      return;
+    }
+    let data: unknown;
+    try {
+      const opened = await openSignedMessage(message.headers, message.body, {
+        now: this.#clock.now().getTime(),
+        windowMs: this.#windowMs,
+        lookup: this.options.lookupKey,
+        identity: (key, who) => key.agent === who && key.agent === pending.agent,
+      });
+      const first = resultsPayload.parse(JSON.parse(opened.plaintext)).results[0]!;
+      data = JSON.parse(first.data);
+      if (first.status === 'FAILED') {
+        const failure = callFailure.safeParse(data);
+        const reason = failure.success ? failure.data : { reason: 'api' as const, message: first.readableError ?? 'the agent call failed', retryable: false };
+        this.#settle(message.correlationId!, (p) => p.reject(new AgentCallFailedError(p.region, reason)));
+        return;
+      }
+    } catch (error) {
+      // A forged or broken answer: kept aside, and the caller goes on waiting for the real one.
+      const reason = error instanceof SignedMessageError ? `${error.problem}: ${error.message}` : `malformed: ${(error as Error).message}`;
+      this.#log.warn({ reason, correlationId: message.correlationId }, 'agent answer refused; dead-lettered');
+      await delivery.deadLetter(reason);
+      return;
+    }
+    this.#settle(message.correlationId!, (p) => p.resolve(data));
+  }
+}

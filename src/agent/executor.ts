@@ -1,0 +1,151 @@
+import { CloudError, PartialRunError, supports, type Driver, type DriverCall, type RegionTarget } from '../clouds/driver.js';
+import type { Clock } from '../domain/clock.js';
+import { driverMethods } from './driver-methods.js';
+import { hasCredentialCheck } from './drivers/registry.js';
+import { recordEvents } from './events.js';
+import type { CallFailure } from './messages.js';
+import type { AgentStore, OperationOutcome } from './store/agent-store.js';
+import type { z } from 'zod';
+import type { driverCallRequest } from './messages.js';
+
+/** A region this agent serves, with its driver. */
+export interface AgentRegion {
+  /** Maestro's name (upper case). */
+  name: string;
+  nativeName: string;
+  driver: Driver;
+}
+
+export type Outcome = { ok: true; result: unknown } | { ok: false; failure: CallFailure };
+
+const fail = (reason: CallFailure['reason'], message: string, retryable?: boolean): Outcome => ({
+  ok: false,
+  failure: { reason, message, retryable: retryable ?? new CloudError(reason, message).retryable },
+});
+
+/** A driver's error as the failure an answer carries: the cloud's words and whether a retry can help. */
+export function failureOf(error: unknown, signal: AbortSignal): CallFailure {
+  if (error instanceof PartialRunError) return { reason: error.reason, message: error.message, retryable: false, created: error.created };
+  if (error instanceof CloudError) return { reason: error.reason, message: error.message, retryable: error.retryable };
+  if (signal.aborted) return { reason: 'timeout', message: 'the cloud did not answer in the time the caller allowed', retryable: true };
+  return { reason: 'api', message: error instanceof Error ? error.message : String(error), retryable: false };
+}
+
+export interface ExecutorOptions {
+  agent: string;
+  store: AgentStore;
+  clock: Clock;
+  /** Called after the outbox got something to send. */
+  wake(): void;
+  /** Called when an operation's outcome is unknown: a listing shows the server what the cloud holds. */
+  reconcile(region: string): void;
+}
+
+/**
+ * Runs what servers ask of the agent on the region's driver. A mutating driver call is recorded
+ * by operation id in the agent's store and its outcome sent as an `operation.done` event through
+ * the outbox: a request repeated with the same id (a retry, or the broker redelivering it after
+ * a lost connection) gets the recorded outcome and never runs twice.
+ */
+export class RequestExecutor {
+  readonly #running = new Map<string, Promise<Outcome>>();
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  #call(signal: AbortSignal): DriverCall {
+    return { db: this.options.store.db, now: this.options.clock.now(), signal };
+  }
+
+  async driverCall(region: AgentRegion, request: z.infer<typeof driverCallRequest>, signal: AbortSignal): Promise<Outcome> {
+    const spec = driverMethods[request.method];
+    if ('optional' in spec && !supports(region.driver, spec.optional)) {
+      return fail('unsupported', `the ${region.driver.cloud} driver of region ${region.name} does not do ${request.method}`);
+    }
+    const args = spec.args.safeParse(request.args);
+    if (!args.success) {
+      return fail('invalid', `${request.method} arguments: ${args.error.issues.map((i) => `${i.path.join('.') || '(all)'}: ${i.message}`).join('; ')}`);
+    }
+    const target: RegionTarget = { name: region.name, nativeName: region.nativeName };
+    const invoke = async (): Promise<Outcome> => {
+      try {
+        const method = (region.driver as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[request.method]!;
+        const result = await method.call(region.driver, target, ...(args.data as unknown[]), this.#call(signal));
+        return { ok: true, result: result ?? null };
+      } catch (error) {
+        return { ok: false, failure: failureOf(error, signal) };
+      }
+    };
+    if (!spec.mutating) return invoke();
+
+    const already = this.#running.get(request.operationId);
+    if (already) return already;
+    const run = this.#mutating(region, request, invoke);
+    this.#running.set(request.operationId, run);
+    try {
+      return await run;
+    } finally {
+      this.#running.delete(request.operationId);
+    }
+  }
+
+  async #mutating(region: AgentRegion, request: z.infer<typeof driverCallRequest>, invoke: () => Promise<Outcome>): Promise<Outcome> {
+    const { store, clock, agent } = this.options;
+    const { operationId, method, tenant } = request;
+    const known = await store.transaction(async (tx) => {
+      const record = await store.beginOperation(tx, operationId, region.name, method, clock.now());
+      if (!record) {
+        await recordEvents(store, tx, agent, region.name, [
+          { resource: operationId, kind: 'operation.progress', at: clock.now().toISOString(), data: { operationId, method, stage: 'started' } },
+        ], clock.now());
+      }
+      return record;
+    });
+    this.options.wake();
+    if (known?.state === 'done') return fromRecord(known.outcome);
+    if (known?.state === 'running') {
+      this.options.reconcile(region.name);
+      return fail(
+        'conflict',
+        `operation ${operationId} was started at ${known.startedAt} by a run of this agent that stopped before it finished; ` +
+          'its outcome is unknown: a listing of the region is on its way to show what the cloud holds',
+        false,
+      );
+    }
+    const outcome = await invoke();
+    const record: OperationOutcome = outcome.ok ? { outcome: 'success', result: outcome.result } : { outcome: 'failure', failure: outcome.failure };
+    await store.transaction(async (tx) => {
+      await store.finishOperation(tx, operationId, record, clock.now());
+      await recordEvents(store, tx, agent, region.name, [
+        {
+          resource: operationId,
+          kind: 'operation.done',
+          at: clock.now().toISOString(),
+          data: {
+            operationId,
+            method,
+            tenant,
+            outcome: record.outcome,
+            ...(outcome.ok ? { result: outcome.result } : { failure: outcome.failure }),
+          },
+        },
+      ], clock.now());
+    });
+    this.options.wake();
+    return outcome;
+  }
+
+  /** A real call to the cloud with the region's credentials (a token request where the driver has one). */
+  async validate(region: AgentRegion, signal: AbortSignal): Promise<Outcome> {
+    const target: RegionTarget = { name: region.name, nativeName: region.nativeName };
+    try {
+      if (hasCredentialCheck(region.driver)) await region.driver.validateCredentials(target, this.#call(signal));
+      else await region.driver.listInstances(target, this.#call(signal));
+      return { ok: true, result: { region: region.name, cloud: region.driver.cloud, checkedAt: this.options.clock.now().toISOString() } };
+    } catch (error) {
+      return { ok: false, failure: failureOf(error, signal) };
+    }
+  }
+}
+
+const fromRecord = (record: OperationOutcome): Outcome =>
+  record.outcome === 'success' ? { ok: true, result: record.result } : { ok: false, failure: record.failure as CallFailure };

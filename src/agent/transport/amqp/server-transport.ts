@@ -1,0 +1,77 @@
+import type { DeliveryHandler, ServerTransport, WireMessage } from '../transport.js';
+import { AmqpLink, TransportError, type AmqpLinkOptions } from './link.js';
+import { declareRegion, declareShared, topology, type Topology } from './topology.js';
+
+export interface AmqpServerTransportOptions extends Omit<AmqpLinkOptions, 'topology'> {
+  prefix?: string;
+}
+
+/**
+ * A server node's side over RabbitMQ: requests to region queues, answers on an exclusive reply
+ * queue of its own (a new one with every connection), and the shared events queue.
+ */
+export class AmqpServerTransport implements ServerTransport {
+  readonly link: AmqpLink;
+  readonly names: Topology;
+  #replyQueue: string | null = null;
+
+  constructor(options: AmqpServerTransportOptions) {
+    this.names = topology(options.prefix);
+    this.link = new AmqpLink({ ...options, topology: this.names });
+    void this.link.addSetup((session) => declareShared(session.publisher, this.names));
+    this.link.onConnectionChange((connected) => {
+      if (!connected) this.#replyQueue = null;
+    });
+  }
+
+  start(): Promise<void> {
+    return this.link.whenConnected();
+  }
+
+  get connected(): boolean {
+    return this.link.connected;
+  }
+
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    return this.link.onConnectionChange(listener);
+  }
+
+  replyAddress(): string | null {
+    return this.link.connected ? this.#replyQueue : null;
+  }
+
+  async consumeReplies(handler: DeliveryHandler): Promise<void> {
+    this.link.start();
+    await this.link.addSetup(async (session) => {
+      const { queue } = await session.consumer.assertQueue('', {
+        exclusive: true,
+        autoDelete: true,
+        deadLetterExchange: this.names.deadLetterExchange,
+      });
+      // No acknowledgements: an answer is wanted once, by a caller waiting in this process.
+      await session.consume(queue, handler, { noAck: true });
+      this.#replyQueue = queue;
+    });
+  }
+
+  async sendRequest(region: string, message: WireMessage, options: { expirationMs: number }): Promise<void> {
+    const session = this.link.session;
+    if (!session) throw new TransportError('not connected to the broker');
+    await session.publish(this.names.requestExchange, region, message, { expirationMs: options.expirationMs, mandatory: true });
+  }
+
+  async regionConsumers(region: string): Promise<number> {
+    const session = this.link.session;
+    if (!session) throw new TransportError('not connected to the broker');
+    return declareRegion(session.publisher, this.names, region);
+  }
+
+  async consumeEvents(options: { prefetch: number }, handler: DeliveryHandler): Promise<void> {
+    this.link.start();
+    await this.link.addSetup((session) => session.consume(this.names.eventsQueue, handler, { prefetch: options.prefetch }));
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+}
