@@ -131,7 +131,7 @@ export class Agent {
       this.#every(this.options.pollMs ?? 10_000, () => watch.poll().then(() => undefined));
       this.#loops.push(this.#listEvery(watch, this.options.listingMs ?? 600_000));
     }
-    this.#log.info({ agent: this.options.name, regions: [...this.#regions.keys()] }, 'agent started');
+    this.#log.info({ regions: [...this.#regions.keys()] }, 'agent started');
   }
 
   /** Polls one region (or all) now. */

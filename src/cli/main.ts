@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { version } from '../version.js';
+import { registerAgent } from './agent.js';
 import { registerConfigure } from './configure.js';
 import { registerGenerated } from './generated.js';
 import { registerServe } from './serve.js';
@@ -21,6 +22,7 @@ const program = new Command()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 registerServe(program);
+registerAgent(program);
 registerConfigure(program);
 registerGenerated(program);
 

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { createLogger } from '../server/logger.js';
+import { parseMasterKey } from '../server/secrets.js';
+import { lockDataDir } from '../store/data-dir-lock.js';
+import { Agent, type AgentRegion } from './agent.js';
+import type { AgentConfig } from './config.js';
+import { defaultAgentDrivers } from './drivers/index.js';
+import type { AgentDriverRegistry } from './drivers/registry.js';
+import type { Log } from './log.js';
+import { AgentStore } from './store/agent-store.js';
+import { AmqpAgentTransport } from './transport/amqp/agent-transport.js';
+
+/**
+ * The key that seals the agent's store (its cloud credentials above all): MAESTRO_AGENT_MASTER_KEY,
+ * or a key file (by default master.key in its data directory), made on first start, 0600.
+ */
+export function loadAgentMasterKey(config: Pick<AgentConfig, 'masterKey' | 'masterKeyFile' | 'dataDir'>): Buffer {
+  if (config.masterKey) return parseMasterKey(config.masterKey, 'MAESTRO_AGENT_MASTER_KEY');
+  const file = config.masterKeyFile ?? path.join(config.dataDir, 'master.key');
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const key = randomBytes(32);
+    writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  return parseMasterKey(readFileSync(file, 'utf8'), file);
+}
+
+/** The agent's store under its data directory, locked against a second process. */
+export async function openAgentStore(config: AgentConfig): Promise<{ store: AgentStore; close(): Promise<void> }> {
+  const unlock = lockDataDir(config.dataDir);
+  try {
+    const store = await AgentStore.openEmbedded({ dataDir: config.dataDir, masterKey: loadAgentMasterKey(config) });
+    return {
+      store,
+      async close() {
+        await store.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+export interface AgentProcess {
+  agent: Agent;
+  transport: AmqpAgentTransport;
+  log: Log;
+  stop(): Promise<void>;
+}
+
+/** Starts `maestro agent`: store, drivers built from configuration and sealed credentials, broker link, agent. */
+export async function startAgentProcess(
+  config: AgentConfig,
+  options: { drivers?: AgentDriverRegistry; clock?: Clock; log?: Log } = {},
+): Promise<AgentProcess> {
+  const log = options.log ?? createLogger(config.logLevel).child({ component: 'agent', agent: config.name });
+  const clock = options.clock ?? systemClock;
+  const drivers = options.drivers ?? defaultAgentDrivers();
+  const opened = await openAgentStore(config);
+  try {
+    const regions: AgentRegion[] = [];
+    for (const region of config.regions) {
+      const nativeName = region.nativeName ?? region.name;
+      const credentials = await opened.store.credentials(region.name);
+      const driver = await drivers.get(region.cloud).create({ region: region.name, nativeName, config: region.config, credentials });
+      regions.push({ name: region.name, nativeName, driver });
+    }
+    const transport = new AmqpAgentTransport({ url: config.amqpUrl, prefix: config.prefix, name: `maestro agent ${config.name}`, clock, log });
+    const agent = new Agent({
+      name: config.name,
+      keys: config.keys,
+      regions,
+      transport,
+      store: opened.store,
+      clock,
+      log,
+      heartbeatMs: config.heartbeatSeconds * 1000,
+      pollMs: config.pollSeconds * 1000,
+      listingMs: config.listingSeconds * 1000,
+      concurrency: config.concurrency,
+    });
+    await agent.start();
+    // Connects in the background: without a broker the agent still polls, and its outbox waits.
+    transport.link.start();
+    return {
+      agent,
+      transport,
+      log,
+      async stop() {
+        await agent.stop();
+        await transport.close();
+        await opened.close();
+      },
+    };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}
