@@ -8,7 +8,7 @@ import { openPostgres } from '../../src/store/postgres.js';
 import { failsWith, runningInstance, simulatedTenant, waitForState } from '../compute/setup.js';
 import { clockedClient, eventsOf, quietConfig, tenantId, userWithRole } from '../quotas/setup.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { masterKeyOf, startTestServer, type TestServer } from '../support/server.js';
 import { snapshotTables, startNode } from '../support/store-helpers.js';
 
 const T = 'SCHEDULED';
@@ -213,7 +213,9 @@ for (const flavour of flavours) {
       await olga.client.schedules.attach({ tenant: T, name: 'raced-reboot', instanceIds: [vm.id] });
       clock.set('2026-03-07T07:30:05.000Z');
       const pool = database.url ? await openPostgres({ url: database.url, poolSize: 5 }) : null;
-      const second = pool ? await startNode(pool, { clock, nodeName: 'node-2', config: { ...quietConfig, scheduleIntervalMs: 3_600_000 } }) : null;
+      const second = pool
+        ? await startNode(pool, { clock, nodeName: 'node-2', config: { ...quietConfig, scheduleIntervalMs: 3_600_000, masterKey: masterKeyOf(server) } })
+        : null;
       try {
         const elsewhere = () => (second ? second.maestro.schedules.runDue() : runDue());
         const reports = await Promise.all([runDue(), elsewhere(), runDue(), elsewhere()]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../../src/domain/clock.js';
@@ -43,3 +43,6 @@ export async function startTestServer(options: { db?: Database; clock?: Clock; c
     },
   };
 }
+
+/** The master key a test server made in its data directory: another node of its cluster starts with it. */
+export const masterKeyOf = (server: Pick<TestServer, 'dataDir'>): string => readFileSync(path.join(server.dataDir, 'master.key'), 'utf8').trim();
