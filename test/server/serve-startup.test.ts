@@ -64,7 +64,8 @@ async function usedDataDir(): Promise<string> {
 
 const withoutPostgres = await postgresSkip();
 
-describe('maestro serve start-up mistakes', () => {
+// Each case is a process of its own with its own data directory and port: they run side by side.
+describe('maestro serve start-up mistakes', { concurrency: 4 }, () => {
   it('are listed with their exit codes in maestro serve --help, beside the master key file setting', async () => {
     const { code, stdout } = await runCli(['serve', '--help']);
     assert.equal(code, 0);
