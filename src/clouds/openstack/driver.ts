@@ -1,0 +1,340 @@
+import type { Clock } from '../../domain/clock.js';
+import type { InstanceAction } from '../../domain/instance-lifecycle.js';
+import type { InstanceState } from '../../protocol/compute.js';
+import {
+  CloudError,
+  type CloudImage,
+  type CloudInstance,
+  type CloudKeyPair,
+  type CloudNetwork,
+  type CloudPublicIp,
+  type CloudSecurityGroup,
+  type CloudShape,
+  type CloudVolume,
+  type Driver,
+  type DriverCall,
+  type DriverCapabilities,
+  type KeyPairOperations,
+  type NetworkOperations,
+  type PublicIpOperations,
+  type RegionTarget,
+  type ResizeOperations,
+  type RunRequest,
+  type SecurityGroupOperations,
+  type ShapeOperations,
+  type StateReport,
+} from '../driver.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../retry.js';
+import { waitForState } from '../waiter.js';
+import { BlockStorageApi } from './block-storage.js';
+import { OpenStackClient } from './client.js';
+import { ComputeApi } from './compute.js';
+import { parseOpenStackConfig, type OpenStackRegionConfig } from './config.js';
+import { Http } from './http.js';
+import { IdentitySession } from './identity.js';
+import { ImageApi } from './image.js';
+import { keyPairName } from './keys.js';
+import { NetworkApi } from './network.js';
+import { instanceOf, progressOf, type NovaServer } from './parse/compute.js';
+import { volumeOf } from './parse/block-storage.js';
+import { imageOf } from './parse/image.js';
+import { PublicIps } from './public-ips.js';
+import { resolveShape, runServers } from './run.js';
+
+export interface OpenStackDeps {
+  clock: Clock;
+  retry?: RetryPolicy;
+}
+
+/** Starting an action: Nova's request, and the state the platform shows until Nova reports the end. */
+const actions: Record<InstanceAction, { request: Record<string, unknown> | 'delete'; via: InstanceState }> = {
+  start: { request: { 'os-start': null }, via: 'starting' },
+  stop: { request: { 'os-stop': null }, via: 'stopping' },
+  reboot: { request: { reboot: { type: 'SOFT' } }, via: 'rebooting' },
+  terminate: { request: 'delete', via: 'shutting-down' },
+};
+
+/**
+ * One OpenStack region (Keystone v3, Nova, Glance, Neutron, and Cinder where the catalog has
+ * it). Build it with `OpenStackDriver.connect(config, { clock })`: one instance per region
+ * config, no state shared with any other, so an agent runs one per region it serves.
+ */
+export class OpenStackDriver
+  implements Driver, ShapeOperations, NetworkOperations, SecurityGroupOperations, PublicIpOperations, KeyPairOperations, ResizeOperations
+{
+  readonly cloud = 'OPEN_STACK' as const;
+  readonly capabilities: DriverCapabilities;
+  readonly #compute: ComputeApi;
+  readonly #images: ImageApi;
+  readonly #network: NetworkApi;
+  readonly #volumes: BlockStorageApi;
+  readonly #publicIps: PublicIps;
+  /** The cloud's time of the newest change seen by pollStates (Nova's changes-since). */
+  #since: string | null = null;
+
+  private constructor(
+    readonly config: OpenStackRegionConfig,
+    private readonly deps: OpenStackDeps,
+    private readonly http: Http,
+    client: OpenStackClient,
+    readonly computeVersion: string,
+    hasVolumes: boolean,
+  ) {
+    this.#compute = new ComputeApi(client, config.pageSize);
+    this.#images = new ImageApi(client, config.pageSize);
+    this.#network = new NetworkApi(client, config.pageSize);
+    this.#volumes = new BlockStorageApi(client, config.pageSize);
+    this.#publicIps = new PublicIps(this.#network);
+    this.capabilities = {
+      billingGranularity: 'second',
+      customShapes: false,
+      volumes: hasVolumes,
+      images: true,
+      tagMatching: 'case-insensitive',
+      reservedTagPrefixes: [],
+      maxInstancesPerRun: 100,
+      optional: ['shapes', 'networks', 'securityGroups', 'publicIps', 'keyPairs', 'resize'],
+    };
+  }
+
+  /**
+   * Checks the settings, logs in (a real token request: wrong credentials fail here, with
+   * Keystone's words), negotiates the compute microversion and looks for block storage.
+   */
+  static async connect(settings: unknown, deps: OpenStackDeps, signal?: AbortSignal): Promise<OpenStackDriver> {
+    const config = parseOpenStackConfig(settings);
+    const http = new Http({ caBundle: config.caBundle, requestMs: config.timeouts.requestMs, clock: deps.clock, retry: deps.retry ?? defaultRetryPolicy });
+    try {
+      const client = new OpenStackClient(config, http, new IdentitySession(config, http, deps.clock));
+      const version = await new ComputeApi(client, config.pageSize).negotiate(signal);
+      const hasVolumes = (await client.endpoint('block-storage', signal)) !== null;
+      return new OpenStackDriver(config, deps, http, client, version, hasVolumes);
+    } catch (error) {
+      await http.close();
+      throw error;
+    }
+  }
+
+  /** Closes the connections to the cloud. */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  async prepareRegion(region: RegionTarget, call: DriverCall): Promise<CloudImage[]> {
+    this.#serves(region);
+    return (await this.#images.listImages({ visibility: 'public', status: 'active' }, call.signal)).map(imageOf);
+  }
+
+  async runInstances(region: RegionTarget, request: RunRequest, call: DriverCall): Promise<CloudInstance[]> {
+    this.#serves(region);
+    const shape = await resolveShape(this.#compute, request, call.signal);
+    const keyName = request.publicKey ? (await this.importKeyPair(region, request.publicKey, call)).nativeName : null;
+    return runServers(this.#compute, request, shape, keyName, call);
+  }
+
+  async instanceAction(region: RegionTarget, nativeId: string, action: InstanceAction, call: DriverCall): Promise<InstanceState> {
+    this.#serves(region);
+    const { request, via } = actions[action];
+    if (request === 'delete') await this.#compute.deleteServer(nativeId, call.signal);
+    else await this.#compute.action(nativeId, request, call.signal);
+    return via;
+  }
+
+  /**
+   * The servers changed since the last poll (Nova's changes-since, which includes deleted
+   * servers), on the cloud's clock: the newest `updated` seen is where the next poll starts.
+   * Comparing inclusively, the newest is reported again: harmless, a repeated state is no change.
+   */
+  async pollStates(region: RegionTarget, call: DriverCall): Promise<StateReport[]> {
+    this.#serves(region);
+    const servers = await this.#compute.listServers({ ...(this.#since ? { changesSince: this.#since } : {}), signal: call.signal });
+    for (const server of servers) if (server.updated && (!this.#since || server.updated > this.#since)) this.#since = server.updated;
+    return servers.map((server) => {
+      const { state } = instanceOf(server);
+      return { nativeId: server.id, state, reason: state === 'error' ? (server.fault?.message ?? 'the cloud reports an error') : null };
+    });
+  }
+
+  async listInstances(region: RegionTarget, call: DriverCall): Promise<CloudInstance[]> {
+    this.#serves(region);
+    return (await this.#compute.listServers({ signal: call.signal })).map(instanceOf).filter((vm) => vm.state !== 'terminated');
+  }
+
+  async setInstanceTags(region: RegionTarget, nativeId: string, tags: Record<string, string>, call: DriverCall): Promise<void> {
+    this.#serves(region);
+    await this.#compute.setMetadata(nativeId, tags, call.signal);
+  }
+
+  async createVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: DriverCall): Promise<CloudVolume> {
+    this.#serves(region);
+    const volume = await this.#volumes.createVolume(request, call.signal);
+    return this.#volumeState(volume.id, `volume ${volume.id} to be created`, ['creating'], ['available'], call);
+  }
+
+  async attachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: DriverCall): Promise<void> {
+    this.#serves(region);
+    await this.#compute.attachVolume(instanceNativeId, volumeNativeId, call.signal);
+    await this.#volumeState(volumeNativeId, `volume ${volumeNativeId} to be attached`, ['available', 'reserved', 'attaching'], ['in-use'], call);
+  }
+
+  async detachVolume(region: RegionTarget, volumeNativeId: string, call: DriverCall): Promise<void> {
+    this.#serves(region);
+    const { attachedTo } = volumeOf(await this.#volumes.getVolume(volumeNativeId, call.signal));
+    if (!attachedTo) throw new CloudError('conflict', `volume ${volumeNativeId} is not attached`);
+    await this.#compute.detachVolume(attachedTo, volumeNativeId, call.signal);
+    await this.#volumeState(volumeNativeId, `volume ${volumeNativeId} to be detached`, ['in-use', 'detaching'], ['available'], call);
+  }
+
+  async deleteVolume(region: RegionTarget, volumeNativeId: string, call: DriverCall): Promise<void> {
+    this.#serves(region);
+    await this.#volumes.deleteVolume(volumeNativeId, call.signal);
+  }
+
+  /**
+   * Captures the server's disk. Returns once Nova has finished with the server (its image tasks
+   * over), so the image is complete when the platform records it; the catalog goes in the image's
+   * properties.
+   */
+  async createImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: DriverCall): Promise<CloudImage> {
+    this.#serves(region);
+    const id = request.instanceNativeId;
+    const imageId = await this.#compute.captureImage(id, request.name, { maestro_catalog: request.catalog }, call.signal);
+    await this.#wait(`server ${id} to finish capturing image ${imageId}`, ['busy'], ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED'], () => this.#compute.getServer(id, call.signal), phase, call);
+    return imageOf(await this.#images.getImage(imageId, call.signal));
+  }
+
+  async deleteImage(region: RegionTarget, imageNativeId: string, call: DriverCall): Promise<void> {
+    this.#serves(region);
+    await this.#images.deleteImage(imageNativeId, call.signal);
+  }
+
+  // Optional operations (declared in capabilities.optional).
+
+  async listShapes(region: RegionTarget, call: DriverCall): Promise<CloudShape[]> {
+    this.#serves(region);
+    return this.#compute.listFlavors(call.signal);
+  }
+
+  async listNetworks(region: RegionTarget, call: DriverCall): Promise<CloudNetwork[]> {
+    this.#serves(region);
+    return this.#network.listNetworks({}, call.signal);
+  }
+
+  async listSecurityGroups(region: RegionTarget, call: DriverCall): Promise<CloudSecurityGroup[]> {
+    this.#serves(region);
+    return this.#network.listSecurityGroups(call.signal);
+  }
+
+  listPublicIps(region: RegionTarget, call: DriverCall): Promise<CloudPublicIp[]> {
+    this.#serves(region);
+    return this.#publicIps.list(call.signal);
+  }
+
+  allocatePublicIp(region: RegionTarget, request: { networkNativeId?: string | null }, call: DriverCall): Promise<CloudPublicIp> {
+    this.#serves(region);
+    return this.#publicIps.allocate(request.networkNativeId, call.signal);
+  }
+
+  associatePublicIp(region: RegionTarget, ipNativeId: string, instanceNativeId: string, call: DriverCall): Promise<CloudPublicIp> {
+    this.#serves(region);
+    return this.#publicIps.associate(ipNativeId, instanceNativeId, call.signal);
+  }
+
+  disassociatePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
+    this.#serves(region);
+    return this.#publicIps.disassociate(ipNativeId, call.signal);
+  }
+
+  releasePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
+    this.#serves(region);
+    return this.#publicIps.release(ipNativeId, call.signal);
+  }
+
+  /** Imports the key under a name derived from it; a key imported before is found, not copied. */
+  async importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair> {
+    this.#serves(region);
+    const name = keyPairName(publicKey);
+    const known = await this.#compute.findKeyPair(name, call.signal);
+    if (known) return { nativeName: known.name, fingerprint: known.fingerprint };
+    try {
+      const created = await this.#compute.importKeyPair(name, publicKey.trim(), call.signal);
+      return { nativeName: created.name, fingerprint: created.fingerprint };
+    } catch (error) {
+      // Another call imported the same key in between: it is there now.
+      const raced = error instanceof CloudError && error.reason === 'conflict' ? await this.#compute.findKeyPair(name, call.signal) : null;
+      if (!raced) throw error;
+      return { nativeName: raced.name, fingerprint: raced.fingerprint };
+    }
+  }
+
+  /** Resizes and confirms: Nova holds a resized server in VERIFY_RESIZE until told to keep it. */
+  async resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance> {
+    this.#serves(region);
+    const shape = await this.#compute.getFlavor(shapeNativeId, call.signal);
+    await this.#compute.action(nativeId, { resize: { flavorRef: shape.nativeId } }, call.signal);
+    const load = () => this.#compute.getServer(nativeId, call.signal);
+    const resized = (server: NovaServer) => (phase(server) !== 'busy' && server.flavor?.original_name === shape.name && server.status !== 'VERIFY_RESIZE' ? 'RESIZED' : phase(server));
+    const server = await this.#wait(`server ${nativeId} to be resized to ${shape.name}`, ['busy', 'RESIZE'], ['VERIFY_RESIZE', 'RESIZED'], load, resized, call);
+    if (server.status !== 'VERIFY_RESIZE') return instanceOf(server);
+    await this.#compute.action(nativeId, { confirmResize: null }, call.signal);
+    return instanceOf(await this.#wait(`server ${nativeId} to confirm its resize`, ['busy', 'VERIFY_RESIZE'], ['ACTIVE', 'SHUTOFF'], load, phase, call));
+  }
+
+  #wait(what: string, pending: string[], target: string[], load: () => Promise<NovaServer>, state: (server: NovaServer) => string, call: DriverCall) {
+    return waitForState({
+      what,
+      pending,
+      target,
+      refresh: async () => {
+        const server = await load();
+        return { state: state(server), value: server, detail: [progressOf(server), server.fault?.message].filter(Boolean).join(': ') };
+      },
+      timeoutMs: this.config.timeouts.operationMs,
+      minPollMs: this.config.timeouts.pollMs,
+      clock: this.deps.clock,
+      signal: call.signal,
+    });
+  }
+
+  #volumeState(id: string, what: string, pending: string[], target: string[], call: DriverCall): Promise<CloudVolume> {
+    return waitForState({
+      what,
+      pending,
+      target,
+      refresh: async () => {
+        const volume = await this.#volumes.getVolume(id, call.signal);
+        return { state: volume.status, value: volumeOf(volume) };
+      },
+      timeoutMs: this.config.timeouts.operationMs,
+      minPollMs: this.config.timeouts.pollMs,
+      clock: this.deps.clock,
+      signal: call.signal,
+    });
+  }
+
+  /** One driver serves one region: a call for another is a wiring mistake, said plainly. */
+  #serves(region: RegionTarget): void {
+    if (region.nativeName !== this.config.region) {
+      throw new CloudError('invalid', `this OpenStack driver serves region ${this.config.region} of ${this.config.authUrl}; it was asked about ${region.nativeName}`);
+    }
+  }
+}
+
+/** A server's status, or `busy` while Nova has a task running on it. */
+function phase(server: NovaServer): string {
+  return server['OS-EXT-STS:task_state'] ? 'busy' : (server.status ?? 'UNKNOWN');
+}
+
+/**
+ * Checks region settings against the cloud itself: a real token request and the compute API's
+ * versions. Resolves with what was found; rejects with a CloudError in the cloud's words.
+ */
+export async function validateOpenStackConfig(
+  settings: unknown,
+  deps: OpenStackDeps,
+  signal?: AbortSignal,
+): Promise<{ computeVersion: string; volumes: boolean }> {
+  const driver = await OpenStackDriver.connect(settings, deps, signal);
+  await driver.close();
+  return { computeVersion: driver.computeVersion, volumes: driver.capabilities.volumes };
+}
