@@ -58,7 +58,7 @@ export class DirectOpenStack {
 
   /** One request; answers with the status and the parsed body (null when empty). */
   async call(service: Service, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const response = await fetch(`${this.endpoint(service)}${path}`, {
+    const response = await this.#send(`${this.endpoint(service)}${path}`, {
       method,
       headers: {
         'x-auth-token': this.token,
@@ -78,6 +78,18 @@ export class DirectOpenStack {
       json = text;
     }
     return { status: response.status, json };
+  }
+
+  /** The test cloud's services restart now and then (its install script at work): a refused or cut connection is tried again. */
+  async #send(url: string, init: RequestInit): Promise<Response> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await fetch(url, init);
+      } catch (error) {
+        if (attempt >= 5 || !(error instanceof TypeError)) throw error;
+        await sleep(2_000);
+      }
+    }
   }
 
   async ok(service: Service, method: string, path: string, body?: unknown): Promise<any> {

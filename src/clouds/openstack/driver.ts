@@ -25,7 +25,6 @@ import {
   type StateReport,
 } from '../driver.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry.js';
-import { waitForState } from '../waiter.js';
 import { BlockStorageApi } from './block-storage.js';
 import { OpenStackClient } from './client.js';
 import { ComputeApi } from './compute.js';
@@ -35,11 +34,11 @@ import { IdentitySession } from './identity.js';
 import { ImageApi } from './image.js';
 import { keyPairName } from './keys.js';
 import { NetworkApi } from './network.js';
-import { instanceOf, progressOf, type NovaServer } from './parse/compute.js';
-import { volumeOf } from './parse/block-storage.js';
+import { instanceOf } from './parse/compute.js';
 import { imageOf } from './parse/image.js';
 import { PublicIps } from './public-ips.js';
 import { resolveShape, runServers } from './run.js';
+import { Waits } from './waits.js';
 
 export interface OpenStackDeps {
   clock: Clock;
@@ -69,6 +68,7 @@ export class OpenStackDriver
   readonly #network: NetworkApi;
   readonly #volumes: BlockStorageApi;
   readonly #publicIps: PublicIps;
+  readonly #waits: Waits;
   /** The cloud's time of the newest change seen by pollStates (Nova's changes-since). */
   #since: string | null = null;
 
@@ -85,6 +85,7 @@ export class OpenStackDriver
     this.#network = new NetworkApi(client, config.pageSize);
     this.#volumes = new BlockStorageApi(client, config.pageSize);
     this.#publicIps = new PublicIps(this.#network);
+    this.#waits = new Waits({ compute: this.#compute, images: this.#images, volumes: this.#volumes }, config.timeouts, deps.clock);
     this.capabilities = {
       billingGranularity: 'second',
       customShapes: false,
@@ -167,22 +168,17 @@ export class OpenStackDriver
 
   async createVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: DriverCall): Promise<CloudVolume> {
     this.#serves(region);
-    const volume = await this.#volumes.createVolume(request, call.signal);
-    return this.#volumeState(volume.id, `volume ${volume.id} to be created`, ['creating'], ['available'], call);
+    return this.#waits.createVolume(request, call.signal);
   }
 
   async attachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: DriverCall): Promise<void> {
     this.#serves(region);
-    await this.#compute.attachVolume(instanceNativeId, volumeNativeId, call.signal);
-    await this.#volumeState(volumeNativeId, `volume ${volumeNativeId} to be attached`, ['available', 'reserved', 'attaching'], ['in-use'], call);
+    await this.#waits.attachVolume(volumeNativeId, instanceNativeId, call.signal);
   }
 
   async detachVolume(region: RegionTarget, volumeNativeId: string, call: DriverCall): Promise<void> {
     this.#serves(region);
-    const { attachedTo } = volumeOf(await this.#volumes.getVolume(volumeNativeId, call.signal));
-    if (!attachedTo) throw new CloudError('conflict', `volume ${volumeNativeId} is not attached`);
-    await this.#compute.detachVolume(attachedTo, volumeNativeId, call.signal);
-    await this.#volumeState(volumeNativeId, `volume ${volumeNativeId} to be detached`, ['in-use', 'detaching'], ['available'], call);
+    await this.#waits.detachVolume(volumeNativeId, call.signal);
   }
 
   async deleteVolume(region: RegionTarget, volumeNativeId: string, call: DriverCall): Promise<void> {
@@ -190,17 +186,10 @@ export class OpenStackDriver
     await this.#volumes.deleteVolume(volumeNativeId, call.signal);
   }
 
-  /**
-   * Captures the server's disk. Returns once Nova has finished with the server (its image tasks
-   * over), so the image is complete when the platform records it; the catalog goes in the image's
-   * properties.
-   */
+  /** Captures the server's disk; returns once Nova is done with it (src/clouds/openstack/waits.ts). */
   async createImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: DriverCall): Promise<CloudImage> {
     this.#serves(region);
-    const id = request.instanceNativeId;
-    const imageId = await this.#compute.captureImage(id, request.name, { maestro_catalog: request.catalog }, call.signal);
-    await this.#wait(`server ${id} to finish capturing image ${imageId}`, ['busy'], ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED'], () => this.#compute.getServer(id, call.signal), phase, call);
-    return imageOf(await this.#images.getImage(imageId, call.signal));
+    return this.#waits.capture(request.instanceNativeId, request.name, request.catalog, call.signal);
   }
 
   async deleteImage(region: RegionTarget, imageNativeId: string, call: DriverCall): Promise<void> {
@@ -267,49 +256,10 @@ export class OpenStackDriver
     }
   }
 
-  /** Resizes and confirms: Nova holds a resized server in VERIFY_RESIZE until told to keep it. */
+  /** Resizes and confirms the resize, waiting for both (src/clouds/openstack/waits.ts). */
   async resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance> {
     this.#serves(region);
-    const shape = await this.#compute.getFlavor(shapeNativeId, call.signal);
-    await this.#compute.action(nativeId, { resize: { flavorRef: shape.nativeId } }, call.signal);
-    const load = () => this.#compute.getServer(nativeId, call.signal);
-    const resized = (server: NovaServer) => (phase(server) !== 'busy' && server.flavor?.original_name === shape.name && server.status !== 'VERIFY_RESIZE' ? 'RESIZED' : phase(server));
-    const server = await this.#wait(`server ${nativeId} to be resized to ${shape.name}`, ['busy', 'RESIZE'], ['VERIFY_RESIZE', 'RESIZED'], load, resized, call);
-    if (server.status !== 'VERIFY_RESIZE') return instanceOf(server);
-    await this.#compute.action(nativeId, { confirmResize: null }, call.signal);
-    return instanceOf(await this.#wait(`server ${nativeId} to confirm its resize`, ['busy', 'VERIFY_RESIZE'], ['ACTIVE', 'SHUTOFF'], load, phase, call));
-  }
-
-  #wait(what: string, pending: string[], target: string[], load: () => Promise<NovaServer>, state: (server: NovaServer) => string, call: DriverCall) {
-    return waitForState({
-      what,
-      pending,
-      target,
-      refresh: async () => {
-        const server = await load();
-        return { state: state(server), value: server, detail: [progressOf(server), server.fault?.message].filter(Boolean).join(': ') };
-      },
-      timeoutMs: this.config.timeouts.operationMs,
-      minPollMs: this.config.timeouts.pollMs,
-      clock: this.deps.clock,
-      signal: call.signal,
-    });
-  }
-
-  #volumeState(id: string, what: string, pending: string[], target: string[], call: DriverCall): Promise<CloudVolume> {
-    return waitForState({
-      what,
-      pending,
-      target,
-      refresh: async () => {
-        const volume = await this.#volumes.getVolume(id, call.signal);
-        return { state: volume.status, value: volumeOf(volume) };
-      },
-      timeoutMs: this.config.timeouts.operationMs,
-      minPollMs: this.config.timeouts.pollMs,
-      clock: this.deps.clock,
-      signal: call.signal,
-    });
+    return this.#waits.resize(nativeId, shapeNativeId, call.signal);
   }
 
   /** One driver serves one region: a call for another is a wiring mistake, said plainly. */
@@ -318,11 +268,6 @@ export class OpenStackDriver
       throw new CloudError('invalid', `this OpenStack driver serves region ${this.config.region} of ${this.config.authUrl}; it was asked about ${region.nativeName}`);
     }
   }
-}
-
-/** A server's status, or `busy` while Nova has a task running on it. */
-function phase(server: NovaServer): string {
-  return server['OS-EXT-STS:task_state'] ? 'busy' : (server.status ?? 'UNKNOWN');
 }
 
 /**

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { DirectOpenStack, testCloud } from '../openstack-direct.js';
+
+/**
+ * The test OpenStack's region settings, in the driver's own format: from the file the install
+ * script writes (/etc/openstack/maestro-test.json, or MAESTRO_OPENSTACK_TEST_CONFIG), else the
+ * documented defaults of the test cloud (demo/demo in project demo).
+ */
+export interface TestCloudSettings {
+  password: Record<string, unknown> & { authUrl: string; region: string };
+  applicationCredential: (Record<string, unknown> & { authUrl: string }) | null;
+}
+
+export function testCloudSettings(): TestCloudSettings {
+  const file = process.env.MAESTRO_OPENSTACK_TEST_CONFIG ?? '/etc/openstack/maestro-test.json';
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<TestCloudSettings>;
+    if (saved.password) return { password: saved.password, applicationCredential: saved.applicationCredential ?? null };
+  }
+  return {
+    password: {
+      authUrl: testCloud.authUrl,
+      region: testCloud.region,
+      project: { name: testCloud.project, domain: { name: 'Default' } },
+      user: { name: testCloud.user, domain: { name: 'Default' }, password: testCloud.password },
+    },
+    applicationCredential: null,
+  };
+}
+
+/**
+ * Null when the test cloud answers (a token from Keystone, the flavors from Nova); otherwise why
+ * not, in one line. In CI, where the cloud may still be starting, it waits a while first.
+ */
+export async function testCloudProblem(): Promise<string | null> {
+  const deadline = Date.now() + (process.env.CI === 'true' ? 120_000 : 3_000);
+  for (;;) {
+    let problem: string;
+    try {
+      const cloud = await DirectOpenStack.login();
+      await cloud.ok('compute', 'GET', '/flavors');
+      return null;
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+      problem = `${error instanceof Error ? error.message : String(error)}${cause}`;
+    }
+    if (Date.now() > deadline) return problem;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
