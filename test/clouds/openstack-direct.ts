@@ -1,3 +1,7 @@
+import { withRetry } from '../../src/clouds/retry.js';
+import { waitForState } from '../../src/clouds/waiter.js';
+import { systemClock } from '../../src/domain/clock.js';
+
 /**
  * The test OpenStack, reached without the driver: plain fetch with a password token. Tests use
  * it to change the cloud behind the driver's back (a server created outside Maestro), to build
@@ -81,15 +85,13 @@ export class DirectOpenStack {
   }
 
   /** The test cloud's services restart now and then (its install script at work): a refused or cut connection is tried again. */
-  async #send(url: string, init: RequestInit): Promise<Response> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await fetch(url, init);
-      } catch (error) {
-        if (attempt >= 5 || !(error instanceof TypeError)) throw error;
-        await sleep(2_000);
-      }
-    }
+  #send(url: string, init: RequestInit): Promise<Response> {
+    return withRetry(() => fetch(url, init), {
+      policy: { attempts: 5, baseDelayMs: 1_000, maxDelayMs: 4_000 },
+      clock: systemClock,
+      // fetch's TypeError: no answer at all (refused, cut); an HTTP status is an answer.
+      shouldRetry: (error) => error instanceof TypeError,
+    });
   }
 
   async ok(service: Service, method: string, path: string, body?: unknown): Promise<any> {
@@ -101,7 +103,16 @@ export class DirectOpenStack {
   /** Deletes a server and waits until it is gone, so its port no longer holds its network. */
   async deleteServer(id: string): Promise<void> {
     await this.call('compute', 'DELETE', `/servers/${id}`);
-    for (let i = 0; i < 300 && (await this.call('compute', 'GET', `/servers/${id}`)).status !== 404; i += 1) await sleep(200);
+    await waitForState({
+      what: `server ${id} to be deleted`,
+      pending: ['present'],
+      target: ['gone'],
+      refresh: async () => ({ state: (await this.call('compute', 'GET', `/servers/${id}`)).status === 404 ? 'gone' : 'present', value: undefined }),
+      timeoutMs: 120_000,
+      minPollMs: 200,
+      maxPollMs: 1_000,
+      clock: systemClock,
+    });
   }
 
   /**
@@ -151,5 +162,3 @@ export class DirectOpenStack {
     return problems;
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

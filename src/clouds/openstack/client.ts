@@ -2,8 +2,7 @@ import type { z } from 'zod';
 import { CloudError } from '../driver.js';
 import { allByLink, type Page } from '../paging.js';
 import type { OpenStackRegionConfig } from './config.js';
-import type { HttpAnswer, HttpRequest } from './http.js';
-import type { Http } from './http.js';
+import type { HttpAnswer, HttpRequest, HttpSender } from './http.js';
 import { endpointOf, type IdentitySession } from './identity.js';
 import { readAnswer } from './parse/json.js';
 
@@ -57,7 +56,7 @@ export class OpenStackClient {
 
   constructor(
     readonly config: OpenStackRegionConfig,
-    private readonly http: Http,
+    private readonly http: HttpSender,
     private readonly identity: IdentitySession,
   ) {}
 

@@ -17,8 +17,13 @@ export interface HttpRequest {
 
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  headers: { get(name: string): string | null };
   text: string;
+}
+
+/** What the Collector needs of the transport: one request, one answer (or a CloudError). */
+export interface HttpSender {
+  send(request: HttpRequest): Promise<HttpAnswer>;
 }
 
 /**
@@ -28,7 +33,7 @@ export interface HttpAnswer {
  * (connection refused) or the service said so (503, 429): a POST that may have been processed
  * would create a second server. Answers of 400 and above become CloudErrors.
  */
-export class Http {
+export class Http implements HttpSender {
   readonly #agent: Agent;
 
   constructor(
@@ -90,6 +95,6 @@ export class Http {
     }
     const text = await response.text();
     if (response.status >= 400) throw httpError(response.status, text, { method: request.method, service: request.service, path });
-    return { status: response.status, headers: response.headers as unknown as Headers, text };
+    return { status: response.status, headers: response.headers, text };
   }
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { CloudError } from '../driver.js';
 import type { OpenStackRegionConfig } from './config.js';
-import type { Http } from './http.js';
+import type { HttpSender } from './http.js';
 import { parseToken, type ServiceEndpoint } from './parse/identity.js';
 
 /** A Keystone token with what came with it. */
@@ -48,7 +48,7 @@ export class IdentitySession {
 
   constructor(
     private readonly config: OpenStackRegionConfig,
-    private readonly http: Http,
+    private readonly http: HttpSender,
     private readonly clock: Clock,
   ) {}
 

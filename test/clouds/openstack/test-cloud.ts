@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { waitForState } from '../../../src/clouds/waiter.js';
+import { systemClock } from '../../../src/domain/clock.js';
 import { DirectOpenStack, testCloud } from '../openstack-direct.js';
 
 /**
@@ -33,18 +35,29 @@ export function testCloudSettings(): TestCloudSettings {
  * not, in one line. In CI, where the cloud may still be starting, it waits a while first.
  */
 export async function testCloudProblem(): Promise<string | null> {
-  const deadline = Date.now() + (process.env.CI === 'true' ? 120_000 : 3_000);
-  for (;;) {
-    let problem: string;
-    try {
-      const cloud = await DirectOpenStack.login();
-      await cloud.ok('compute', 'GET', '/flavors');
-      return null;
-    } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
-      problem = `${error instanceof Error ? error.message : String(error)}${cause}`;
-    }
-    if (Date.now() > deadline) return problem;
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  let problem = '';
+  try {
+    await waitForState({
+      what: 'the test OpenStack to answer',
+      pending: ['unreachable'],
+      target: ['reachable'],
+      refresh: async () => {
+        try {
+          const cloud = await DirectOpenStack.login();
+          await cloud.ok('compute', 'GET', '/flavors');
+          return { state: 'reachable', value: undefined };
+        } catch (error) {
+          const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+          problem = `the test OpenStack at ${testCloud.authUrl} does not answer: ${error instanceof Error ? error.message : String(error)}${cause}`;
+          return { state: 'unreachable', value: undefined };
+        }
+      },
+      timeoutMs: process.env.CI === 'true' ? 120_000 : 0,
+      minPollMs: 2_000,
+      clock: systemClock,
+    });
+    return null;
+  } catch {
+    return problem;
   }
 }
