@@ -57,7 +57,7 @@ export function allByLink<T>(first: string, fetchPage: (link: string) => Promise
 /**
  * Marker paging: ask for the page after the last item seen (its id) until a page comes back
  * empty. The empty page costs one more call, but a short page proves nothing: clouds cap the
- * page size (Nova at its max_limit) below what was asked for, without saying so.
+ * page size (at a configured maximum) below what was asked for, without saying so.
  */
 export function allByMarker<T>(
   fetchPage: (marker: string | null) => Promise<readonly T[]>,

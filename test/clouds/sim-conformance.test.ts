@@ -1,8 +1,7 @@
 import { after } from 'node:test';
 import { SimulatedCloud } from '../../src/clouds/sim/driver.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { migrate } from '../../src/store/migrate.js';
-import { openPglite } from '../../src/store/pglite.js';
+import { flavours } from '../support/databases.js';
 import { conformanceSuite } from './conformance.js';
 import { openSshPublicKey } from './keys.js';
 
@@ -18,9 +17,9 @@ class VirtualClock implements Clock {
   }
 }
 
-const db = await openPglite();
-await migrate(db);
-after(() => db.close());
+// The simulator keeps its state in the database it is called with: a migrated PGlite.
+const { db, close } = await flavours.find((flavour) => flavour.name === 'pglite')!.open();
+after(close);
 const clock = new VirtualClock();
 const sim = new SimulatedCloud({ latencyMs: 2_000 });
 const region = { name: 'SIM-CONFORMANCE', nativeName: 'sim-conformance' };
