@@ -37,6 +37,7 @@ export interface ConformanceTarget {
 }
 
 export const conformanceCases = [
+  'capabilities',
   'lifecycle',
   'listing across pages',
   'listing that fails half-way',
@@ -138,6 +139,22 @@ export function conformanceSuite(name: string, target: ConformanceTarget, skip: 
     after(async () => {
       const ids = [...known].filter(([, state]) => state !== 'terminated').map(([id]) => id);
       await Promise.allSettled(ids.map((id) => driver.instanceAction(region, id, 'terminate', target.call())));
+    });
+
+    test('capabilities', 'every optional operation declared has its methods', async () => {
+      const methods: Record<OptionalOperation, string[]> = {
+        shapes: ['listShapes'],
+        networks: ['listNetworks'],
+        securityGroups: ['listSecurityGroups'],
+        publicIps: ['listPublicIps', 'allocatePublicIp', 'associatePublicIp', 'disassociatePublicIp', 'releasePublicIp'],
+        keyPairs: ['importKeyPair'],
+        resize: ['resizeInstance'],
+      };
+      for (const operation of driver.capabilities.optional) {
+        for (const method of methods[operation]) {
+          assert.equal(typeof (driver as unknown as Record<string, unknown>)[method], 'function', `${operation} is declared but ${method} is missing`);
+        }
+      }
     });
 
     test('lifecycle', 'run → running → stop → stopped → start → running → reboot → running → terminate → terminated', async (t) => {

@@ -55,7 +55,7 @@ export class OpenStackClient {
   #computeVersion: string | null = null;
 
   constructor(
-    readonly config: OpenStackRegionConfig,
+    private readonly config: OpenStackRegionConfig,
     private readonly http: HttpSender,
     private readonly identity: IdentitySession,
   ) {}

@@ -72,9 +72,10 @@ export class OpenStackDriver
   /** The cloud's time of the newest change seen by pollStates (Nova's changes-since). */
   #since: string | null = null;
 
+  // The settings hold the password or secret: kept private, never handed out.
   private constructor(
-    readonly config: OpenStackRegionConfig,
-    private readonly deps: OpenStackDeps,
+    private readonly config: OpenStackRegionConfig,
+    clock: Clock,
     private readonly http: Http,
     client: OpenStackClient,
     readonly computeVersion: string,
@@ -85,7 +86,7 @@ export class OpenStackDriver
     this.#network = new NetworkApi(client, config.pageSize);
     this.#volumes = new BlockStorageApi(client, config.pageSize);
     this.#publicIps = new PublicIps(this.#network);
-    this.#waits = new Waits({ compute: this.#compute, images: this.#images, volumes: this.#volumes }, config.timeouts, deps.clock);
+    this.#waits = new Waits({ compute: this.#compute, images: this.#images, volumes: this.#volumes }, config.timeouts, clock);
     this.capabilities = {
       billingGranularity: 'second',
       customShapes: false,
@@ -109,7 +110,7 @@ export class OpenStackDriver
       const client = new OpenStackClient(config, http, new IdentitySession(config, http, deps.clock));
       const version = await new ComputeApi(client, config.pageSize).negotiate(signal);
       const hasVolumes = (await client.endpoint('block-storage', signal)) !== null;
-      return new OpenStackDriver(config, deps, http, client, version, hasVolumes);
+      return new OpenStackDriver(config, deps.clock, http, client, version, hasVolumes);
     } catch (error) {
       await http.close();
       throw error;
