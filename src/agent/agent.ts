@@ -16,6 +16,10 @@ import type { AgentTransport, Delivery } from './transport/transport.js';
 
 export type { AgentRegion } from './executor.js';
 
+// Shared abort reasons: a DOMException per call (with its stack) costs more than the call's crypto.
+const TIME_UP = new Error("the caller's time is up");
+const FINISHED = new Error('finished');
+
 export interface AgentOptions {
   /** The agent's name as Maestro knows it (upper case). */
   name: string;
@@ -224,11 +228,31 @@ export class Agent {
       await delivery.deadLetter(reason);
       return;
     }
-    const answers = await Promise.all(calls.map((call) => this.#execute(call, received)));
-    if (message.replyTo) {
-      const results = answers.map((answer) => answer.result);
-      this.options.transport.reply(message.replyTo, sealResults(this.#signer, results, { now: this.#clock.now().getTime(), correlationId: message.correlationId }));
-    }
+    // Each answer goes as soon as its call is done; answers done in the same turn travel together,
+    // so a slow call in a batch never holds back the fast ones.
+    const replyTo = message.replyTo;
+    const ready: CallResult[] = [];
+    let left = calls.length;
+    let scheduled = false;
+    const send = () => {
+      scheduled = false;
+      if (replyTo && ready.length > 0) {
+        this.options.transport.reply(replyTo, sealResults(this.#signer, ready.splice(0), { now: this.#clock.now().getTime(), correlationId: message.correlationId }));
+      }
+    };
+    const answers = await Promise.all(
+      calls.map(async (call) => {
+        const answer = await this.#execute(call, received);
+        ready.push(answer.result);
+        left -= 1;
+        if (left === 0) send();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(send);
+        }
+        return answer;
+      }),
+    );
     const malformed = answers.find((answer) => answer.malformed)?.malformed;
     if (malformed) {
       this.#log.warn({ reason: malformed, messageId: message.messageId }, 'request with a malformed call; answered and dead-lettered');
@@ -271,11 +295,11 @@ export class Agent {
     }
     const abort = new AbortController();
     const timer = new AbortController();
-    void this.#clock.sleep(left, timer.signal).then(() => abort.abort(new Error('the caller\'s time is up')), () => undefined);
+    void this.#clock.sleep(left, timer.signal).then(() => abort.abort(TIME_UP), () => undefined);
     try {
       return await work(abort.signal);
     } finally {
-      timer.abort();
+      timer.abort(FINISHED);
     }
   }
 }

@@ -34,12 +34,16 @@ export function signatureMessage(input: SignatureInput): string {
   return message;
 }
 
+/** Each byte as the protocol writes it: '1' and two lowercase hex digits. */
+const byteText = Array.from({ length: 256 }, (_, byte) => (byte + 0x100).toString(16));
+
 export function sign(secretKey: string, input: SignatureInput): string {
-  const digest = createHmac('sha256', Buffer.from(secretKey + input.date, 'utf8'))
+  // A string key is used as its UTF-8 bytes, without a Buffer made for it.
+  const digest = createHmac('sha256', secretKey + input.date)
     .update(signatureMessage(input), 'utf8')
     .digest();
   let out = '';
-  for (const byte of digest) out += (byte + 0x100).toString(16);
+  for (const byte of digest) out += byteText[byte];
   return out;
 }
 

@@ -132,9 +132,12 @@ describe('agent replicas and concurrency', { skip }, () => {
     try {
       await eventually(async () => (await server.transport.regionConsumers('SHARED-1')) === 2, 'both replicas consuming');
       // Each replica holds what it took until both took some: proof they compete for the same queue.
-      const calls = Array.from({ length: 8 }, (_, index) =>
-        server.client.callDriver('SHARED-1', { method: 'createVolume', args: [{ name: `v${index}`, sizeGb: 1 }], tenant: `T${index}`, operationId: `op-shared-${index}` }),
-      );
+      // One message each (calls made in the same turn would share one message, and one replica).
+      const calls = [];
+      for (let index = 0; index < 8; index += 1) {
+        calls.push(server.client.callDriver('SHARED-1', { method: 'createVolume', args: [{ name: `v${index}`, sizeGb: 1 }], tenant: `T${index}`, operationId: `op-shared-${index}` }));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       await eventually(() => gates[0]!.held.length > 0 && gates[1]!.held.length > 0, () => `both replicas holding calls (${gates.map((g) => g.held.length)})`);
       for (const gate of gates) gate.open();
       const volumes = await Promise.all(calls);

@@ -3,7 +3,9 @@ import { systemClock, type Clock } from '../../domain/clock.js';
 import { openSignedMessage, SignedMessageError } from '../../protocol/envelope/signed-message.js';
 import { driverMethods, type DriverMethod, type DriverMethodResult } from '../driver-methods.js';
 import { callFailure, resendResult, validateRegionResult, type AgentRequest } from '../messages.js';
-import { resultsPayload, sealCalls, type AgentKey } from '../envelope.js';
+import type { z } from 'zod';
+import { MAX_CALLS } from '../../protocol/envelope/calls.js';
+import { callResult, resultsPayload, sealCalls, signsAs, type AgentKey, type OutgoingCall } from '../envelope.js';
 import { silentLog, type Log } from '../log.js';
 import type { Delivery, ServerTransport } from '../transport/transport.js';
 import { AgentCallFailedError, AgentCallTimeoutError, AgentConnectionLostError, AgentUnavailableError } from './errors.js';
@@ -26,6 +28,9 @@ export interface AgentRpcClientOptions {
   consumerCheckMs?: number;
 }
 
+/** The reason a call's timer is stopped with: a shared value, so no DOMException (and its stack) per call. */
+const ANSWERED = new Error('answered');
+
 interface Pending {
   region: string;
   agent: string;
@@ -42,6 +47,7 @@ interface Pending {
 export class AgentRpcClient {
   readonly #pending = new Map<string, Pending>();
   readonly #consumers = new Map<string, { count: number; at: number }>();
+  readonly #batches = new Map<string, { region: string; key: AgentKey; calls: Array<OutgoingCall & { id: string; timeoutMs: number }> }>();
   readonly #clock: Clock;
   readonly #log: Log;
   readonly #windowMs: number;
@@ -82,12 +88,6 @@ export class AgentRpcClient {
     if (!key) throw new AgentUnavailableError(region, `no agent key is known for region ${region}: it is served by no agent`);
 
     const id = randomUUID();
-    const message = sealCalls(key, [{ id, type: request.type, params: request.params, timeoutMs }], {
-      now: this.#clock.now().getTime(),
-      messageId: id,
-      correlationId: id,
-      replyTo,
-    });
     const stop = new AbortController();
     const answered = new Promise<unknown>((resolve, reject) => {
       this.#pending.set(id, { region, agent: key.agent, resolve, reject });
@@ -96,14 +96,48 @@ export class AgentRpcClient {
       () => this.#settle(id, (pending) => pending.reject(new AgentCallTimeoutError(region, timeoutMs))),
       () => undefined,
     );
-    transport.sendRequest(region, message, { expirationMs: timeoutMs }).catch((error: Error) =>
-      this.#settle(id, (pending) => pending.reject(new AgentUnavailableError(region, `the request could not be sent: ${error.message}`))),
-    );
+    this.#enqueue(region, key, { id, type: request.type, params: request.params, timeoutMs });
     try {
       return await answered;
     } finally {
-      stop.abort();
+      stop.abort(ANSWERED);
     }
+  }
+
+  /**
+   * Calls to one region made in the same turn of the event loop travel as one message (up to the
+   * envelope's 20 calls): one seal, one signature and one broker message for all of them, which
+   * is what lets many outstanding calls go fast. A single call goes alone, at once.
+   */
+  #enqueue(region: string, key: AgentKey, call: OutgoingCall & { id: string; timeoutMs: number }): void {
+    const batchId = `${region}\n${key.keyId}`;
+    let batch = this.#batches.get(batchId);
+    if (!batch) {
+      batch = { region, key, calls: [] };
+      this.#batches.set(batchId, batch);
+      queueMicrotask(() => this.#flush(batchId));
+    }
+    batch.calls.push(call);
+    if (batch.calls.length >= MAX_CALLS) this.#flush(batchId);
+  }
+
+  #flush(batchId: string): void {
+    const batch = this.#batches.get(batchId);
+    if (!batch) return;
+    this.#batches.delete(batchId);
+    const { region, key, calls } = batch;
+    const fail = (error: Error) => {
+      for (const call of calls) this.#settle(call.id, (pending) => pending.reject(error));
+    };
+    const replyTo = this.options.transport.replyAddress();
+    if (!replyTo) return fail(new AgentConnectionLostError(region));
+    const messageId = randomUUID();
+    const message = sealCalls(key, calls, { now: this.#clock.now().getTime(), messageId, correlationId: messageId, replyTo });
+    // The message lives as long as its most patient call; each call keeps its own timer here.
+    const expirationMs = Math.max(...calls.map((call) => call.timeoutMs));
+    this.options.transport
+      .sendRequest(region, message, { expirationMs })
+      .catch((error: Error) => fail(new AgentUnavailableError(region, `the request could not be sent: ${error.message}`)));
   }
 
   /** A driver method run by the agent serving `region`; the result parsed with the method's schema. */
@@ -161,35 +195,44 @@ export class AgentRpcClient {
 
   async #onReply(delivery: Delivery): Promise<void> {
     const { message } = delivery;
-    const pending = message.correlationId ? this.#pending.get(message.correlationId) : undefined;
-    if (!pending) {
-      // The caller gave up (timeout) or it is a second answer: nobody to give it to.
-      this.#log.debug({ correlationId: message.correlationId }, 'an agent answer nobody waits for');
-      return;
-    }
-    let data: unknown;
+    let results: Array<z.infer<typeof callResult>>;
+    let agent: string;
     try {
       const opened = await openSignedMessage(message.headers, message.body, {
         now: this.#clock.now().getTime(),
         windowMs: this.#windowMs,
         lookup: this.options.lookupKey,
-        identity: (key, who) => key.agent === who && key.agent === pending.agent,
+        identity: signsAs,
       });
-      const first = resultsPayload.parse(JSON.parse(opened.plaintext)).results[0]!;
-      data = JSON.parse(first.data);
-      if (first.status === 'FAILED') {
-        const failure = callFailure.safeParse(data);
-        const reason = failure.success ? failure.data : { reason: 'api' as const, message: first.readableError ?? 'the agent call failed', retryable: false };
-        this.#settle(message.correlationId!, (p) => p.reject(new AgentCallFailedError(p.region, reason)));
-        return;
-      }
+      agent = opened.key.agent;
+      results = resultsPayload.parse(JSON.parse(opened.plaintext)).results;
     } catch (error) {
-      // A forged or broken answer: kept aside, and the caller goes on waiting for the real one.
+      // A forged or broken answer: kept aside; the callers go on waiting for the real one.
       const reason = error instanceof SignedMessageError ? `${error.problem}: ${error.message}` : `malformed: ${(error as Error).message}`;
       this.#log.warn({ reason, correlationId: message.correlationId }, 'agent answer refused; dead-lettered');
       await delivery.deadLetter(reason);
       return;
     }
-    this.#settle(message.correlationId!, (p) => p.resolve(data));
+    for (const result of results) {
+      const pending = this.#pending.get(result.id);
+      // Nobody waits (the caller gave up), or the answer comes from another agent than the one asked.
+      if (!pending || pending.agent !== agent) {
+        this.#log.debug({ callId: result.id, agent }, 'an agent answer nobody waits for');
+        continue;
+      }
+      let data: unknown;
+      try {
+        data = JSON.parse(result.data);
+      } catch {
+        data = undefined;
+      }
+      if (result.status === 'SUCCESS') {
+        this.#settle(result.id, (p) => p.resolve(data));
+        continue;
+      }
+      const failure = callFailure.safeParse(data);
+      const reason = failure.success ? failure.data : { reason: 'api' as const, message: result.readableError ?? 'the agent call failed', retryable: false };
+      this.#settle(result.id, (p) => p.reject(new AgentCallFailedError(p.region, reason)));
+    }
   }
 }

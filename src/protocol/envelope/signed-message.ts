@@ -20,8 +20,32 @@ export interface SealedMessage {
   headers: Record<string, string>;
 }
 
+/**
+ * Signatures by (secret, key, date, identifier). Messages are dated to the whole second (PROTOCOL.md
+ * allows it), so every message one key sends within a second carries the same signature: it is
+ * computed, and checked, once. The seal still differs per message (a fresh IV), so a replay is
+ * still told apart from a new message by its body.
+ */
+class SignatureMemo {
+  readonly #signatures = new Map<string, string>();
+
+  get(secret: string, accessKey: string, date: string, userIdentifier: string): string {
+    const id = `${secret}\n${accessKey}\n${date}\n${userIdentifier}`;
+    let signature = this.#signatures.get(id);
+    if (signature === undefined) {
+      // A few keys sign at any moment; a second later their entries are of no use.
+      if (this.#signatures.size >= 1024) this.#signatures.clear();
+      signature = sign(secret, { accessKey, date, userIdentifier });
+      this.#signatures.set(id, signature);
+    }
+    return signature;
+  }
+}
+
+const memo = new SignatureMemo();
+
 export function sealMessage(key: SigningKey, plaintext: string, options: { date: number; userIdentifier: string; requestIdentifier?: string }): SealedMessage {
-  const date = String(Math.floor(options.date));
+  const date = String(Math.floor(options.date / 1000) * 1000);
   return {
     body: Buffer.from(sealBody(key.secret, plaintext), 'latin1'),
     headers: {
@@ -29,7 +53,7 @@ export function sealMessage(key: SigningKey, plaintext: string, options: { date:
       [h.date]: date,
       [h.userIdentifier]: options.userIdentifier,
       [h.requestIdentifier]: options.requestIdentifier ?? 'maestro-agent',
-      [h.signature]: sign(key.secret, { accessKey: key.keyId, date, userIdentifier: options.userIdentifier }),
+      [h.signature]: memo.get(key.secret, key.keyId, date, options.userIdentifier),
     },
   };
 }
@@ -107,7 +131,7 @@ export async function openSignedMessage<K extends SigningKey>(
   }
   const key = await options.lookup(keyId!);
   if (!key) throw new SignedMessageError('unknown_key', `unknown key ${keyId!.slice(0, 64)}`);
-  const expected = sign(key.secret, { accessKey: keyId!, date: date!, userIdentifier: userIdentifier! });
+  const expected = memo.get(key.secret, keyId!, date!, userIdentifier!);
   if (!signaturesEqual(expected, signature!)) throw new SignedMessageError('signature', 'the signature does not match');
   if (options.identity && !options.identity(key, userIdentifier!)) {
     throw new SignedMessageError('identity', `key ${keyId} may not sign as ${userIdentifier!.slice(0, 64)}`);
