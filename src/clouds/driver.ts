@@ -20,6 +20,11 @@ export interface DriverCapabilities {
   reservedTagPrefixes: readonly string[];
   maxInstancesPerRun: number;
   /**
+   * How many complete listings in a row must lack an instance before discovery lets it go (3 when
+   * left out): 1 where a listing is the truth at once, more where listings can lag behind.
+   */
+  listingsBeforeVanished?: number;
+  /**
    * The optional operations this driver implements. Callers ask `supports(driver, 'publicIps')`
    * instead of testing which cloud it is; the answer also types the operations' methods.
    */

@@ -45,6 +45,8 @@ export class SimulatedCloud implements Driver {
     tagMatching: 'case-insensitive',
     reservedTagPrefixes: [],
     maxInstancesPerRun: 500,
+    // Its listing reads the caller's own transaction: what it lacks is gone.
+    listingsBeforeVanished: 1,
     optional: [],
   } as const;
   readonly faults = new FaultPlan();

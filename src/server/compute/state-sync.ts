@@ -1,14 +1,12 @@
 import type { DriverRegistry } from '../../clouds/registry.js';
 import type { Clock } from '../../domain/clock.js';
-import * as events from '../../protocol/events/compute.js';
-import type { InstanceState } from '../../protocol/compute.js';
 import type { RecordedEvent } from '../../protocol/events.js';
 import type { Database } from '../../store/database.js';
-import type { NewEvent } from '../../store/event-log.js';
 import type { EventOrigin, EventWriter } from '../event-writer.js';
 import { CoalescingRunner } from '../coalescing-runner.js';
 import type { Logger } from '../logger.js';
 import { allRegionRefs, type RegionRef } from '../queries/compute.js';
+import { recordStateReports } from './state-reports.js';
 
 /**
  * Brings the states clouds reach on their own (the end of a transition, a VM that died) into
@@ -50,7 +48,8 @@ export class StateSync {
   async syncOnce(): Promise<number> {
     let total = 0;
     for (const region of await allRegionRefs(this.db)) {
-      if (!this.clouds.has(region.cloud)) continue;
+      // Regions served by an agent report their states themselves (docs/agent.md).
+      if (region.agentId !== null || !this.clouds.has(region.cloud)) continue;
       total += await this.#syncRegion(region);
     }
     return total;
@@ -63,28 +62,7 @@ export class StateSync {
         { name: region.name, nativeName: region.nativeName },
         { db: tx, now: this.clock.now(), signal: AbortSignal.timeout(30_000) },
       );
-      if (reports.length === 0) return [];
-      const { rows } = await tx.query<{ id: string; nativeId: string; name: string; state: InstanceState; tenantId: string; customerId: string }>(
-        `SELECT i.id, i.native_id AS "nativeId", i.name, i.state, i.tenant_id AS "tenantId", t.customer_id AS "customerId"
-           FROM instances i JOIN tenants t ON t.id = i.tenant_id
-          WHERE i.region_id = $1 AND i.native_id = ANY($2::text[])`,
-        [region.id, reports.map((r) => r.nativeId)],
-      );
-      const known = new Map(rows.map((row) => [row.nativeId, row]));
-      const changes: NewEvent[] = [];
-      for (const report of reports) {
-        const instance = known.get(report.nativeId);
-        if (!instance || instance.state === report.state) continue;
-        changes.push(
-          this.writer.build(
-            events.instanceStateChanged,
-            { id: instance.id, state: report.state, previous: instance.state, reason: report.reason },
-            { target: { id: instance.id, name: instance.name }, customerId: instance.customerId, tenantId: instance.tenantId, region: region.name },
-            this.origin,
-          ),
-        );
-      }
-      return changes.length > 0 ? this.writer.append(tx, changes) : [];
+      return recordStateReports(tx, this.writer, this.origin, region, reports);
     });
     await this.writer.committed(recorded);
     return recorded.length;

@@ -10,9 +10,11 @@ export interface RegionRef {
   cloud: CloudKind;
   kind: 'public' | 'private';
   status: string;
+  /** The private agent that reaches this region's cloud; null where Maestro calls the cloud itself. */
+  agentId: string | null;
 }
 
-const regionRefSelect = `SELECT id, name, native_name AS "nativeName", cloud, kind, status FROM regions`;
+const regionRefSelect = `SELECT id, name, native_name AS "nativeName", cloud, kind, status, agent_id AS "agentId" FROM regions`;
 
 export async function regionRef(db: Queryable, name: string): Promise<RegionRef> {
   const { rows } = await db.query<RegionRef>(`${regionRefSelect} WHERE name = $1`, [name]);

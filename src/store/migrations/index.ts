@@ -14,6 +14,7 @@ import scheduleLeases from './0013-schedule-leases.js';
 import mappingAuthors from './0014-mapping-authors.js';
 import tenantPage from './0015-tenant-page.js';
 import agents from './0016-agents.js';
+import agentState from './0017-agent-state.js';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState];
