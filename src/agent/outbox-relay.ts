@@ -28,7 +28,12 @@ export class OutboxRelay {
   #stopListening: (() => void) | null = null;
   #idle: Array<() => void> = [];
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  /** Resolves on stop: a publish that never settles (an in-process server gone) does not hold stop() up. */
+  readonly #stopped: Promise<'stopped'>;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.#stopped = new Promise((resolve) => this.#stop.signal.addEventListener('abort', () => resolve('stopped'), { once: true }));
+  }
 
   start(): void {
     this.#stopListening = this.options.transport.onConnectionChange(() => this.wake());
@@ -80,7 +85,12 @@ export class OutboxRelay {
         if (!this.#dirty) await this.#nextWake();
         continue;
       }
-      const outcomes = await Promise.allSettled(batch.map((entry) => transport.publishEvent(this.options.seal(entry), { persistent: entry.persistent })));
+      const outcomes = await Promise.race([
+        Promise.allSettled(batch.map((entry) => transport.publishEvent(this.options.seal(entry), { persistent: entry.persistent }))),
+        this.#stopped,
+      ]);
+      // Stopped mid-send: what was not deleted goes again at the next start.
+      if (outcomes === 'stopped') break;
       const sent = batch.filter((_, index) => outcomes[index]!.status === 'fulfilled').map((entry) => entry.id);
       try {
         await store.confirmed(sent);

@@ -152,6 +152,21 @@ describe("the agent's events, listings and outbox", { skip }, () => {
       onMessage = null;
     }
   });
+
+  it('a server node that stops consuming leaves its messages to the others', async () => {
+    const leaving = await startServer(vhost.url, [key]);
+    await leaving.consumer!.close();
+    const before = leaving.received.length;
+    const written: AgentEvent[] = [];
+    for (let index = 0; index < 30; index += 1) {
+      const draft = { resource: `leave-${index}`, kind: 'instance.state' as const, at: new Date().toISOString(), data: { nativeId: `leave-${index}`, state: 'running' as const, reason: null } };
+      written.push(...(await agent.store.transaction((tx) => recordEvents(agent.store, tx, 'EDGE', 'PRIV-1', [draft], new Date()))));
+    }
+    await agent.agent.outboxDrained();
+    await eventually(() => written.every((event) => events().some((seen) => seen.id === event.id)), 'every event handled by the node still consuming');
+    assert.equal(leaving.received.length, before);
+    await leaving.stop();
+  });
 });
 
 describe('an agent killed with outbox entries pending', { skip }, () => {

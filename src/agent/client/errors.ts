@@ -30,6 +30,8 @@ export class AgentCallFailedError extends AgentCallError {
   readonly mayHaveRun = false;
   readonly reason: CallFailure['reason'];
   readonly retryable: boolean;
+  /** A run that failed part-way: the instances that do exist (the caller removes or reports them). */
+  readonly created: CallFailure['created'];
   constructor(
     readonly region: string,
     failure: CallFailure,
@@ -37,6 +39,7 @@ export class AgentCallFailedError extends AgentCallError {
     super(failure.message);
     this.reason = failure.reason;
     this.retryable = failure.retryable;
+    this.created = failure.created;
   }
 }
 

@@ -65,6 +65,7 @@ export class AgentEventConsumer {
   readonly #failures = new Map<string, number>();
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  #stopConsuming: (() => Promise<void>) | null = null;
   /** Counts for metrics: handled, dropped as already handled (a re-send or a redelivery), dead-lettered. */
   readonly stats = { handled: 0, duplicates: 0, deadLettered: 0 };
 
@@ -75,19 +76,23 @@ export class AgentEventConsumer {
   }
 
   async start(): Promise<void> {
-    await this.options.transport.consumeEvents({ prefetch: this.options.prefetch ?? 64 }, (delivery) => {
+    this.#stopConsuming = await this.options.transport.consumeEvents({ prefetch: this.options.prefetch ?? 64 }, (delivery) => {
       this.#queue = this.#queue.then(() => this.#process(delivery));
     });
   }
 
-  /** Stops handing messages over; those not acknowledged go back to the queue with the connection. */
+  /** Stops consuming; the message being handled finishes, those received but not handled go back to the queue. */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#stopConsuming?.();
     await this.#queue;
   }
 
   async #process(delivery: Delivery): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed) {
+      delivery.requeue();
+      return;
+    }
     const { message } = delivery;
     let parsed: ReceivedAgentMessage[];
     try {

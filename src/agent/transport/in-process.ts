@@ -163,7 +163,9 @@ class InProcessServerTransport extends InProcessLink implements ServerTransport 
     return this.broker.consumers(regionQueue(region));
   }
 
-  async consumeEvents(_options: { prefetch: number }, handler: DeliveryHandler): Promise<void> {
-    this.stops.push(this.broker.consume(EVENTS, handler));
+  async consumeEvents(_options: { prefetch: number }, handler: DeliveryHandler): Promise<() => Promise<void>> {
+    const stop = this.broker.consume(EVENTS, handler);
+    this.stops.push(stop);
+    return async () => stop();
   }
 }

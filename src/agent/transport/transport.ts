@@ -66,6 +66,6 @@ export interface ServerTransport extends TransportLink {
   sendRequest(region: string, message: WireMessage, options: { expirationMs: number }): Promise<void>;
   /** How many agents consume a region's queue now. */
   regionConsumers(region: string): Promise<number>;
-  /** Consumes the events queue that all server nodes share. */
-  consumeEvents(options: { prefetch: number }, handler: DeliveryHandler): Promise<void>;
+  /** Consumes the events queue that all server nodes share; resolves with what stops consuming. */
+  consumeEvents(options: { prefetch: number }, handler: DeliveryHandler): Promise<() => Promise<void>>;
 }

@@ -79,15 +79,17 @@ export class AmqpSession {
   }
 
   /** Consumes a queue; every message becomes a Delivery settled on this session's channel. */
-  async consume(queue: string, handler: (delivery: Delivery) => void, options: { prefetch?: number; noAck?: boolean } = {}): Promise<void> {
+  /** Consumes a queue; returns the consumer tag. */
+  async consume(queue: string, handler: (delivery: Delivery) => void, options: { prefetch?: number; noAck?: boolean } = {}): Promise<string> {
     if (options.prefetch) await this.consumer.prefetch(options.prefetch, false);
-    await this.consumer.consume(
+    const { consumerTag } = await this.consumer.consume(
       queue,
       (raw) => {
         if (raw) handler(this.#delivery(queue, raw, options.noAck ?? false));
       },
       { noAck: options.noAck ?? false },
     );
+    return consumerTag;
   }
 
   #delivery(queue: string, raw: ConsumeMessage, noAck: boolean): Delivery {
@@ -178,7 +180,7 @@ export function safeUrl(url: string): string {
   }
 }
 
-type Setup = (session: AmqpSession) => Promise<void>;
+type Setup = (session: AmqpSession) => Promise<unknown>;
 
 /**
  * A connection to RabbitMQ that comes back: on loss it reconnects with back-off (measured on the
@@ -234,11 +236,15 @@ export class AmqpLink {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Runs `setup` on the current connection (if any) and on every later one. */
-  async addSetup(setup: Setup): Promise<void> {
+  /** Runs `setup` on the current connection (if any) and on every later one; returns what stops that. */
+  async addSetup(setup: Setup): Promise<() => void> {
     this.#setups.push(setup);
+    const remove = () => {
+      const index = this.#setups.indexOf(setup);
+      if (index >= 0) this.#setups.splice(index, 1);
+    };
     const session = this.#session;
-    if (!session) return;
+    if (!session) return remove;
     try {
       await setup(session);
     } catch (error) {
@@ -246,6 +252,7 @@ export class AmqpLink {
       this.#log.warn({ err: error }, 'AMQP setup failed; reconnecting');
       await session.model.close().catch(() => undefined);
     }
+    return remove;
   }
 
   async close(): Promise<void> {

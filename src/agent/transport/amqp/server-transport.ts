@@ -1,5 +1,5 @@
 import type { DeliveryHandler, ServerTransport, WireMessage } from '../transport.js';
-import { AmqpLink, TransportError, type AmqpLinkOptions } from './link.js';
+import { AmqpLink, TransportError, type AmqpLinkOptions, type AmqpSession } from './link.js';
 import { declareRegion, declareShared, topology, type Topology } from './topology.js';
 
 export interface AmqpServerTransportOptions extends Omit<AmqpLinkOptions, 'topology'> {
@@ -66,9 +66,17 @@ export class AmqpServerTransport implements ServerTransport {
     return declareRegion(session.publisher, this.names, region);
   }
 
-  async consumeEvents(options: { prefetch: number }, handler: DeliveryHandler): Promise<void> {
+  async consumeEvents(options: { prefetch: number }, handler: DeliveryHandler): Promise<() => Promise<void>> {
     this.link.start();
-    await this.link.addSetup((session) => session.consume(this.names.eventsQueue, handler, { prefetch: options.prefetch }));
+    let consuming: { session: AmqpSession; tag: string } | null = null;
+    const remove = await this.link.addSetup(async (session) => {
+      consuming = { session, tag: await session.consume(this.names.eventsQueue, handler, { prefetch: options.prefetch }) };
+    });
+    return async () => {
+      remove();
+      const current = consuming as { session: AmqpSession; tag: string } | null;
+      if (current && current.session === this.link.session) await current.session.consumer.cancel(current.tag).catch(() => undefined);
+    };
   }
 
   close(): Promise<void> {
