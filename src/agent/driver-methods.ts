@@ -92,6 +92,7 @@ export const driverCapabilities = z.object({
   tagMatching: z.enum(['case-sensitive', 'case-insensitive']),
   reservedTagPrefixes: z.array(text(64)),
   maxInstancesPerRun: z.number().int().nonnegative(),
+  listingsBeforeVanished: z.number().int().min(1).max(100).optional(),
   optional: z.array(z.enum(optionalOperations)),
 }) satisfies z.ZodType<DriverCapabilities>;
 
