@@ -131,6 +131,8 @@ export class Agent {
       this.#handling.add(handling);
     });
     this.#every(this.options.heartbeatMs ?? 5000, () => this.#beat());
+    // A retry a day later is a new operation: the records of finished ones need not stay longer.
+    this.#every(3_600_000, async () => void (await store.pruneOperations(new Date(this.#clock.now().getTime() - 86_400_000))));
     for (const watch of this.#watches.values()) {
       this.#every(this.options.pollMs ?? 10_000, () => watch.poll().then(() => undefined));
       this.#loops.push(this.#listEvery(watch, this.options.listingMs ?? 600_000));
