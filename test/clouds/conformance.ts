@@ -158,7 +158,10 @@ export function conformanceSuite(name: string, target: ConformanceTarget, skip: 
     });
 
     test('lifecycle', 'run → running → stop → stopped → start → running → reboot → running → terminate → terminated', async (t) => {
-      const [vm] = await timed(t, 'run (the call)', () => run([`${target.prefix}-life`], { publicKey: target.publicKeys[0] }));
+      // With a key to import and, where the driver has them, a security group named.
+      const groups = supports(driver, 'securityGroups') ? await driver.listSecurityGroups(region, target.call()) : [];
+      const extra = { publicKey: target.publicKeys[0], ...(groups[0] ? { securityGroups: [groups[0].name] } : {}) };
+      const [vm] = await timed(t, 'run (the call)', () => run([`${target.prefix}-life`], extra));
       assert.ok(vm && ['pending', 'running'].includes(vm.state), `a new instance is pending or running, not ${vm?.state}`);
       const id = vm.nativeId;
       await timed(t, 'run → running', () => until([id], 'running', ['pending', 'starting']));
