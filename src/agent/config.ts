@@ -93,6 +93,12 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env, overrides:
     input.keys = [...keys, { keyId, secret }];
   }
   if (overrides.dataDir) input.dataDir = overrides.dataDir;
+  // Absent lists are empty ones, so the refusal says what is needed rather than "expected array".
+  input.keys ??= [];
+  input.regions ??= [];
+  if (input.name === undefined) {
+    throw new AgentConfigError([`name: the agent needs its name, as registered in Maestro (${agentSettingNames.name}, or "name" in the file)`]);
+  }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     throw new AgentConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`));
