@@ -35,11 +35,12 @@
 #   scripts/backends/openstack.sh reset  stop, and forget all OpenStack and Ceph data (packages stay)
 # MAESTRO_OPENSTACK_CINDER=0 leaves Cinder and Ceph out (and off the catalog).
 #
-# Time on this machine kind (2 cores): a new machine about 6 min, most of it apt-get install;
-# installed but stopped (as in CI, where nothing started by hand survives) about 40 s; already
-# running about 1 s (checked by openstack-check.mjs, nothing else done). Cinder and Ceph add
-# about 1 min to a new machine and 10 s to a restart. docs/openstack.md has the measurements,
-# the problems met on this machine kind and their fixes.
+# Time on this machine kind (2 cores, measured while other test runs shared them): a new machine
+# about 5 min (2 min 14 s of it apt-get install); installed but not running (as CI finds it:
+# nothing a session started survives it) about 30 s; already running under a second (the check
+# alone). Cinder and Ceph add about a minute to a new machine (packages, 12 s to make the
+# cluster) and a few seconds to a restart. docs/openstack.md has the measurements, the problems
+# met on this machine kind and their fixes.
 #
 # It uses the machine's MariaDB (databases os_*, user openstack) and RabbitMQ (vhost openstack),
 # and starts them if they are not running. Passwords are fixed test values: this is a
@@ -275,7 +276,8 @@ start_services() {
   install -d "$RUN_DIR"
   start_ovn
   register_chassis
-  start_keystone
+  # Everything that does not need another service at start, at once: they load in parallel.
+  wsgi keystone keystone 5000 /usr/bin/keystone-wsgi-public
   wsgi placement placement 8778 /usr/bin/placement-api
   daemon glance-api glance /var/log/glance/glance-api.out /usr/bin/glance-api
   daemon neutron-server neutron /var/log/neutron/neutron-server.out /usr/bin/neutron-server \
@@ -283,11 +285,6 @@ start_services() {
   daemon nova-api nova /var/log/nova/nova-api.out /usr/bin/nova-api
   daemon nova-conductor nova /var/log/nova/nova-conductor.out /usr/bin/nova-conductor
   daemon nova-scheduler nova /var/log/nova/nova-scheduler.out /usr/bin/nova-scheduler
-  # placement must answer before nova-compute starts: it reports its inventory once at start,
-  # and the next try is a minute later
-  wait_http "http://$HOST:8778" 120 /var/log/placement/placement-uwsgi.log
-  daemon nova-compute nova /var/log/nova/nova-compute.out \
-    "$PY" -c 'import sys; from nova.cmd.compute import main; sys.exit(main())'
   if ((CINDER)); then
     ceph_start
     wsgi cinder-api cinder 8776 /usr/bin/cinder-wsgi
@@ -298,6 +295,14 @@ start_services() {
     stop_services cinder-volume cinder-scheduler cinder-api
     ceph_stop
   fi
+  # nova-compute reports its inventory to placement once at start (the next try is a minute
+  # later), so placement, and keystone behind it, must answer first.
+  wait_http "http://$HOST:5000/v3" 120 /var/log/keystone/keystone-uwsgi.log
+  wait_http "http://$HOST:8778" 120 /var/log/placement/placement-uwsgi.log
+  # (its log file named: started by "python3 -c" it would otherwise log to "<string>.log")
+  daemon nova-compute nova /var/log/nova/nova-compute.out \
+    "$PY" -c 'import sys; from nova.cmd.compute import main; sys.exit(main())' \
+    --log-file /var/log/nova/nova-compute.log
   wait_http "http://$HOST:9292" 120 /var/log/glance/glance-api.log
   wait_http "http://$HOST:9696" 180 /var/log/neutron/neutron-server.log
   wait_http "http://$HOST:8774" 120 /var/log/nova/nova-api.log

@@ -108,7 +108,9 @@ ceph_client_key() {
   chown cinder:cinder "$keyring"; chmod 0640 "$keyring"
 }
 
+# Started as root: they drop to the ceph user themselves (--setuser), after opening what needs root.
 ceph_start_mon() {
+  is_running ceph-mon && return 0
   daemon ceph-mon root /var/log/ceph/ceph-mon.a.out /usr/bin/ceph-mon -f -i a --setuser ceph --setgroup ceph
   quiet timeout 60 ceph -s --connect-timeout 60
 }
