@@ -50,6 +50,10 @@ export interface DriverCall {
   db: Queryable;
   now: Date;
   signal: AbortSignal;
+  /** The tenant (name) a command makes the call for: an agent bounds concurrency by it. */
+  tenant?: string | null;
+  /** The same id for a retry of the same call: an agent runs a changing call once per id. */
+  operationId?: string;
 }
 
 export interface CloudInstance {

@@ -55,6 +55,21 @@ const settings = {
     env: 'MAESTRO_RELAY_INTERVAL_MS',
     schema: z.coerce.number().int().min(10).max(60_000).default(1000),
   },
+  amqpUrl: {
+    env: 'MAESTRO_AMQP_URL',
+    // RabbitMQ, where private agents are reached (docs/agent.md); without it no agent is.
+    schema: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL').optional(),
+  },
+  amqpPrefix: {
+    env: 'MAESTRO_AMQP_PREFIX',
+    // The start of every exchange and queue name, so several installations can share a broker.
+    schema: z.string().regex(/^[a-z][a-z0-9_.-]{0,31}$/, 'lower case letters, digits, "_", "." and "-", at most 32').default('maestro'),
+  },
+  agentHeartbeatMs: {
+    env: 'MAESTRO_AGENT_HEARTBEAT_MS',
+    // The beat interval agents are judged by when they do not say their own.
+    schema: z.coerce.number().int().min(100).max(600_000).default(5000),
+  },
   cloudCallTimeoutMs: {
     env: 'MAESTRO_CLOUD_TIMEOUT_MS',
     schema: z.coerce.number().int().min(10).max(600_000).default(30_000),
@@ -190,7 +205,7 @@ const settings = {
 } as const;
 
 /** Never echoed in error messages. */
-const secretSettings = new Set(['masterKey', 'databaseUrl', 'smtpPassword', 'vapidPrivateKey']);
+const secretSettings = new Set(['masterKey', 'databaseUrl', 'amqpUrl', 'smtpPassword', 'vapidPrivateKey']);
 
 type Settings = typeof settings;
 export type Config = { -readonly [K in keyof Settings]: z.output<Settings[K]['schema']> };

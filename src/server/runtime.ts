@@ -37,6 +37,8 @@ import { bootstrapAdministrator, type BootstrapCredentials } from './bootstrap.j
 import { createDefaultRegion, type DefaultRegion } from './default-region.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
+import type { AgentLink } from './agents/agent-link.js';
+import type { ServerTransport } from '../agent/transport/transport.js';
 import { Dispatcher } from './dispatch.js';
 import { EventWriter, NOTIFY_CHANNEL, type CommittedMessage, type EventOrigin } from './event-writer.js';
 import { handlers } from './handlers/index.js';
@@ -64,6 +66,8 @@ export interface MaestroOptions {
   db?: Database;
   /** Whether to listen for HTTP (default true). */
   listen?: boolean;
+  /** How to reach the private agents instead of MAESTRO_AMQP_URL (tests: an in-process broker). */
+  agentTransport?: ServerTransport;
 }
 
 export interface Maestro {
@@ -85,6 +89,8 @@ export interface Maestro {
   /** Sends due e-mail and push notifications, woken when new ones are committed; `runOnce` makes a pass now. */
   readonly notifications: NotificationDelivery;
   readonly services: Services;
+  /** The connection to private agents; null unless MAESTRO_AMQP_URL (or an agent transport) is set. */
+  readonly agents: AgentLink | null;
   readonly app: FastifyInstance;
   readonly logger: Logger;
   /** The first administrator's credentials, when this start created them. */
@@ -259,8 +265,10 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const relay = new OutboxRelay(db, logger, config.relayIntervalMs);
     cleanups.unshift(() => relay.stop());
     relay.add(notifications.consumer);
+    let agents: AgentLink | null = null;
     const onCommitted = (message: CommittedMessage) => {
       if (CredentialStore.affectedBy(message.types)) credentials.invalidate();
+      if (message.types.some((type) => type.startsWith('agent.'))) agents?.keyring.forget();
       metrics.eventLogHead.set(message.seq);
       relay.wake();
       // New notifications are sent once the relay has committed them.
@@ -278,7 +286,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     if (db.kind === 'postgres') {
       // Other nodes' commits; a payload we cannot read, or notifications missed while the listening
       // connection was down, still wake everything up.
-      const everything: CommittedMessage = { seq: 0, types: ['key.', 'user.'] };
+      const everything: CommittedMessage = { seq: 0, types: ['key.', 'user.', 'agent.'] };
       const unlisten = await db.listen(
         NOTIFY_CHANNEL,
         (payload) => {
@@ -343,6 +351,26 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     // Nodes sharing a PostgreSQL share what they have seen: a replay to another node is a replay too.
     const replays = db.kind === 'postgres' ? new SharedReplayCache(db, windowMs, logger) : new ReplayCache(windowMs);
     if (replays instanceof SharedReplayCache) cleanups.unshift(() => replays.close());
+    const agentTransport = options.agentTransport ?? (config.amqpUrl ? { amqpUrl: config.amqpUrl, prefix: config.amqpPrefix } : null);
+    if (agentTransport) {
+      // Loaded only here: a node without agents never loads the AMQP client.
+      const { connectAgents } = await import('./agents/agent-link.js');
+      agents = await connectAgents({
+        db,
+        writer,
+        clock,
+        logger,
+        secrets,
+        clouds,
+        replays,
+        nodeName: config.nodeName,
+        callTimeoutMs: config.cloudCallTimeoutMs,
+        heartbeatMs: config.agentHeartbeatMs,
+        transport: agentTransport,
+      });
+      const link = agents;
+      cleanups.unshift(() => link.close());
+    }
     const app = await buildApp({
       dispatcher,
       authenticator: {
@@ -408,6 +436,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       notifications: notifications.delivery,
       schedules: { runDue: (now = clock.now()) => runDue(scheduleDeps, now) },
       services,
+      agents,
       app,
       logger,
       bootstrap,

@@ -6,6 +6,7 @@ import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { loadConfig, type ConfigInput } from '../../src/server/config.js';
 import { startMaestro, type Maestro } from '../../src/server/runtime.js';
 import type { Database } from '../../src/store/database.js';
+import type { ServerTransport } from '../../src/agent/transport/transport.js';
 
 export interface TestServer {
   maestro: Maestro;
@@ -21,13 +22,16 @@ export interface TestServer {
  * A Maestro node on a random port, with a throw-away data directory. Without the default simulated
  * region (tests build the organisation they need); `config: { defaultSimulatedRegion: true }` adds it.
  */
-export async function startTestServer(options: { db?: Database; clock?: Clock; config?: ConfigInput } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { db?: Database; clock?: Clock; config?: ConfigInput; agentTransport?: ServerTransport } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'maestro-test-'));
   const config = loadConfig({}, { port: 0, dataDir, logLevel: 'silent', validateOutputs: true, defaultSimulatedRegion: false, ...options.config });
   const maestro = await startMaestro({
     config,
     ...(options.db ? { db: options.db } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.agentTransport ? { agentTransport: options.agentTransport } : {}),
   });
   if (!maestro.bootstrap) throw new Error('the test server was expected to create its administrator');
   const credentials = { accessKey: maestro.bootstrap.accessKey, secretKey: maestro.bootstrap.secretKey };

@@ -42,6 +42,8 @@ export const region = z.object({
   nativeName: z.string(),
   status: z.enum(regionStatuses),
   description: z.string(),
+  /** The private agent that reaches its cloud; null where Maestro reaches it itself. */
+  agent: z.string().nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -36,3 +36,10 @@ export const agentDeleted = defineEvent('agent.deleted', {
   target: targetTypes.agent,
   data: z.object({ id }),
 });
+
+/** An agent connected (its REGISTER): what it runs and serves, and the key it signs with. */
+export const agentConnected = defineEvent('agent.connected', {
+  action: 'authenticate',
+  target: targetTypes.agent,
+  data: z.object({ agentId: id, version: z.string(), regions: z.array(z.string()), keyId: z.string(), startedAt: z.string() }),
+});

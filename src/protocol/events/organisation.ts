@@ -88,6 +88,8 @@ export const regionCreated = defineEvent('region.created', {
     nativeName: z.string(),
     status: z.enum(regionStatuses),
     description: z.string(),
+    /** The private agent that reaches the region's cloud (absent before agents existed). */
+    agentId: id.nullable().optional(),
   }),
 });
 
@@ -99,6 +101,7 @@ export const regionUpdated = defineEvent('region.updated', {
     nativeName: z.string().optional(),
     status: z.enum(regionStatuses).optional(),
     description: z.string().optional(),
+    agentId: id.nullable().optional(),
   }),
 });
 

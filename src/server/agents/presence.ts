@@ -3,11 +3,12 @@ import type { Queryable } from '../../store/database.js';
 
 export interface Heartbeat {
   agentId: string;
-  version: string;
+  /** Null in a plain heartbeat: what the agent said when it registered stays. */
+  version: string | null;
   /** The regions the agent says it serves. */
   regions: readonly string[];
   keyId: string;
-  startedAt: string;
+  startedAt: string | null;
   inFlight: number;
   /** The agent's beat interval: its state is judged by it. */
   heartbeatMs: number;
@@ -25,8 +26,8 @@ export async function recordHeartbeat(db: Queryable, beat: Heartbeat, now: Date)
        online_since = CASE WHEN agent_presence.last_seen < $2::timestamptz - make_interval(secs => $9 * agent_presence.heartbeat_ms / 1000.0)
                            THEN excluded.last_seen ELSE agent_presence.online_since END,
        last_seen = GREATEST(agent_presence.last_seen, excluded.last_seen),
-       heartbeat_ms = excluded.heartbeat_ms, version = excluded.version, regions = excluded.regions,
-       key_id = excluded.key_id, started_at = excluded.started_at, in_flight = excluded.in_flight`,
+       heartbeat_ms = excluded.heartbeat_ms, version = COALESCE(excluded.version, agent_presence.version), regions = excluded.regions,
+       key_id = excluded.key_id, started_at = COALESCE(excluded.started_at, agent_presence.started_at), in_flight = excluded.in_flight`,
     [
       beat.agentId,
       now.toISOString(),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CloudError, PartialRunError, type Driver, type DriverCall, type RegionTarget } from '../../clouds/driver.js';
 import { AppError } from '../../protocol/errors.js';
 import type { CommandContext } from '../context.js';
@@ -33,7 +34,7 @@ export async function callCloud<T>(
   region: RegionRef,
   fn: (driver: Driver, target: RegionTarget, call: DriverCall) => Promise<T>,
 ): Promise<T> {
-  const driver = ctx.services.clouds.get(region.cloud);
+  const driver = await ctx.services.clouds.forRegion(region, ctx.db);
   const timeoutMs = ctx.services.cloudCallTimeoutMs;
   const call = new AbortController();
   const timer = new AbortController();
@@ -47,7 +48,13 @@ export async function callCloud<T>(
     () => new Promise<never>(() => undefined),
   );
   try {
-    const driverCall: DriverCall = { db: ctx.db, now: ctx.services.clock.now(), signal: call.signal };
+    const driverCall: DriverCall = {
+      db: ctx.db,
+      now: ctx.services.clock.now(),
+      signal: call.signal,
+      tenant: ctx.access.tenant?.name ?? null,
+      operationId: randomUUID(),
+    };
     return await Promise.race([fn(driver, { name: region.name, nativeName: region.nativeName }, driverCall), timeout]);
   } catch (error) {
     throw fromCloudError(error, region.name);

@@ -12,7 +12,8 @@ import type { DiscoveryReport } from './discovery-report.js';
 export async function discoverEveryRegion(services: Services, logger: Logger): Promise<DiscoveryReport[]> {
   const reports: DiscoveryReport[] = [];
   for (const region of await allRegionRefs(services.db)) {
-    if (!services.clouds.has(region.cloud)) continue;
+    // Agents send listings of the regions they serve on their own (docs/agent.md).
+    if (region.agentId !== null || !services.clouds.has(region.cloud)) continue;
     try {
       const report = await services.discover(region.name);
       reports.push(report);

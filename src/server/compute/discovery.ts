@@ -23,7 +23,7 @@ export async function reconcileRegion(
 ): Promise<DiscoveryReport> {
   const started = performance.now();
   const region = await regionRef(tx, regionName);
-  const driver = clouds.get(region.cloud);
+  const driver = await clouds.forRegion(region, tx);
   let cloud: CloudInstance[];
   try {
     cloud = await driver.listInstances({ name: region.name, nativeName: region.nativeName }, { db: tx, now: clock.now(), signal: AbortSignal.timeout(120_000) });

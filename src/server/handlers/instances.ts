@@ -39,7 +39,7 @@ export async function resolveShape(ctx: CommandContext, region: RegionRef, input
     if (!rows[0]) throw notFound('shape', input.shape, `list the shapes of ${region.name} with \`maestro shapes describe --region ${region.name}\``);
     return { shape: name, cpu: rows[0].cpu, ramMb: rows[0].ramMb };
   }
-  if (!ctx.services.clouds.get(region.cloud).capabilities.customShapes) {
+  if (!(await ctx.services.clouds.forRegion(region, ctx.db)).capabilities.customShapes) {
     throw invalidInput(`${region.cloud} regions run named shapes only; give shape instead of cpu and ramGb`, { field: 'shape' });
   }
   return { shape: null, cpu: input.cpu!, ramMb: Math.round(input.ramGb! * 1024) };
@@ -111,7 +111,7 @@ export const instances: ManagerHandlers<Managers['instances']> = {
   async run(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
     const region = await usableRegion(ctx, tenant, input.region);
-    const { capabilities } = ctx.services.clouds.get(region.cloud);
+    const { capabilities } = await ctx.services.clouds.forRegion(region, ctx.db);
     if (input.count > capabilities.maxInstancesPerRun) {
       throw invalidInput(`${region.cloud} regions run at most ${capabilities.maxInstancesPerRun} instances per call`, { field: 'count' });
     }

@@ -13,6 +13,7 @@ import { NO_ID } from '../projections/access.js';
 import { regionRef, type RegionRef } from '../queries/compute.js';
 import { callCloud } from '../compute/cloud-call.js';
 import { reconcileRegion } from '../compute/discovery.js';
+import { agentRow } from '../queries/agents.js';
 import * as computeEvents from '../../protocol/events/compute.js';
 import { type CommandContext } from '../context.js';
 import { pending } from '../pending-event.js';
@@ -151,6 +152,7 @@ export const regions: ManagerHandlers<Managers['regions']> = {
     if (await exists(ctx.db, 'SELECT 1 FROM regions WHERE name = $1', [input.name])) {
       throw conflict(`a region named ${input.name} already exists`, { resource: 'region', name: input.name });
     }
+    const agent = input.agent === undefined ? null : await agentRow(ctx.db, input.agent);
     const id = uuidv7();
     await ctx.emit(
       events.regionCreated,
@@ -162,18 +164,26 @@ export const regions: ManagerHandlers<Managers['regions']> = {
         nativeName: input.nativeName,
         status: input.status ?? 'active',
         description: input.description ?? '',
+        agentId: agent?.id ?? null,
       },
       { target: { id, name: input.name }, region: input.name },
     );
-    if (ctx.services.clouds.has(input.cloud)) await importPublicCatalog(ctx, await regionRef(ctx.db, input.name));
+    // Through its agent, this is the region's first real call to the cloud (a token request, the
+    // image catalog): wrong credentials or an agent that does not serve it refuse the region.
+    if (agent || ctx.services.clouds.has(input.cloud)) await importPublicCatalog(ctx, await regionRef(ctx.db, input.name));
     return q.regionView(ctx.db, id);
   },
   // Users see the regions their tenants are active in.
   describe: async (input, ctx) => q.listRegions(ctx.db, { ...input, tenantIds: await tenantIdsAllowing(ctx, 'DESCRIBE_REGION') }),
-  async update({ name, ...changes }, ctx) {
+  async update({ name, agent, ...changes }, ctx) {
     const region = await q.regionRow(ctx.db, name);
-    if (hasChanges(changes)) {
-      await ctx.emit(events.regionUpdated, { id: region.id, ...changes }, { target: { id: region.id, name }, region: name });
+    const agentId = agent === undefined ? undefined : agent === null ? null : (await agentRow(ctx.db, agent)).id;
+    if (hasChanges({ ...changes, agentId })) {
+      await ctx.emit(
+        events.regionUpdated,
+        { id: region.id, ...changes, ...(agentId !== undefined ? { agentId } : {}) },
+        { target: { id: region.id, name }, region: name },
+      );
     }
     return q.regionView(ctx.db, region.id);
   },

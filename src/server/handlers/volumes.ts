@@ -75,7 +75,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
   async create(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
     const region = await usableRegion(ctx, tenant, input.region);
-    const { capabilities } = ctx.services.clouds.get(region.cloud);
+    const { capabilities } = await ctx.services.clouds.forRegion(region, ctx.db);
     if (!capabilities.volumes) {
       throw invalidInput(`${region.cloud} regions (${region.name}) do not offer volumes through Maestro; choose a region of another cloud`, {
         field: 'region',

@@ -128,6 +128,7 @@ interface RegionRow {
   nativeName: string;
   status: string;
   description: string;
+  agentId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -136,11 +137,11 @@ const regions = entityProjection<RegionRow>({
   name: 'regions',
   table: {
     table: 'regions',
-    columns: ['id', 'name', 'cloud', 'kind', 'nativeName', 'status', 'description', 'createdAt', 'updatedAt'],
+    columns: ['id', 'name', 'cloud', 'kind', 'nativeName', 'status', 'description', 'agentId', 'createdAt', 'updatedAt'],
     key: ['id'],
   },
   reducers: (on) => [
-    on.set(events.regionCreated, (d) => ({ id: d.id }), (d, e) => ({ ...d, createdAt: e.time, updatedAt: e.time })),
+    on.set(events.regionCreated, (d) => ({ id: d.id }), (d, e) => ({ ...d, agentId: d.agentId ?? null, createdAt: e.time, updatedAt: e.time })),
     on(events.regionUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => updated(row, changes, e.time)),
   ],
 });

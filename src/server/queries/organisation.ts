@@ -178,7 +178,7 @@ export async function regionRow(db: Queryable, name: string): Promise<RegionRow>
 }
 
 const regionSelect = `SELECT r.id, r.name, r.cloud, r.kind, r.native_name AS "nativeName", r.status, r.description,
-  r.created_at AS "createdAt", r.updated_at AS "updatedAt" FROM regions r`;
+  (SELECT a.name FROM agents a WHERE a.id = r.agent_id) AS agent, r.created_at AS "createdAt", r.updated_at AS "updatedAt" FROM regions r`;
 
 export async function regionView(db: Queryable, id: string): Promise<Region> {
   const { rows } = await db.query<Region>(`${regionSelect} WHERE r.id = $1`, [id]);

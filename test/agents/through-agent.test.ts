@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Agent } from '../../src/agent/agent.js';
+import { MemoryCloud } from '../../src/agent/drivers/memory.js';
+import { AgentStore } from '../../src/agent/store/agent-store.js';
+import { InProcessBroker } from '../../src/agent/transport/in-process.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { MaestroClient } from '../../src/sdk/client.js';
+import { failsWith, waitForState } from '../compute/setup.js';
+import { clockedClient } from '../quotas/setup.js';
+import { eventually } from '../support/eventually.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const T = 'PRIVATE-DEV';
+const R = 'DC1-EAST';
+const BEAT_MS = 5000;
+
+describe('a private region reached through its agent (in-process transport)', () => {
+  const broker = new InProcessBroker();
+  // One clock for the server and the agent: signatures compare their dates, presence their beats.
+  const clock = new ManualClock(new Date());
+  const cloud = new MemoryCloud();
+  let server: TestServer;
+  let admin: MaestroClient;
+  let store: AgentStore;
+  let agent: Agent | null = null;
+
+  const startAgent = async (key: { accessKey: string; secretKey: string }) => {
+    agent = new Agent({
+      name: 'DC1',
+      keys: [{ keyId: key.accessKey, secret: key.secretKey }],
+      regions: [{ name: R, nativeName: 'east', driver: cloud }],
+      transport: broker.agentTransport(),
+      store,
+      clock,
+      heartbeatMs: BEAT_MS,
+    });
+    await agent.start();
+  };
+
+  before(async () => {
+    server = await startTestServer({ clock, config: { agentHeartbeatMs: BEAT_MS }, agentTransport: broker.serverTransport() });
+    admin = clockedClient(server.url, server.credentials, clock);
+    store = await AgentStore.openEmbedded({ masterKey: randomBytes(32) });
+  });
+  after(async () => {
+    await agent?.stop();
+    await store?.close();
+    await server?.close();
+  });
+
+  it('sees the agent online once it registered, with the region it serves', async () => {
+    const created = await admin.agents.create({ name: 'dc1' });
+    await startAgent(created.key);
+    const [described] = await eventually(async () => {
+      const { items } = await admin.agents.describe({ name: 'dc1' });
+      return items[0]?.state === 'online' && items;
+    }, 'the agent to register');
+    assert.deepEqual([described!.reportedRegions, described!.version !== null], [[R], true]);
+  });
+
+  it('creates the region through the agent, and a tenant runs, stops, starts and terminates an instance in it', async () => {
+    const region = await admin.regions.create({ name: R, cloud: 'SIMULATED', kind: 'private', nativeName: 'east', agent: 'dc1' });
+    assert.equal(region.agent, 'DC1');
+    await admin.customers.create({ name: 'private' });
+    await admin.tenants.create({ customer: 'private', name: T });
+    await admin.tenants.activateRegion({ tenant: T, region: R });
+    const images = (await admin.images.describe({ tenant: T, region: R })).items;
+    assert.ok(images.length > 0, 'the public catalog came through the agent');
+
+    const { instances } = await admin.instances.run({ tenant: T, region: R, image: images[0]!.name, cpu: 1, ramGb: 1, name: 'via-agent' });
+    const [vm] = instances;
+    assert.equal(vm!.state, 'pending');
+    // The agent's poll finds the transition done and sends it as an event.
+    await agent!.pollNow(R);
+    await waitForState(admin, T, [vm!.id], 'running');
+    for (const [action, state] of [
+      ['stop', 'stopped'],
+      ['start', 'running'],
+      ['terminate', 'terminated'],
+    ] as const) {
+      await admin.instances[action]({ tenant: T, id: vm!.id });
+      await agent!.pollNow(R);
+      await waitForState(admin, T, [vm!.id], state);
+    }
+    const { rows } = await server.maestro.db.query<{ type: string; observer: string }>(
+      `SELECT type, observer->>'id' AS observer FROM event_log WHERE target_id = $1 AND type = 'instance.stateChanged' ORDER BY seq`,
+      [vm!.id],
+    );
+    assert.ok(rows.length >= 4 && rows.every((row) => row.observer === 'DC1'), 'every state came from the agent');
+  });
+
+  it('takes in the listings the agent sends: one of what Maestro already knows changes nothing', async () => {
+    const { instances } = await admin.instances.run({ tenant: T, region: R, image: (await admin.images.describe({ tenant: T, region: R })).items[0]!.name, cpu: 1, ramGb: 1, name: 'kept' });
+    await agent!.pollNow(R);
+    await waitForState(admin, T, [instances[0]!.id], 'running');
+    const before = (await server.maestro.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_log`)).rows[0]!.n;
+    await agent!.listNow(R);
+    await agent!.outboxDrained();
+    await eventually(async () => (await server.maestro.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agent_listing_pages')).rows[0]!.n === 0, 'the listing to be taken in');
+    assert.equal((await admin.instances.describe({ tenant: T, ids: [instances[0]!.id] })).items[0]!.state, 'running');
+    const after = (await server.maestro.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_log`)).rows[0]!.n;
+    assert.equal(after, before, 'a complete listing of what Maestro knows changes nothing');
+  });
+
+  it('fails a command at once, naming the agent and since when, once the agent is offline', async () => {
+    await agent!.stop();
+    agent = null;
+    const lastSeen = (await admin.agents.describe({ name: 'dc1' })).items[0]!.lastSeen!;
+    clock.advance(10 * BEAT_MS);
+    assert.equal((await admin.agents.describe({ name: 'dc1' })).items[0]!.state, 'offline');
+    const [vm] = (await admin.instances.describe({ tenant: T, state: 'running' })).items;
+    const seq = (await admin.system.status()).eventSeq;
+    await assert.rejects(
+      admin.instances.stop({ tenant: T, id: vm!.id }),
+      failsWith('unavailable', new RegExp(`agent DC1, offline since ${lastSeen.replace(/[.]/g, '\\.')}.*nothing was changed`)),
+    );
+    assert.equal((await admin.instances.describe({ tenant: T, ids: [vm!.id] })).items[0]!.state, 'running');
+    const recorded = (await server.maestro.db.query<{ type: string }>('SELECT type FROM event_log WHERE seq > $1', [seq])).rows.map((r) => r.type);
+    assert.deepEqual(recorded, [], 'nothing was recorded');
+  });
+});
