@@ -1,4 +1,5 @@
 import { memoryCloudFactory } from './memory.js';
+import { openStackDriverFactory } from './openstack.js';
 import { AgentDriverRegistry } from './registry.js';
 
 /**
@@ -6,5 +7,5 @@ import { AgentDriverRegistry } from './registry.js';
  * tests); each real cloud's driver registers its factory here as it lands (OPEN_STACK first).
  */
 export function defaultAgentDrivers(): AgentDriverRegistry {
-  return new AgentDriverRegistry().register(memoryCloudFactory);
+  return new AgentDriverRegistry().register(memoryCloudFactory).register(openStackDriverFactory);
 }
