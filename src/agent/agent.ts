@@ -1,3 +1,4 @@
+import { hasChangeFeed, type ChangeFeed } from '../clouds/driver.js';
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { parseCalls, type CallResult, type ParsedCall } from '../protocol/envelope/calls.js';
@@ -137,6 +138,9 @@ export class Agent {
       this.#every(this.options.pollMs ?? 10_000, () => watch.poll().then(() => undefined));
       this.#loops.push(this.#listEvery(watch, this.options.listingMs ?? 600_000));
     }
+    for (const region of this.#regions.values()) {
+      if (hasChangeFeed(region.driver)) this.#loops.push(this.#followChanges(region, region.driver, this.#watches.get(region.name)!));
+    }
     this.#log.info({ regions: [...this.#regions.keys()] }, 'agent started');
   }
 
@@ -178,6 +182,30 @@ export class Agent {
         }
       })(),
     );
+  }
+
+  /**
+   * Polls a region as soon as its cloud says something changed, instead of at the next poll: a
+   * word during a poll makes one more after it, so no change waits for the timer.
+   */
+  async #followChanges(region: AgentRegion, feed: ChangeFeed, watch: RegionWatch): Promise<void> {
+    let again = false;
+    let polling: Promise<void> | null = null;
+    const pollSoon = () => {
+      if (polling) {
+        again = true;
+        return;
+      }
+      polling = (async () => {
+        do {
+          again = false;
+          await watch.poll().catch((error: unknown) => this.#log.warn({ err: error, region: region.name }, 'polling after a change failed'));
+        } while (again && !this.#stop.signal.aborted);
+      })().finally(() => (polling = null));
+    };
+    await feed
+      .followChanges({ name: region.name, nativeName: region.nativeName }, pollSoon, this.#stop.signal)
+      .catch((error: unknown) => this.#log.warn({ err: error, region: region.name }, 'following the cloud\'s changes stopped; polling goes on'));
   }
 
   async #listEvery(watch: RegionWatch, ms: number): Promise<void> {

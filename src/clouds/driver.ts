@@ -205,6 +205,17 @@ export interface ResizeOperations {
   resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance>;
 }
 
+/**
+ * A cloud that says when something changed, so that a change is seen at once rather than at the
+ * next poll (which still runs, in case a message is lost).
+ */
+export interface ChangeFeed {
+  /** Calls `onChange` with the native id of each instance that may have changed, until `signal` aborts. */
+  followChanges(region: RegionTarget, onChange: (nativeId: string) => void, signal: AbortSignal): Promise<void>;
+}
+
+export const hasChangeFeed = (driver: Driver): driver is Driver & ChangeFeed => typeof (driver as Partial<ChangeFeed>).followChanges === 'function';
+
 interface OptionalOperations {
   shapes: ShapeOperations;
   networks: NetworkOperations;

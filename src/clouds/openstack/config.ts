@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CloudError } from '../driver.js';
+import { notificationSettings } from './notifications.js';
 
 const name = z.string().trim().min(1, 'must not be empty');
 
@@ -45,6 +46,8 @@ export const openStackRegionConfig = z
      */
     pageSize: z.int().min(1).max(1000).optional(),
     timeouts: timeouts.default({ requestMs: 30_000, operationMs: 600_000, pollMs: 1_000 }),
+    /** Nova's versioned notifications on the cloud's broker: changes are seen within a second, not at the next poll. */
+    notifications: notificationSettings.optional(),
   })
   .superRefine((config, ctx) => {
     if (config.user && config.applicationCredential) {

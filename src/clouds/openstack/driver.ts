@@ -19,6 +19,7 @@ import {
   type PublicIpOperations,
   type RegionTarget,
   type ResizeOperations,
+  type ChangeFeed,
   type RunRequest,
   type SecurityGroupOperations,
   type ShapeOperations,
@@ -34,6 +35,7 @@ import { IdentitySession } from './identity.js';
 import { ImageApi } from './image.js';
 import { keyPairName } from './keys.js';
 import { NetworkApi } from './network.js';
+import { followServerChanges } from './notifications.js';
 import { instanceOf } from './parse/compute.js';
 import { imageOf } from './parse/image.js';
 import { PublicIps } from './public-ips.js';
@@ -59,7 +61,7 @@ const actions: Record<InstanceAction, { request: Record<string, unknown> | 'dele
  * config, no state shared with any other, so an agent runs one per region it serves.
  */
 export class OpenStackDriver
-  implements Driver, ShapeOperations, NetworkOperations, SecurityGroupOperations, PublicIpOperations, KeyPairOperations, ResizeOperations
+  implements Driver, ShapeOperations, NetworkOperations, SecurityGroupOperations, PublicIpOperations, KeyPairOperations, ResizeOperations, ChangeFeed
 {
   readonly cloud = 'OPEN_STACK' as const;
   readonly capabilities: DriverCapabilities;
@@ -75,7 +77,7 @@ export class OpenStackDriver
   // The settings hold the password or secret: kept private, never handed out.
   private constructor(
     private readonly config: OpenStackRegionConfig,
-    clock: Clock,
+    private readonly clock: Clock,
     private readonly http: Http,
     client: OpenStackClient,
     readonly computeVersion: string,
@@ -147,6 +149,16 @@ export class OpenStackDriver
    * servers), on the cloud's clock: the newest `updated` seen is where the next poll starts.
    * Comparing inclusively, the newest is reported again: harmless, a repeated state is no change.
    */
+  /**
+   * Follows Nova's versioned notifications when the region's settings name the cloud's broker;
+   * without them it returns at once and polling alone sees changes.
+   */
+  async followChanges(region: RegionTarget, onChange: (nativeId: string) => void, signal: AbortSignal): Promise<void> {
+    this.#serves(region);
+    if (!this.config.notifications) return;
+    await followServerChanges(this.config.notifications, onChange, signal, { clock: this.clock });
+  }
+
   async pollStates(region: RegionTarget, call: DriverCall): Promise<StateReport[]> {
     this.#serves(region);
     const servers = await this.#compute.listServers({ ...(this.#since ? { changesSince: this.#since } : {}), signal: call.signal });

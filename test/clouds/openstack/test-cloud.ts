@@ -30,6 +30,14 @@ export function testCloudSettings(): TestCloudSettings {
   };
 }
 
+/** Where the test cloud publishes Nova's notifications (written by the install script), if it says. */
+export function testCloudNotifications(): { amqpUrl: string } | null {
+  const file = process.env.MAESTRO_OPENSTACK_TEST_CONFIG ?? '/etc/openstack/maestro-test.json';
+  if (!existsSync(file)) return null;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { notifications?: { amqpUrl?: string } };
+  return saved.notifications?.amqpUrl ? { amqpUrl: saved.notifications.amqpUrl } : null;
+}
+
 /**
  * Null when the test cloud answers (a token from Keystone, the flavors from Nova); otherwise why
  * not, in one line. In CI, where the cloud may still be starting, it waits a while first.
