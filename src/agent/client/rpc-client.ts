@@ -135,8 +135,12 @@ export class AgentRpcClient {
     const message = sealCalls(key, calls, { now: this.#clock.now().getTime(), messageId, correlationId: messageId, replyTo });
     // The message lives as long as its most patient call; each call keeps its own timer here.
     const expirationMs = Math.max(...calls.map((call) => call.timeoutMs));
+    const unroutable = () => {
+      this.#consumers.delete(region);
+      fail(new AgentUnavailableError(region, `no queue takes requests for region ${region}: no agent ever served it`));
+    };
     this.options.transport
-      .sendRequest(region, message, { expirationMs })
+      .sendRequest(region, message, { expirationMs, onUnroutable: unroutable })
       .catch((error: Error) => fail(new AgentUnavailableError(region, `the request could not be sent: ${error.message}`)));
   }
 

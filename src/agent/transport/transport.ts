@@ -60,10 +60,11 @@ export interface ServerTransport extends TransportLink {
   /** Receives the answers to this node's requests. */
   consumeReplies(handler: DeliveryHandler): Promise<void>;
   /**
-   * Sends a request to a region's queue; resolves once the broker has it. `expirationMs`: a
-   * request nobody took by then is dropped, never executed late.
+   * Sends a request to a region's queue (without a publisher confirm: requests are transient and
+   * their callers time out). `expirationMs`: a request nobody took by then is dropped, never
+   * executed late. `onUnroutable`: no queue takes requests for the region.
    */
-  sendRequest(region: string, message: WireMessage, options: { expirationMs: number }): Promise<void>;
+  sendRequest(region: string, message: WireMessage, options: { expirationMs: number; onUnroutable?: () => void }): Promise<void>;
   /** How many agents consume a region's queue now. */
   regionConsumers(region: string): Promise<number>;
   /** Consumes the events queue that all server nodes share; resolves with what stops consuming. */

@@ -39,14 +39,22 @@ export class AmqpSession {
     /** Publisher confirms: the broker acknowledges each message it took. */
     readonly publisher: ConfirmChannel,
     readonly consumer: Channel,
+    /**
+     * Requests and answers: no publisher confirms. They are transient (not persistent, expiring)
+     * and the caller has a timeout, so a confirm would buy nothing; it cost about 15% of a round
+     * trip at one call in flight.
+     */
+    readonly rpc: Channel,
     private readonly names: Topology,
     private readonly isCurrent: () => boolean,
     private readonly log: Log,
   ) {
-    publisher.on('return', (message: ConsumeMessage) => {
+    const onReturn = (message: ConsumeMessage) => {
       const id = message.properties.messageId as unknown;
       if (typeof id === 'string') this.#returned.get(id)?.();
-    });
+    };
+    publisher.on('return', onReturn);
+    rpc.on('return', onReturn);
   }
 
   /** Publishes and resolves once the broker confirmed it (and, if mandatory, routed it). */
@@ -72,9 +80,31 @@ export class AmqpSession {
   /** Publishes without waiting for the confirm (answers: a lost one makes the caller time out). */
   send(queue: string, message: WireMessage): void {
     try {
-      this.publisher.publish('', queue, message.body, properties(message, {}));
+      this.rpc.publish('', queue, message.body, properties(message, {}));
     } catch (error) {
       this.log.debug({ err: error, queue }, 'could not send a message: the connection is gone');
+    }
+  }
+
+  /**
+   * Sends a request without waiting for a confirm; `onUnroutable` hears it if the broker gives
+   * it back because no queue takes it.
+   */
+  request(exchange: string, routingKey: string, message: WireMessage, options: { expirationMs: number }, onUnroutable: () => void): void {
+    const id = message.messageId;
+    if (id) {
+      // Answers to unroutable messages come within a round trip; older entries are of no use.
+      if (this.#returned.size >= 10_000) this.#returned.delete(this.#returned.keys().next().value!);
+      this.#returned.set(id, () => {
+        this.#returned.delete(id);
+        onUnroutable();
+      });
+    }
+    try {
+      this.rpc.publish(exchange, routingKey, message.body, properties(message, { expirationMs: options.expirationMs, mandatory: true }));
+    } catch (error) {
+      if (id) this.#returned.delete(id);
+      throw new TransportError(`cannot publish: ${describe(error)}`);
     }
   }
 
@@ -326,13 +356,14 @@ export class AmqpLink {
     model.once('close', () => (alive = false));
     const publisher = await model.createConfirmChannel();
     const consumer = await model.createChannel();
-    for (const channel of [publisher, consumer]) {
+    const rpc = await model.createChannel();
+    for (const channel of [publisher, consumer, rpc]) {
       channel.on('error', (error: Error) => this.#log.warn({ err: error }, 'AMQP channel error'));
       // A channel the broker closed (a failed declaration) leaves the connection half usable: start over.
       channel.on('close', () => {
         if (this.#generation === generation && !this.#closing) void model.close().catch(() => undefined);
       });
     }
-    return new AmqpSession(generation, model, publisher, consumer, this.options.topology, () => alive, this.#log);
+    return new AmqpSession(generation, model, publisher, consumer, rpc, this.options.topology, () => alive, this.#log);
   }
 }

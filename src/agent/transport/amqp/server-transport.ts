@@ -54,10 +54,10 @@ export class AmqpServerTransport implements ServerTransport {
     });
   }
 
-  async sendRequest(region: string, message: WireMessage, options: { expirationMs: number }): Promise<void> {
+  async sendRequest(region: string, message: WireMessage, options: { expirationMs: number; onUnroutable?: () => void }): Promise<void> {
     const session = this.link.session;
     if (!session) throw new TransportError('not connected to the broker');
-    await session.publish(this.names.requestExchange, region, message, { expirationMs: options.expirationMs, mandatory: true });
+    session.request(this.names.requestExchange, region, message, options, options.onUnroutable ?? (() => undefined));
   }
 
   async regionConsumers(region: string): Promise<number> {
