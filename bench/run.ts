@@ -3,6 +3,7 @@
 // because on a shared machine only the ratio is comparable from one run to the next.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agentReconcile } from './agent-reconcile.js';
 import { agentRpc } from './agent-rpc.js';
 import { append } from './append.js';
 import { authorisation } from './authorisation.js';
@@ -40,6 +41,7 @@ const benchmarks: Record<string, Benchmark> = {
   'focus-import': { describe: 'public billing import of a 1,000,000-row FOCUS gzip export vs gunzip + split into lines', perDatabase: true, run: focusImport },
   notifications: { describe: 'notifications rendered and stored from 20,000 events by the outbox consumer vs bare INSERT of the same rows', perDatabase: true, run: notifications },
   jobs: { describe: 'no-op jobs claimed and completed by two nodes vs a bare UPDATE … RETURNING loop', perDatabase: true, run: jobs },
+  'agent-reconcile': { describe: "reconciling a 100k-server region from an agent's listing pages vs storing and reading them", perDatabase: true, run: agentReconcile },
   'agent-rpc': { describe: 'private agent round trips over RabbitMQ (1 and 128 outstanding calls) vs a bare amqplib request/reply loop', perDatabase: false, run: agentRpc },
   compat: { describe: '20 DESCRIBE_INSTANCE calls in one encrypted Maestro-protocol batch vs the same calls as one JSON-RPC batch', perDatabase: true, run: compat },
 };
