@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import type { MaestroClient } from '../../src/sdk/client.js';
 import { DirectOpenStack } from '../clouds/openstack-direct.js';
 import { testCloudNotifications, testCloudProblem, testCloudSettings } from '../clouds/openstack/test-cloud.js';
 import { waitForState } from '../compute/setup.js';
-import { eventually } from '../support/eventually.js';
+import { startAgentProcess, type AgentProcess } from '../support/agent-process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // The whole path, as an operator runs it: `maestro agent` in a process of its own next to the
@@ -20,8 +13,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
 const title = 'a tenant runs a server on a real OpenStack through a private agent over RabbitMQ';
 const problem = await testCloudProblem();
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'src/cli/main.ts');
 
 if (problem && process.env.CI === 'true') {
   describe(title, () => it('needs the test OpenStack in CI', () => assert.fail(`the test OpenStack is required in CI (scripts/backends/openstack.sh): ${problem}`)));
@@ -30,71 +21,44 @@ if (problem && process.env.CI === 'true') {
 } else {
   describe(title, () => {
     const suffix = Date.now().toString(36);
-    const prefix = `e2e${suffix}`;
     const region = `OS-${suffix}`.toUpperCase();
     const tenant = `E2E-${suffix}`.toUpperCase();
-    const settings = testCloudSettings().password;
+    const settings = testCloudSettings().password as unknown as { authUrl: string; region: string; project: unknown; user: { name: string; domain: unknown; password: string } };
     const notifications = testCloudNotifications();
-    const work = mkdtempSync(path.join(os.tmpdir(), 'maestro-e2e-'));
-    const configFile = path.join(work, 'agent.json');
-    const agentEnv = { MAESTRO_AGENT_CONFIG: configFile, MAESTRO_AGENT_MASTER_KEY: randomBytes(32).toString('base64'), MAESTRO_AGENT_LOG_LEVEL: 'warn' };
     let server: TestServer;
     let admin: MaestroClient;
-    let agent: ChildProcess | null = null;
+    let agent: AgentProcess | null = null;
     let direct: DirectOpenStack;
     const made: string[] = [];
 
-    /** `maestro agent …` as an operator types it, with `input` on standard input; resolves with its exit. */
-    const agentCommand = (args: string[], input?: string) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', cli, 'agent', ...args], {
-        cwd: root,
-        env: { ...process.env, ...agentEnv },
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      });
-      if (input !== undefined) child.stdin!.end(input);
-      let output = '';
-      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      return { child, exited: once(child, 'exit').then(([code]) => ({ code: code as number | null, output })) };
-    };
-
     before(async () => {
       direct = await DirectOpenStack.login();
+      const prefix = `e2e${suffix}`;
       server = await startTestServer({ config: { amqpUrl, amqpPrefix: prefix } });
       admin = server.admin;
-      const created = await admin.agents.create({ name: `dc-${suffix}` });
-      const { user, project, authUrl } = settings as unknown as { user: { name: string; domain: unknown; password: string }; project: unknown; authUrl: string };
-      writeFileSync(
-        configFile,
-        JSON.stringify({
-          name: created.name,
-          keys: [{ keyId: created.key.accessKey, secret: created.key.secretKey }],
-          amqpUrl,
-          prefix,
-          dataDir: path.join(work, 'agent-data'),
-          // Polls rarely: what the agent sees in time, it sees through Nova's notifications.
-          pollSeconds: 600,
-          regions: [{ name: region, nativeName: settings.region, cloud: 'OPEN_STACK', config: { authUrl, project, user: { name: user.name, domain: user.domain } } }],
-        }),
-      );
-      // The password goes to the agent's sealed store only, never to Maestro.
-      const secrets = { user: { password: user.password }, ...(notifications ? { notifications: { amqpUrl: notifications.amqpUrl } } : {}) };
-      const stored = await agentCommand(['credentials', 'set', '--region', region, '--file', '-'], JSON.stringify(secrets)).exited;
-      assert.equal(stored.code, 0, stored.output);
-      agent = agentCommand([]).child;
-      await eventually(async () => (await admin.agents.describe({ name: created.name })).items[0]?.state === 'online', 'the agent to come online');
+      agent = await startAgentProcess(admin, {
+        name: `dc-${suffix}`,
+        amqpUrl,
+        prefix,
+        // Polls rarely: what the agent sees in time, it sees through Nova's notifications.
+        pollSeconds: 600,
+        regions: [
+          {
+            name: region,
+            nativeName: settings.region,
+            cloud: 'OPEN_STACK',
+            config: { authUrl: settings.authUrl, project: settings.project, user: { name: settings.user.name, domain: settings.user.domain } },
+            // The password goes to the agent's sealed store only, never to Maestro.
+            credentials: { user: { password: settings.user.password }, ...(notifications ? { notifications: { amqpUrl: notifications.amqpUrl } } : {}) },
+          },
+        ],
+      });
     });
 
     after(async () => {
-      if (agent && agent.exitCode === null) {
-        const exited = once(agent, 'exit');
-        agent.kill('SIGTERM');
-        await exited;
-      }
+      await agent?.stop();
       await server?.close();
-      await direct?.purge(`e2e-${suffix}`).catch(() => undefined);
       for (const id of made) await direct?.deleteServer(id).catch(() => undefined);
-      rmSync(work, { recursive: true, force: true });
     });
 
     it('registers the region through the agent, with the cloud\'s public images', async () => {
