@@ -1,5 +1,6 @@
 import type { AgentTransport, DeliveryHandler, WireMessage } from '../transport.js';
-import { AmqpLink, TransportError, type AmqpLinkOptions } from './link.js';
+import { AmqpLink, type AmqpLinkOptions } from './link.js';
+import { TransportError } from './session.js';
 import { declareRegion, declareShared, topology, type Topology } from './topology.js';
 
 export interface AmqpAgentTransportOptions extends Omit<AmqpLinkOptions, 'topology'> {

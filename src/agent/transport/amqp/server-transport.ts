@@ -1,5 +1,6 @@
 import type { DeliveryHandler, ServerTransport, WireMessage } from '../transport.js';
-import { AmqpLink, TransportError, type AmqpLinkOptions, type AmqpSession } from './link.js';
+import { AmqpLink, type AmqpLinkOptions } from './link.js';
+import { TransportError, type AmqpSession } from './session.js';
 import { declareRegion, declareShared, topology, type Topology } from './topology.js';
 
 export interface AmqpServerTransportOptions extends Omit<AmqpLinkOptions, 'topology'> {
