@@ -5,6 +5,7 @@ import { DirectOpenStack } from '../clouds/openstack-direct.js';
 import { testCloudNotifications, testCloudProblem, testCloudSettings } from '../clouds/openstack/test-cloud.js';
 import { waitForState } from '../compute/setup.js';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process.js';
+import { removeTopology } from '../support/amqp-topology.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // The whole path, as an operator runs it: `maestro agent` in a process of its own next to the
@@ -58,6 +59,7 @@ if (problem && process.env.CI === 'true') {
     after(async () => {
       await agent?.stop();
       await server?.close();
+      await removeTopology(amqpUrl, `e2e${suffix}`, [region]);
       for (const id of made) await direct?.deleteServer(id).catch(() => undefined);
     });
 
