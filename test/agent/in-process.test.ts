@@ -121,3 +121,37 @@ describe('the concurrency limit', () => {
     await Promise.all(runs);
   });
 });
+
+describe('an embedded agent whose message the server refuses', () => {
+  it('sets it aside as a dead letter and goes on with the rest of its outbox', async () => {
+    const broker = new InProcessBroker();
+    const key = newKey('EMBEDDED');
+    const clock = manualNow();
+    const store = await AgentStore.openEmbedded({ masterKey: randomBytes(32) });
+    const handled: string[] = [];
+    const consumer = new AgentEventConsumer({
+      transport: broker.serverTransport(),
+      clock,
+      maxAttempts: 1,
+      lookupKey: (id) => (id === key.keyId ? key : null),
+      handle: async (message) => {
+        if (message.type === 'REGISTER') throw new Error('this server cannot take registrations');
+        handled.push(message.type);
+      },
+    });
+    await consumer.start();
+    const agent = new Agent({ name: 'EMBEDDED', keys: [key], regions: [{ name: 'SIM-1', nativeName: 'sim', driver: new MemoryCloud() }], transport: broker.agentTransport(), store, clock });
+    try {
+      await agent.start();
+      await agent.listNow('SIM-1');
+      await agent.outboxDrained();
+      assert.equal(await store.outboxSize(), 0);
+      assert.ok(broker.deadLetters.some((letter) => /cannot take registrations/.test(letter.reason)));
+      assert.ok(handled.includes('LISTING_PAGE'), 'the listing behind it was handled');
+    } finally {
+      await agent.stop();
+      await consumer.close();
+      await store.close();
+    }
+  });
+});

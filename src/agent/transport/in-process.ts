@@ -132,15 +132,13 @@ class InProcessAgentTransport extends InProcessLink implements AgentTransport {
     this.broker.enqueue(replyTo, { message, redelivered: false, expiresAt: null });
   }
 
+  /**
+   * Resolves once a server handled the message or set it aside as a dead letter: either way it
+   * left the agent's hands, as a broker's confirm says over AMQP (re-sending a message the
+   * server refused would only be refused again).
+   */
   publishEvent(message: WireMessage): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.broker.enqueue(EVENTS, {
-        message,
-        redelivered: false,
-        expiresAt: null,
-        settled: (outcome) => (outcome === 'ack' ? resolve() : reject(new Error('the event was dead-lettered by the server'))),
-      }),
-    );
+    return new Promise((resolve) => this.broker.enqueue(EVENTS, { message, redelivered: false, expiresAt: null, settled: () => resolve() }));
   }
 }
 
