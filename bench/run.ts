@@ -14,6 +14,7 @@ import { describeTags } from './describe-tags.js';
 import { discovery } from './discovery.js';
 import { focusImport } from './focus-import.js';
 import { notifications } from './notifications.js';
+import { openstack } from './openstack.js';
 import { jobs } from './jobs.js';
 import { rebuild } from './rebuild.js';
 import { rpcRead } from './rpc-read.js';
@@ -42,6 +43,7 @@ const benchmarks: Record<string, Benchmark> = {
   notifications: { describe: 'notifications rendered and stored from 20,000 events by the outbox consumer vs bare INSERT of the same rows', perDatabase: true, run: notifications },
   jobs: { describe: 'no-op jobs claimed and completed by two nodes vs a bare UPDATE … RETURNING loop', perDatabase: true, run: jobs },
   'agent-reconcile': { describe: "reconciling a 100k-server region from an agent's listing pages vs storing and reading them", perDatabase: true, run: agentReconcile },
+  openstack: { describe: '20 servers on the real OpenStack through a private agent until running; a change made in OpenStack until Maestro shows it', perDatabase: false, run: openstack },
   'agent-rpc': { describe: 'private agent round trips over RabbitMQ (1 and 128 outstanding calls) vs a bare amqplib request/reply loop', perDatabase: false, run: agentRpc },
   compat: { describe: '20 DESCRIBE_INSTANCE calls in one encrypted Maestro-protocol batch vs the same calls as one JSON-RPC batch', perDatabase: true, run: compat },
 };
