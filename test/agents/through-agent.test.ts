@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from '../../src/agent/agent.js';
 import { MemoryCloud } from '../../src/agent/drivers/memory.js';
+import { CloudError } from '../../src/clouds/driver.js';
 import { AgentStore } from '../../src/agent/store/agent-store.js';
 import { InProcessBroker } from '../../src/agent/transport/in-process.js';
 import { ManualClock } from '../../src/domain/clock.js';
@@ -20,7 +21,13 @@ describe('a private region reached through its agent (in-process transport)', ()
   const broker = new InProcessBroker();
   // One clock for the server and the agent: signatures compare their dates, presence their beats.
   const clock = new ManualClock(new Date());
-  const cloud = new MemoryCloud();
+  // A cloud that can be made to refuse runs the way a full project does.
+  let refuseRuns: string | null = null;
+  const cloud = new MemoryCloud({
+    hook: (method) => {
+      if (method === 'runInstances' && refuseRuns) throw new CloudError('quota', refuseRuns);
+    },
+  });
   let server: TestServer;
   let admin: MaestroClient;
   let store: AgentStore;
@@ -102,6 +109,21 @@ describe('a private region reached through its agent (in-process transport)', ()
     assert.equal((await admin.instances.describe({ tenant: T, ids: [instances[0]!.id] })).items[0]!.state, 'running');
     const after = (await server.maestro.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_log`)).rows[0]!.n;
     assert.equal(after, before, 'a complete listing of what Maestro knows changes nothing');
+  });
+
+  it("gives the user the cloud's own words when it refuses, as the platform's error, and records no instance", async () => {
+    refuseRuns = 'Quota exceeded for instances: Requested 1, but already used 10 of 10 instances';
+    try {
+      const image = (await admin.images.describe({ tenant: T, region: R })).items[0]!.name;
+      const before = (await admin.instances.describe({ tenant: T })).items.length;
+      await assert.rejects(
+        admin.instances.run({ tenant: T, region: R, image, cpu: 1, ramGb: 1, name: 'over-quota' }),
+        failsWith('limit_exceeded', /DC1-EAST: Quota exceeded for instances: Requested 1, but already used 10 of 10 instances/),
+      );
+      assert.equal((await admin.instances.describe({ tenant: T })).items.length, before);
+    } finally {
+      refuseRuns = null;
+    }
   });
 
   it('fails a command at once, naming the agent and since when, once the agent is offline', async () => {
