@@ -24,7 +24,13 @@ export interface PagingOptions {
 const defaultMaxPages = 10_000;
 
 
-async function follow<T, Cursor>(
+/** How many times a listing starts over when the cloud's pages contradict each other. */
+const RESTARTS = 3;
+
+/** The cloud handed out a page it had handed out before: the list changed under the listing. */
+class PagesRepeated extends Error {}
+
+async function followOnce<T, Cursor>(
   first: Cursor | null,
   fetchPage: (cursor: Cursor | null) => Promise<Page<T, Cursor>>,
   key: (cursor: Cursor) => string,
@@ -39,10 +45,36 @@ async function follow<T, Cursor>(
     items.push(...page.items);
     if (page.next === null) return items;
     const next = key(page.next);
-    if (seen.has(next)) throw new CloudError('api', `listing ${options.what}: the cloud handed out the page after ${next} twice; the listing would never end`, { retryable: false });
+    if (seen.has(next)) throw new PagesRepeated(next);
     if (pages >= maxPages) throw new CloudError('api', `listing ${options.what}: still more after ${maxPages} pages; giving up rather than returning part of it`, { retryable: false });
     seen.add(next);
     cursor = page.next;
+  }
+}
+
+/**
+ * Follows the pages to the end. A cloud whose list changes while it is being read (servers made
+ * or deleted meanwhile: a busy cloud, or other tests on the same project) can hand out a page it
+ * already handed out; the listing then starts over, a few times, before it gives up and fails
+ * (never returning what it read so far).
+ */
+async function follow<T, Cursor>(
+  first: Cursor | null,
+  fetchPage: (cursor: Cursor | null) => Promise<Page<T, Cursor>>,
+  key: (cursor: Cursor) => string,
+  options: PagingOptions,
+): Promise<T[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await followOnce(first, fetchPage, key, options);
+    } catch (error) {
+      if (!(error instanceof PagesRepeated)) throw error;
+      if (attempt > RESTARTS) {
+        throw new CloudError('api', `listing ${options.what}: the cloud handed out the page after ${error.message} twice, ${attempt} times over; the listing would never end`, {
+          retryable: true,
+        });
+      }
+    }
   }
 }
 
