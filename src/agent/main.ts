@@ -8,7 +8,9 @@ import { lockDataDir } from '../store/data-dir-lock.js';
 import { Agent, type AgentRegion } from './agent.js';
 import type { AgentConfig } from './config.js';
 import { defaultAgentDrivers } from './drivers/index.js';
-import type { AgentDriverRegistry } from './drivers/registry.js';
+import type { AgentDriverRegistry, DriverFactory, RegionDriverSettings } from './drivers/registry.js';
+import { ReconnectingDriver } from './drivers/reconnecting.js';
+import { CloudError, type Driver } from '../clouds/driver.js';
 import type { Log } from './log.js';
 import { AgentStore } from './store/agent-store.js';
 import { AmqpAgentTransport } from './transport/amqp/agent-transport.js';
@@ -57,6 +59,21 @@ export interface AgentProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * A region's driver. A cloud out of reach at start (Keystone down) does not stop the agent when
+ * its driver can say what it offers before connecting: the region is served by a driver that
+ * connects later and fails each call clearly meanwhile.
+ */
+async function regionDriver(factory: DriverFactory, settings: RegionDriverSettings, clock: Clock, log: Log): Promise<Driver> {
+  try {
+    return await factory.create(settings);
+  } catch (error) {
+    if (!factory.unconnectedCapabilities || (error instanceof CloudError && !error.retryable)) throw error;
+    log.error({ err: error, region: settings.region }, 'the region\'s cloud cannot be reached; serving it anyway and trying again');
+    return new ReconnectingDriver(factory.cloud, factory.unconnectedCapabilities, async () => factory.create(settings), clock, error);
+  }
+}
+
 /** Starts `maestro agent`: store, drivers built from configuration and sealed credentials, broker link, agent. */
 export async function startAgentProcess(
   config: AgentConfig,
@@ -71,8 +88,7 @@ export async function startAgentProcess(
     for (const region of config.regions) {
       const nativeName = region.nativeName ?? region.name;
       const credentials = await opened.store.credentials(region.name);
-      const driver = await drivers.get(region.cloud).create({ region: region.name, nativeName, config: region.config, credentials });
-      regions.push({ name: region.name, nativeName, driver });
+      regions.push({ name: region.name, nativeName, driver: await regionDriver(drivers.get(region.cloud), { region: region.name, nativeName, config: region.config, credentials }, clock, log) });
     }
     const transport = new AmqpAgentTransport({ url: config.amqpUrl, prefix: config.prefix, name: `maestro agent ${config.name}`, clock, log });
     const agent = new Agent({

@@ -19,10 +19,13 @@ function merged(base: Record<string, unknown>, over: Record<string, unknown>): R
  * OpenStack regions of an agent: the region's settings from the agent's configuration (Keystone's
  * address, project, user name, CA bundle), its secrets from the agent's sealed store (a password
  * or an application credential), the catalog region named by the region's native name.
- * Connecting makes a token request: wrong credentials stop the agent's start with Keystone's words.
+ * Connecting makes a token request; a cloud out of reach at the agent's start is connected to later
+ * (src/agent/drivers/reconnecting.ts).
  */
 export const openStackDriverFactory: DriverFactory = {
   cloud: 'OPEN_STACK',
+  // Volumes are assumed until the catalog can be read; a cloud without them answers unsupported.
+  unconnectedCapabilities: OpenStackDriver.capabilitiesWith(true),
   create: ({ nativeName, config, credentials }) =>
     OpenStackDriver.connect(merged(merged(config, credentials ?? {}), { region: nativeName }), { clock: systemClock }),
 };

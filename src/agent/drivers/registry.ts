@@ -1,5 +1,5 @@
 import type { CloudKind } from '../../protocol/clouds.js';
-import type { Driver, DriverCall, RegionTarget } from '../../clouds/driver.js';
+import type { Driver, DriverCall, DriverCapabilities, RegionTarget } from '../../clouds/driver.js';
 
 /** What the agent knows of one region when it builds the region's driver. */
 export interface RegionDriverSettings {
@@ -16,6 +16,12 @@ export interface RegionDriverSettings {
 export interface DriverFactory {
   readonly cloud: CloudKind;
   create(settings: RegionDriverSettings): Driver | Promise<Driver>;
+  /**
+   * What the driver declares before it could connect, for a region whose cloud is out of reach
+   * when the agent starts: the agent serves it anyway and connects later. Without it, such a
+   * region stops the agent's start.
+   */
+  readonly unconnectedCapabilities?: DriverCapabilities;
 }
 
 /** A driver that can check its credentials cheaply (a token request); VALIDATE_REGION uses it. */

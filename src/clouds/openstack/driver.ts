@@ -89,10 +89,15 @@ export class OpenStackDriver
     this.#volumes = new BlockStorageApi(client, config.pageSize);
     this.#publicIps = new PublicIps(this.#network);
     this.#waits = new Waits({ compute: this.#compute, images: this.#images, volumes: this.#volumes }, config.timeouts, clock);
-    this.capabilities = {
+    this.capabilities = OpenStackDriver.capabilitiesWith(hasVolumes);
+  }
+
+  /** What an OpenStack region offers; volumes only where the catalog has block storage. */
+  static capabilitiesWith(volumes: boolean): DriverCapabilities {
+    return {
       billingGranularity: 'second',
       customShapes: false,
-      volumes: hasVolumes,
+      volumes,
       images: true,
       tagMatching: 'case-insensitive',
       reservedTagPrefixes: [],
