@@ -12,6 +12,11 @@ export interface Actor {
   /** Client address and client kind (maestro-request-identifier), for the audit trail. */
   address?: string;
   agent?: string;
+  /**
+   * When the request arrived (performance.now()), for checks that must have begun after it: a
+   * version of the permissions read since then needs no second read (AccessStore.refresh).
+   */
+  arrivedAt?: number;
 }
 
 export const systemActor = (name = 'maestro'): Actor => ({

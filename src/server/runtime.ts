@@ -349,7 +349,10 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     let openRpc: unknown;
     const windowMs = config.signatureWindowSeconds * 1000;
     // Nodes sharing a PostgreSQL share what they have seen: a replay to another node is a replay too.
-    const replays = db.kind === 'postgres' ? new SharedReplayCache(db, windowMs, logger) : new ReplayCache(windowMs);
+    const replays =
+      db.kind === 'postgres'
+        ? new SharedReplayCache(db, windowMs, logger, (version, readStartedAt) => accessStore.observeChecked(version, readStartedAt))
+        : new ReplayCache(windowMs);
     if (replays instanceof SharedReplayCache) cleanups.unshift(() => replays.close());
     const agentTransport = options.agentTransport ?? (config.amqpUrl ? { amqpUrl: config.amqpUrl, prefix: config.amqpPrefix } : null);
     if (agentTransport) {

@@ -69,6 +69,8 @@ export interface UserPlace {
  */
 export class AccessStore {
   #version = -1;
+  /** When the newest read of access_version began (performance.now()). */
+  #checkedFrom = Number.NEGATIVE_INFINITY;
   #checking: Promise<void> | null = null;
   #nextCheck: Promise<void> | null = null;
   readonly #customers = new Map<string, CustomerSnapshot>();
@@ -93,9 +95,14 @@ export class AccessStore {
     if (AccessStore.affectedBy(types)) this.invalidate();
   }
 
-  /** Resolves once a version check that started after this call has dropped stale permissions. */
-  refresh(): Promise<void> {
+  /**
+   * Resolves once a version check that started after this call has dropped stale permissions. A
+   * call that arrived at `arrivedAt` needs none when a read began since (the replay check of its
+   * own request reads the version in the same statement: `observeChecked`).
+   */
+  refresh(arrivedAt?: number): Promise<void> {
     if (!this.sharedDatabase) return Promise.resolve();
+    if (arrivedAt !== undefined && this.#checkedFrom >= arrivedAt) return Promise.resolve();
     if (!this.#checking) {
       this.#checking = this.#checkVersion().finally(() => {
         this.#checking = null;
@@ -111,11 +118,20 @@ export class AccessStore {
   }
 
   async #checkVersion(): Promise<void> {
+    const startedAt = performance.now();
     const { rows } = await this.db.query<{ seq: string | number }>('SELECT seq FROM access_version WHERE id = 1');
-    this.#observe(Number(rows[0]?.seq ?? 0));
+    this.observeChecked(Number(rows[0]?.seq ?? 0), startedAt);
+  }
+
+  /** A read of access_version that began at `startedAt` (performance.now()) found `version`. */
+  observeChecked(version: number, startedAt: number): void {
+    this.#observe(version);
+    this.#checkedFrom = Math.max(this.#checkedFrom, startedAt);
   }
 
   #observe(version: number): void {
+    // The version only grows: a read that began earlier and ended later says nothing new.
+    if (version < this.#version) return;
     if (version !== this.#version) this.#customers.clear();
     this.#version = version;
   }
@@ -124,6 +140,7 @@ export class AccessStore {
   invalidate(): void {
     this.#customers.clear();
     this.#version = -1;
+    this.#checkedFrom = Number.NEGATIVE_INFINITY;
   }
 
   /** `db` is the caller's transaction when there is one: on PGlite nothing else may query meanwhile. */

@@ -87,7 +87,7 @@ export class Authorizer {
     if (actor.kind === 'anonymous' || (actor.kind === 'user' && !actor.userId)) {
       throw new AppError('unauthenticated', `${command.name} needs a signed request; sign it with an access key and secret key`);
     }
-    await this.store.refresh();
+    await this.store.refresh(actor.arrivedAt);
     if (actor.systemAdmin) return this.#access(actor, await this.#customerOfInput(command, input), await this.#tenantOfInput(command, input));
     if (scope.kind === 'platform') {
       throw forbidden(`${command.name} needs the permission ${command.permission}, which only system administrators have`, {

@@ -32,6 +32,8 @@ export interface Authenticated {
 
 export interface AuthenticateOptions {
   address?: string | undefined;
+  /** When the request arrived (performance.now()): carried on the actor. */
+  arrivedAt?: number | undefined;
   /**
    * What ties the body to the signature. `digest` (JSON-RPC): the client must send the body's
    * SHA-256 as maestro-content-sha256, which the signature covers. `sealed` (the Maestro-compatible
@@ -47,8 +49,8 @@ export interface AuthenticateOptions {
  * Verifies a signed request (seed §8.2, PROTOCOL.md) and returns who sent it. Every refusal says
  * what was wrong, without revealing whether a guessed secret was close.
  */
-export async function authenticate(auth: Authenticator, headers: Headers, body: Buffer, address?: string): Promise<Actor> {
-  return (await authenticateRequest(auth, headers, body, { address, body: 'digest' })).actor;
+export async function authenticate(auth: Authenticator, headers: Headers, body: Buffer, address?: string, arrivedAt?: number): Promise<Actor> {
+  return (await authenticateRequest(auth, headers, body, { address, arrivedAt, body: 'digest' })).actor;
 }
 
 export async function authenticateRequest(
@@ -122,6 +124,7 @@ export async function authenticateRequest(
       ...credential.actor,
       ...(address ? { address } : {}),
       ...(agent ? { agent: agent.slice(0, 128) } : {}),
+      ...(options.arrivedAt !== undefined ? { arrivedAt: options.arrivedAt } : {}),
     },
     secretKey: credential.secretKey,
   };

@@ -27,6 +27,11 @@ export class SharedReplayCache implements ReplayGuard {
     private readonly db: Queryable,
     private readonly windowMs: number,
     private readonly logger: Logger,
+    /**
+     * Told, with each batch, the permissions' version read in the same statement and when that
+     * read began: authorising the batch's requests then needs no read of its own (AccessStore).
+     */
+    private readonly onAccessVersion: (version: number, readStartedAt: number) => void = () => undefined,
   ) {
     this.#local = new ReplayCache(windowMs);
     this.#sweeper = setInterval(() => {
@@ -56,12 +61,17 @@ export class SharedReplayCache implements ReplayGuard {
         const batch = this.#queued;
         this.#queued = [];
         try {
-          const { rows } = await this.db.query<{ key: string }>(
-            `INSERT INTO request_replays (key, expires_at)
-             SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT (key) DO NOTHING RETURNING key`,
+          const startedAt = performance.now();
+          const { rows } = await this.db.query<{ inserted: string[] | null; accessVersion: string | number | null }>(
+            `WITH added AS (
+               INSERT INTO request_replays (key, expires_at)
+               SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT (key) DO NOTHING RETURNING key
+             )
+             SELECT (SELECT array_agg(key) FROM added) AS inserted, (SELECT seq FROM access_version WHERE id = 1) AS "accessVersion"`,
             [batch.map((entry) => entry.key), batch.map((entry) => entry.expiresAt)],
           );
-          const inserted = new Set(rows.map((row) => row.key));
+          const inserted = new Set(rows[0]?.inserted ?? []);
+          if (rows[0]?.accessVersion !== null && rows[0]?.accessVersion !== undefined) this.onAccessVersion(Number(rows[0].accessVersion), startedAt);
           // Two requests of one batch with the same key: the local cache let only the first through.
           for (const entry of batch) entry.resolve(inserted.has(entry.key));
         } catch (error) {

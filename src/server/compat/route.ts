@@ -38,11 +38,13 @@ export async function registerCompatRoutes(app: FastifyInstance, deps: CompatRou
 
     for (const path of COMPAT_PATHS) {
       scope.post(path, { bodyLimit: deps.bodyLimitBytes }, async (request, reply) => {
+        const arrivedAt = performance.now();
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         let authenticated;
         try {
           authenticated = await authenticateRequest(deps.authenticator, request.headers, body, {
             address: request.ip,
+            arrivedAt,
             body: 'sealed',
             requiredHeaders: [signatureHeaderNames.userIdentifier],
           });

@@ -82,11 +82,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
 
   app.post(RPC_PATH, async (request, reply) => {
+    const arrivedAt = performance.now();
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let actor: Actor;
     if (isSigned(request.headers)) {
       try {
-        actor = await authenticate(deps.authenticator, request.headers, body, request.ip);
+        actor = await authenticate(deps.authenticator, request.headers, body, request.ip, arrivedAt);
       } catch (error) {
         const appError = error instanceof AppError ? error : new AppError('internal', 'authentication failed');
         deps.metrics.authFailures.inc();
