@@ -42,7 +42,13 @@ function callParams(params: unknown): Record<string, unknown> | string {
     }
   }
   if (!isObject(parsed)) return 'params.body must hold a JSON object';
-  return { ...direct, ...parsed };
+  // The usual call has nothing beside its body: the parsed body is the parameters as they are.
+  return hasKeys(direct) ? { ...direct, ...parsed } : parsed;
+}
+
+function hasKeys(value: Record<string, unknown>): boolean {
+  for (const name in value) if (Object.hasOwn(value, name)) return true;
+  return false;
 }
 
 export function parseCalls(plaintext: string): ParsedCall[] {

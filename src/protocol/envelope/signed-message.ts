@@ -1,5 +1,5 @@
-import { sha256Hex, sign, signatureHeaderNames as h, signaturesEqual } from '../signing.js';
-import { EnvelopeError, openBody, sealBody } from './cipher.js';
+import { sign, signatureHeaderNames as h, signaturesEqual } from '../signing.js';
+import { decodeSealedBody, EnvelopeError, openSealedBody, sealBodyBytes } from './cipher.js';
 
 /**
  * The Maestro envelope as a message rather than an HTTP request (PROTOCOL.md, "RabbitMQ
@@ -28,8 +28,13 @@ export interface SealedMessage {
  */
 class SignatureMemo {
   readonly #signatures = new Map<string, string>();
+  /** The last few used, looked at first: most messages repeat one of them, and no key text is built. */
+  readonly #recent: Array<{ secret: string; accessKey: string; date: string; userIdentifier: string; signature: string }> = [];
 
   get(secret: string, accessKey: string, date: string, userIdentifier: string): string {
+    for (const entry of this.#recent) {
+      if (entry.date === date && entry.accessKey === accessKey && entry.userIdentifier === userIdentifier && entry.secret === secret) return entry.signature;
+    }
     const id = `${secret}\n${accessKey}\n${date}\n${userIdentifier}`;
     let signature = this.#signatures.get(id);
     if (signature === undefined) {
@@ -38,6 +43,8 @@ class SignatureMemo {
       signature = sign(secret, { accessKey, date, userIdentifier });
       this.#signatures.set(id, signature);
     }
+    this.#recent.unshift({ secret, accessKey, date, userIdentifier, signature });
+    if (this.#recent.length > 4) this.#recent.pop();
     return signature;
   }
 }
@@ -47,7 +54,7 @@ const memo = new SignatureMemo();
 export function sealMessage(key: SigningKey, plaintext: string, options: { date: number; userIdentifier: string; requestIdentifier?: string }): SealedMessage {
   const date = String(Math.floor(options.date / 1000) * 1000);
   return {
-    body: Buffer.from(sealBody(key.secret, plaintext), 'latin1'),
+    body: sealBodyBytes(key.secret, plaintext),
     headers: {
       [h.accessKey]: key.keyId,
       [h.date]: date,
@@ -102,8 +109,8 @@ const headerText = (value: unknown): string | undefined => {
 
 /**
  * Checks a sealed message: the headers are there, the date is inside the window, the key is
- * known and may speak as the identifier, the signature matches (constant time), it was not seen
- * before, and the body opens with the key's secret. Throws a SignedMessageError saying which.
+ * known and may speak as the identifier, the signature matches (constant time), the body opens
+ * with the key's secret, and it was not seen before. Throws a SignedMessageError saying which.
  */
 export async function openSignedMessage<K extends SigningKey>(
   headers: Readonly<Record<string, unknown>>,
@@ -114,14 +121,16 @@ export async function openSignedMessage<K extends SigningKey>(
   const date = headerText(headers[h.date]);
   const signature = headerText(headers[h.signature]);
   const userIdentifier = headerText(headers[h.userIdentifier]);
-  const missing = [
-    [h.accessKey, keyId],
-    [h.date, date],
-    [h.signature, signature],
-    [h.userIdentifier, userIdentifier],
-  ].filter(([, value]) => !value);
-  if (missing.length > 0) throw new SignedMessageError('unsigned', `header ${missing.map(([name]) => name).join(', ')} missing`);
-  if (!/^\d{1,16}$/.test(date!)) throw new SignedMessageError('date', `${h.date} must be milliseconds since the epoch`);
+  if (!keyId || !date || !signature || !userIdentifier) {
+    const missing = [
+      [h.accessKey, keyId],
+      [h.date, date],
+      [h.signature, signature],
+      [h.userIdentifier, userIdentifier],
+    ].filter(([, value]) => !value);
+    throw new SignedMessageError('unsigned', `header ${missing.map(([name]) => name).join(', ')} missing`);
+  }
+  if (!/^\d{1,16}$/.test(date)) throw new SignedMessageError('date', `${h.date} must be milliseconds since the epoch`);
   const skewMs = Math.abs(options.now - Number(date));
   if (skewMs > options.windowMs) {
     throw new SignedMessageError(
@@ -129,18 +138,30 @@ export async function openSignedMessage<K extends SigningKey>(
       `the message date is ${Math.round(skewMs / 1000)} s away from this clock (at most ${options.windowMs / 1000} s): check both clocks`,
     );
   }
-  const key = await options.lookup(keyId!);
-  if (!key) throw new SignedMessageError('unknown_key', `unknown key ${keyId!.slice(0, 64)}`);
-  const expected = memo.get(key.secret, keyId!, date!, userIdentifier!);
-  if (!signaturesEqual(expected, signature!)) throw new SignedMessageError('signature', 'the signature does not match');
-  if (options.identity && !options.identity(key, userIdentifier!)) {
-    throw new SignedMessageError('identity', `key ${keyId} may not sign as ${userIdentifier!.slice(0, 64)}`);
+  // Lookups and replay guards are often synchronous: no turn of the event loop is spent on them then.
+  const found = options.lookup(keyId);
+  const key = found instanceof Promise ? await found : found;
+  if (!key) throw new SignedMessageError('unknown_key', `unknown key ${keyId.slice(0, 64)}`);
+  const expected = memo.get(key.secret, keyId, date, userIdentifier);
+  if (!signaturesEqual(expected, signature)) throw new SignedMessageError('signature', 'the signature does not match');
+  if (options.identity && !options.identity(key, userIdentifier)) {
+    throw new SignedMessageError('identity', `key ${keyId} may not sign as ${userIdentifier.slice(0, 64)}`);
   }
-  if (options.replays && !(await options.replays.remember(`${signature}:${sha256Hex(body)}`, options.now))) {
-    throw new SignedMessageError('replay', 'this message was already received (a replay)');
+  const sealed = undecryptable(() => decodeSealedBody(body.toString('latin1')));
+  const plaintext = undecryptable(() => openSealedBody(key.secret, sealed));
+  if (options.replays) {
+    // Once the tag checked out, the IV and tag name the message: nobody without the key makes
+    // another body with both (a hash of the whole body told the same apart, at more cost).
+    // Checked after opening, so a forged copy sent ahead of the real message cannot get it refused.
+    const fresh = options.replays.remember(`${signature}:${sealed.seal}`, options.now);
+    if (!(fresh instanceof Promise ? await fresh : fresh)) throw new SignedMessageError('replay', 'this message was already received (a replay)');
   }
+  return { key, userIdentifier, plaintext };
+}
+
+function undecryptable<T>(work: () => T): T {
   try {
-    return { key, userIdentifier: userIdentifier!, plaintext: openBody(key.secret, body.toString('latin1')) };
+    return work();
   } catch (error) {
     if (error instanceof EnvelopeError) throw new SignedMessageError('undecryptable', error.message);
     throw error;
