@@ -6,6 +6,7 @@ import { openSignedMessage, SignedMessageError, type ReplayGuard, type SigningKe
 import { ReplayCache } from '../server/auth/replay-cache.js';
 import { version as packageVersion } from '../version.js';
 import { KeyedLimiter } from './concurrency.js';
+import { Deadlines } from './deadlines.js';
 import { failedResult, sealCalls, sealResults, type AgentKey } from './envelope.js';
 import { RequestExecutor, type AgentRegion, type Outcome } from './executor.js';
 import { silentLog, type Log } from './log.js';
@@ -17,9 +18,8 @@ import type { AgentTransport, Delivery } from './transport/transport.js';
 
 export type { AgentRegion } from './executor.js';
 
-// Shared abort reasons: a DOMException per call (with its stack) costs more than the call's crypto.
+// A shared abort reason: a DOMException per call (with its stack) costs more than the call's crypto.
 const TIME_UP = new Error("the caller's time is up");
-const FINISHED = new Error('finished');
 
 export interface AgentOptions {
   /** The agent's name as Maestro knows it (upper case). */
@@ -64,14 +64,18 @@ export class Agent {
   readonly #relay: OutboxRelay;
   readonly #executor: RequestExecutor;
   readonly #replays: ReplayGuard;
+  readonly #deadlines: Deadlines;
   readonly #stop = new AbortController();
   readonly #loops: Promise<void>[] = [];
   readonly #handling = new Set<Promise<void>>();
+  readonly #lookup = (keyId: string) => this.#keys.get(keyId);
+  readonly #signedByMe = (_key: SigningKey, who: string) => who === this.options.name;
   #started = false;
 
   constructor(private readonly options: AgentOptions) {
     if (options.keys.length === 0) throw new Error('an agent needs a key pair to sign with');
     this.#clock = options.clock ?? systemClock;
+    this.#deadlines = new Deadlines(this.#clock);
     this.#log = options.log ?? silentLog;
     this.#regions = new Map(options.regions.map((region) => [region.name, region]));
     this.#keys = new Map(options.keys.map((key) => [key.keyId, { ...key, agent: options.name }]));
@@ -166,6 +170,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.#stop.abort();
     await Promise.allSettled([...this.#loops, ...this.#handling]);
+    this.#deadlines.close();
     await this.#relay.stop();
   }
 
@@ -247,8 +252,8 @@ export class Agent {
       const opened = await openSignedMessage(message.headers, message.body, {
         now: received,
         windowMs: this.options.windowMs ?? 300_000,
-        lookup: (keyId) => this.#keys.get(keyId),
-        identity: (_key, who) => who === this.options.name,
+        lookup: this.#lookup,
+        identity: this.#signedByMe,
         replays: delivery.redelivered ? undefined : this.#replays,
       });
       calls = parseCalls(opened.plaintext);
@@ -324,12 +329,11 @@ export class Agent {
       return { ok: false, failure: { reason: 'timeout', message: 'the request waited for a free slot longer than its caller allows; it was not run', retryable: true } };
     }
     const abort = new AbortController();
-    const timer = new AbortController();
-    void this.#clock.sleep(left, timer.signal).then(() => abort.abort(TIME_UP), () => undefined);
+    const timer = this.#deadlines.add(deadline, () => abort.abort(TIME_UP));
     try {
       return await work(abort.signal);
     } finally {
-      timer.abort(FINISHED);
+      this.#deadlines.cancel(timer);
     }
   }
 }

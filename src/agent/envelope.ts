@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import type { CallResult } from '../protocol/envelope/calls.js';
+import { MAX_CALLS, type CallResult } from '../protocol/envelope/calls.js';
 import { sealMessage, type SigningKey } from '../protocol/envelope/signed-message.js';
 import type { CallFailure } from './messages.js';
 import type { WireMessage } from './transport/transport.js';
@@ -72,15 +71,38 @@ export const failedResult = (id: string, failure: CallFailure): CallResult => ({
   statusCode: statusByReason[failure.reason],
 });
 
-export const callResult = z.object({
-  id: z.string(),
-  status: z.enum(['SUCCESS', 'FAILED']),
-  data: z.string(),
-  error: z.string().nullable(),
-  readableError: z.string().nullable(),
-  statusCode: z.number(),
-});
-export const resultsPayload = z.object({ results: z.array(callResult).min(1).max(20) });
+/**
+ * An answer's `{results: [...]}` (PROTOCOL.md), checked by hand: its shape is fixed, and a schema
+ * library's general machinery cost more than the check itself on every answer. What each result's
+ * `data` holds is parsed with the schemas of messages.ts by whoever asked for it.
+ */
+export function parseResults(plaintext: string): CallResult[] {
+  const payload: unknown = JSON.parse(plaintext);
+  const results = isRecord(payload) ? payload.results : undefined;
+  if (!Array.isArray(results) || results.length === 0 || results.length > MAX_CALLS) {
+    throw new Error(`an answer must be {results: [...]} with 1 to ${MAX_CALLS} results`);
+  }
+  return results.map((result: unknown, index): CallResult => {
+    const problem = resultProblem(result);
+    if (problem) throw new Error(`results[${index}]: ${problem}`);
+    const { id, status, data, error, readableError, statusCode } = result as CallResult;
+    return { id, status, data, error, readableError, statusCode };
+  });
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const textOrNull = (value: unknown) => value === null || typeof value === 'string';
+
+function resultProblem(result: unknown): string | null {
+  if (!isRecord(result)) return 'must be an object';
+  if (typeof result.id !== 'string') return 'id must be a string';
+  if (result.status !== 'SUCCESS' && result.status !== 'FAILED') return 'status must be SUCCESS or FAILED';
+  if (typeof result.data !== 'string') return 'data must be JSON text';
+  if (!textOrNull(result.error)) return 'error must be a string or null';
+  if (!textOrNull(result.readableError)) return 'readableError must be a string or null';
+  if (typeof result.statusCode !== 'number') return 'statusCode must be a number';
+  return null;
+}
 
 /** Names the agent signs messages as, and the identity check that goes with it. */
 export const signsAs = (key: AgentKey, userIdentifier: string): boolean => key.agent === userIdentifier;

@@ -3,9 +3,9 @@ import { systemClock, type Clock } from '../../domain/clock.js';
 import { openSignedMessage, SignedMessageError } from '../../protocol/envelope/signed-message.js';
 import { driverMethods, type DriverMethod, type DriverMethodResult } from '../driver-methods.js';
 import { callFailure, resendResult, validateRegionResult, type AgentRequest } from '../messages.js';
-import type { z } from 'zod';
-import { MAX_CALLS } from '../../protocol/envelope/calls.js';
-import { callResult, resultsPayload, sealCalls, signsAs, type AgentKey, type OutgoingCall } from '../envelope.js';
+import { MAX_CALLS, type CallResult } from '../../protocol/envelope/calls.js';
+import { parseResults, sealCalls, signsAs, type AgentKey, type OutgoingCall } from '../envelope.js';
+import { Deadlines, type Deadline } from '../deadlines.js';
 import { silentLog, type Log } from '../log.js';
 import type { Delivery, ServerTransport } from '../transport/transport.js';
 import { AgentCallFailedError, AgentCallTimeoutError, AgentConnectionLostError, AgentUnavailableError } from './errors.js';
@@ -28,12 +28,10 @@ export interface AgentRpcClientOptions {
   consumerCheckMs?: number;
 }
 
-/** The reason a call's timer is stopped with: a shared value, so no DOMException (and its stack) per call. */
-const ANSWERED = new Error('answered');
-
 interface Pending {
   region: string;
   agent: string;
+  deadline: Deadline;
   resolve(data: unknown): void;
   reject(error: Error): void;
 }
@@ -49,12 +47,14 @@ export class AgentRpcClient {
   readonly #consumers = new Map<string, { count: number; at: number }>();
   readonly #batches = new Map<string, { region: string; key: AgentKey; calls: Array<OutgoingCall & { id: string; timeoutMs: number }> }>();
   readonly #clock: Clock;
+  readonly #deadlines: Deadlines;
   readonly #log: Log;
   readonly #windowMs: number;
   #stopListening: (() => void) | null = null;
 
   constructor(private readonly options: AgentRpcClientOptions) {
     this.#clock = options.clock ?? systemClock;
+    this.#deadlines = new Deadlines(this.#clock);
     this.#log = options.log ?? silentLog;
     this.#windowMs = options.windowMs ?? 300_000;
   }
@@ -66,6 +66,7 @@ export class AgentRpcClient {
       this.#consumers.clear();
       for (const [id, pending] of this.#pending) {
         this.#pending.delete(id);
+        this.#deadlines.cancel(pending.deadline);
         pending.reject(new AgentConnectionLostError(pending.region));
       }
     });
@@ -83,25 +84,22 @@ export class AgentRpcClient {
     const transport = this.options.transport;
     const replyTo = transport.replyAddress();
     if (!transport.connected || !replyTo) throw new AgentUnavailableError(region, 'not connected to the message broker; agents cannot be reached now');
-    await this.#ensureConsumer(region);
-    const key = await this.options.signingKey(region);
+    const now = this.#clock.now().getTime();
+    // Both are usually known at once: no turn of the event loop is spent waiting for them then.
+    const checked = this.#ensureConsumer(region, now);
+    if (checked) await checked;
+    const found = this.options.signingKey(region);
+    const key = found instanceof Promise ? await found : found;
     if (!key) throw new AgentUnavailableError(region, `no agent key is known for region ${region}: it is served by no agent`);
 
     const id = randomUUID();
-    const stop = new AbortController();
+    const expire = () => this.#settle(id, (pending) => pending.reject(new AgentCallTimeoutError(region, timeoutMs)));
+    const deadline = this.#deadlines.add(now + timeoutMs, expire);
     const answered = new Promise<unknown>((resolve, reject) => {
-      this.#pending.set(id, { region, agent: key.agent, resolve, reject });
+      this.#pending.set(id, { region, agent: key.agent, deadline, resolve, reject });
     });
-    this.#clock.sleep(timeoutMs, stop.signal).then(
-      () => this.#settle(id, (pending) => pending.reject(new AgentCallTimeoutError(region, timeoutMs))),
-      () => undefined,
-    );
     this.#enqueue(region, key, { id, type: request.type, params: request.params, timeoutMs });
-    try {
-      return await answered;
-    } finally {
-      stop.abort(ANSWERED);
-    }
+    return answered;
   }
 
   /**
@@ -170,6 +168,7 @@ export class AgentRpcClient {
 
   async close(): Promise<void> {
     this.#stopListening?.();
+    this.#deadlines.close();
     for (const [id, pending] of this.#pending) {
       this.#pending.delete(id);
       pending.reject(new AgentUnavailableError(pending.region, 'the agent client was closed'));
@@ -180,13 +179,18 @@ export class AgentRpcClient {
     const pending = this.#pending.get(id);
     if (!pending) return;
     this.#pending.delete(id);
+    this.#deadlines.cancel(pending.deadline);
     action(pending);
   }
 
-  async #ensureConsumer(region: string): Promise<void> {
-    const now = this.#clock.now().getTime();
+  /** Nothing when an agent was seen consuming the region's queue lately; else the look at it. */
+  #ensureConsumer(region: string, now: number): Promise<void> | undefined {
     const known = this.#consumers.get(region);
-    if (known && known.count > 0 && now - known.at < (this.options.consumerCheckMs ?? 1000)) return;
+    if (known && known.count > 0 && now - known.at < (this.options.consumerCheckMs ?? 1000)) return undefined;
+    return this.#lookForConsumer(region, now);
+  }
+
+  async #lookForConsumer(region: string, now: number): Promise<void> {
     let count: number;
     try {
       count = await this.options.transport.regionConsumers(region);
@@ -199,7 +203,7 @@ export class AgentRpcClient {
 
   async #onReply(delivery: Delivery): Promise<void> {
     const { message } = delivery;
-    let results: Array<z.infer<typeof callResult>>;
+    let results: CallResult[];
     let agent: string;
     try {
       const opened = await openSignedMessage(message.headers, message.body, {
@@ -209,7 +213,7 @@ export class AgentRpcClient {
         identity: signsAs,
       });
       agent = opened.key.agent;
-      results = resultsPayload.parse(JSON.parse(opened.plaintext)).results;
+      results = parseResults(opened.plaintext);
     } catch (error) {
       // A forged or broken answer: kept aside; the callers go on waiting for the real one.
       const reason = error instanceof SignedMessageError ? `${error.problem}: ${error.message}` : `malformed: ${(error as Error).message}`;

@@ -145,22 +145,23 @@ export class AmqpSession {
 }
 
 function properties(message: WireMessage, options: PublishOptions): Options.Publish {
-  return {
-    headers: message.headers,
-    contentType: 'text/plain',
-    ...(message.correlationId ? { correlationId: message.correlationId } : {}),
-    ...(message.messageId ? { messageId: message.messageId } : {}),
-    ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-    ...(message.type ? { type: message.type } : {}),
-    ...(options.persistent ? { persistent: true } : {}),
-    ...(options.expirationMs !== undefined ? { expiration: String(Math.max(1, Math.ceil(options.expirationMs))) } : {}),
-    ...(options.mandatory ? { mandatory: true } : {}),
-  };
+  // Built field by field: one object per message, not one per optional property.
+  const publish: Options.Publish = { headers: message.headers, contentType: 'text/plain' };
+  if (message.correlationId) publish.correlationId = message.correlationId;
+  if (message.messageId) publish.messageId = message.messageId;
+  if (message.replyTo) publish.replyTo = message.replyTo;
+  if (message.type) publish.type = message.type;
+  if (options.persistent) publish.persistent = true;
+  if (options.expirationMs !== undefined) publish.expiration = String(Math.max(1, Math.ceil(options.expirationMs)));
+  if (options.mandatory) publish.mandatory = true;
+  return publish;
 }
 
 function wireMessage(raw: ConsumeMessage): WireMessage {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw.properties.headers ?? {})) {
+  const received = (raw.properties.headers ?? {}) as Record<string, unknown>;
+  for (const name in received) {
+    const value = received[name];
     if (typeof value === 'string') headers[name] = value;
     else if (Buffer.isBuffer(value)) headers[name] = value.toString('utf8');
   }
