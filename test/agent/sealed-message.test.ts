@@ -43,5 +43,9 @@ describe('sealed messages between servers and agents', () => {
     await assert.rejects(openSignedMessage(sealed.headers, sealed.body, options(replays)), refused('replay'));
     const again = sealMessage(key, '[]', { date: Date.now(), userIdentifier: 'EDGE' });
     await openSignedMessage(again.headers, again.body, options(replays));
+    // The first body under the headers of a later message (another date, another signature).
+    const later = sealMessage(key, '[]', { date: Date.now() + 2000, userIdentifier: 'EDGE' });
+    assert.notEqual(later.headers['maestro-authentication'], sealed.headers['maestro-authentication']);
+    await assert.rejects(openSignedMessage(later.headers, sealed.body, options(replays)), refused('replay'));
   });
 });

@@ -50,11 +50,14 @@ export function assertUsableSecret(secretKey: string): void {
  * source per 256 messages instead of one per message. Every IV is still random and used once.
  */
 let ivPool = Buffer.alloc(0);
+let ivTaken = 0;
 function freshIv(): Buffer {
-  if (ivPool.length < IV_BYTES) ivPool = randomBytes(IV_BYTES * 256);
-  const iv = ivPool.subarray(0, IV_BYTES);
-  ivPool = ivPool.subarray(IV_BYTES);
-  return iv;
+  if (ivTaken + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * 256);
+    ivTaken = 0;
+  }
+  ivTaken += IV_BYTES;
+  return ivPool.subarray(ivTaken - IV_BYTES, ivTaken);
 }
 
 /** IV || ciphertext || tag, as bytes. */

@@ -150,10 +150,11 @@ export async function openSignedMessage<K extends SigningKey>(
   const sealed = undecryptable(() => decodeSealedBody(body.toString('latin1')));
   const plaintext = undecryptable(() => openSealedBody(key.secret, sealed));
   if (options.replays) {
-    // Once the tag checked out, the IV and tag name the message: nobody without the key makes
-    // another body with both (a hash of the whole body told the same apart, at more cost).
-    // Checked after opening, so a forged copy sent ahead of the real message cannot get it refused.
-    const fresh = options.replays.remember(`${signature}:${sealed.seal}`, options.now);
+    // Once the tag checked out, the IV and tag name the sealed body: nobody without the key makes
+    // another body with both. Keyed by body rather than by signature, a body sent again under the
+    // headers of another message of the same key is a replay too (the signature does not cover
+    // the body). Checked after opening, so a forged copy sent ahead cannot get the real one refused.
+    const fresh = options.replays.remember(`${keyId}:${sealed.seal}`, options.now);
     if (!(fresh instanceof Promise ? await fresh : fresh)) throw new SignedMessageError('replay', 'this message was already received (a replay)');
   }
   return { key, userIdentifier, plaintext };

@@ -50,7 +50,15 @@ export class AmqpServerTransport implements ServerTransport {
         deadLetterExchange: this.names.deadLetterExchange,
       });
       // No acknowledgements: an answer is wanted once, by a caller waiting in this process.
-      await session.consume(queue, handler, { noAck: true });
+      // An answer's correlation id is its request's message id.
+      await session.consume(
+        queue,
+        (delivery) => {
+          session.routed(delivery.message.correlationId);
+          handler(delivery);
+        },
+        { noAck: true },
+      );
       this.#replyQueue = queue;
     });
   }

@@ -78,7 +78,8 @@ export class AmqpSession {
   request(exchange: string, routingKey: string, message: WireMessage, options: { expirationMs: number }, onUnroutable: () => void): void {
     const id = message.messageId;
     if (id) {
-      // Answers to unroutable messages come within a round trip; older entries are of no use.
+      // A request given back comes back within a round trip, and one answered was routed
+      // (routed() forgets it then): entries left are of requests nobody answered.
       if (this.#returned.size >= 10_000) this.#returned.delete(this.#returned.keys().next().value!);
       this.#returned.set(id, () => {
         this.#returned.delete(id);
@@ -93,8 +94,16 @@ export class AmqpSession {
     }
   }
 
-  /** Consumes a queue; every message becomes a Delivery settled on this session's channel. */
-  /** Consumes a queue; returns the consumer tag. */
+  /**
+   * A request was answered, so a queue took it: its entry for a return goes now rather than
+   * staying for the next 10,000 requests (kept that long, every entry outlived the young
+   * generation and cost the garbage collector a copy and a promotion).
+   */
+  routed(messageId: string | undefined): void {
+    if (messageId) this.#returned.delete(messageId);
+  }
+
+  /** Consumes a queue; every message becomes a Delivery settled on this session's channel; returns the consumer tag. */
   async consume(queue: string, handler: (delivery: Delivery) => void, options: { prefetch?: number; noAck?: boolean } = {}): Promise<string> {
     if (options.prefetch) await this.consumer.prefetch(options.prefetch, false);
     const { consumerTag } = await this.consumer.consume(
