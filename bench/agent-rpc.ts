@@ -1,10 +1,11 @@
 // 14. Private agent round trips over the real RabbitMQ: a server's AgentRpcClient calling an
 // agent's driver (listInstances of an empty in-memory region: signed, sealed, checked, parsed
-// and dispatched both ways, with publisher confirms and acknowledgements), against a bare amqplib
-// request/reply loop on the same broker (plain publish, consume, reply to replyTo by correlation
-// id, ack), measured alternately (A B B A). The answering side runs in a process of its own in
-// both cases, as an agent does. At 1 outstanding call the ratio to bare is the overhead of the
-// agent's envelope and dispatch; at 128 the throughput.
+// and dispatched both ways, with acknowledgements), against a bare amqplib request/reply loop on
+// the same broker (plain publish, consume, reply to replyTo by correlation id, ack), measured
+// alternately (A B B A). The answering side runs in a process of its own in both cases, as an
+// agent does. At 1 outstanding call the ratio to bare is the overhead of the agent's envelope and
+// dispatch; at 128 the throughput. Each side's CPU time per call (user + system, both
+// processes) is in the details: on a shared machine it varies less than the rate does.
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -29,29 +30,44 @@ interface Measured {
   calls: number;
   seconds: number;
   latenciesMs: number[];
+  /** CPU time (user + system) of this process and of the answering one, µs. */
+  callerCpuUs: number;
+  answererCpuUs: number;
+}
+
+/** A side measured: how to call it, and the CPU its answering process used since the last mark. */
+interface Side {
+  call: Call;
+  peer: Peer;
 }
 
 /** `outstanding` loops each making one call after the other, for `ms`. */
-async function closedLoop(call: Call, outstanding: number, ms: number): Promise<Measured> {
+async function closedLoop(side: Side, outstanding: number, ms: number): Promise<Measured> {
   const latenciesMs: number[] = [];
+  await side.peer.cpuUs();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const until = started + ms;
   await Promise.all(
     Array.from({ length: outstanding }, async () => {
       while (performance.now() < until) {
         const t = performance.now();
-        await call();
+        await side.call();
         latenciesMs.push(performance.now() - t);
       }
     }),
   );
-  return { calls: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs };
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { calls: latenciesMs.length, seconds, latenciesMs, callerCpuUs: used.user + used.system, answererCpuUs: await side.peer.cpuUs() };
 }
 
 const merge = (parts: Measured[]): Measured => ({
   calls: parts.reduce((sum, part) => sum + part.calls, 0),
   seconds: parts.reduce((sum, part) => sum + part.seconds, 0),
   latenciesMs: parts.flatMap((part) => part.latenciesMs),
+  callerCpuUs: parts.reduce((sum, part) => sum + part.callerCpuUs, 0),
+  answererCpuUs: parts.reduce((sum, part) => sum + part.answererCpuUs, 0),
 });
 
 function percentile(values: number[], p: number): number {
@@ -64,10 +80,12 @@ const describe = (m: Measured) => ({
   perSecond: Math.round(rate(m)),
   p50Ms: Number(percentile(m.latenciesMs, 50).toFixed(3)),
   p99Ms: Number(percentile(m.latenciesMs, 99).toFixed(3)),
+  callerCpuUsPerCall: Math.round(m.callerCpuUs / m.calls),
+  answererCpuUsPerCall: Math.round(m.answererCpuUs / m.calls),
 });
 
 /** A B B A: each side measured twice, around the other, so a drift of the machine hits both. */
-async function alternately(agent: Call, bare: Call, outstanding: number): Promise<{ agent: Measured; bare: Measured }> {
+async function alternately(agent: Side, bare: Side, outstanding: number): Promise<{ agent: Measured; bare: Measured }> {
   await closedLoop(agent, outstanding, WARM_UP_MS);
   await closedLoop(bare, outstanding, WARM_UP_MS);
   const a1 = await closedLoop(agent, outstanding, SEGMENT_MS);
@@ -83,14 +101,25 @@ interface PeerSettings {
   key: AgentKey;
 }
 
+interface Peer {
+  /** CPU time (user + system) the process used since the last time this was asked, µs. */
+  cpuUs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
 /** Starts the answering side in a child process; resolves once it consumes. */
-async function startPeer(settings: PeerSettings): Promise<{ stop(): Promise<void> }> {
+async function startPeer(settings: PeerSettings): Promise<Peer> {
   const child = fork(fileURLToPath(import.meta.url), ['peer', JSON.stringify(settings)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`the ${settings.kind} peer exited (${code}) before it was ready`)));
   });
   return {
+    cpuUs: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (used) => resolve(Number(used)));
+        child.send('cpu');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -141,7 +170,13 @@ async function runPeer(settings: PeerSettings): Promise<void> {
     };
   }
   process.send!('ready');
-  process.once('message', () => void stop().then(() => process.exit(0)));
+  let cpu = process.cpuUsage();
+  process.on('message', (message) => {
+    if (message !== 'cpu') return void stop().then(() => process.exit(0));
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    process.send!(used.user + used.system);
+  });
 }
 
 /** The baseline's calling side: publish with replyTo and a correlation id, wait for the answer. */
@@ -196,12 +231,13 @@ async function agentCaller(prefix: string, key: AgentKey): Promise<{ call: Call;
 export async function agentRpc(): Promise<Figure[]> {
   const prefix = `maestro-bench-${randomBytes(4).toString('hex')}`;
   const key: AgentKey = { keyId: `AK${randomBytes(10).toString('hex').toUpperCase()}`, secret: randomBytes(16).toString('hex'), agent: 'BENCH' };
-  const peers = [await startPeer({ kind: 'bare', prefix, key }), await startPeer({ kind: 'agent', prefix, key })];
+  const peers = { bare: await startPeer({ kind: 'bare', prefix, key }), agent: await startPeer({ kind: 'agent', prefix, key }) };
   const bare = await bareCaller(prefix);
   const agent = await agentCaller(prefix, key);
+  const sides = { agent: { call: agent.call, peer: peers.agent }, bare: { call: bare.call, peer: peers.bare } };
   try {
-    const one = await alternately(agent.call, bare.call, 1);
-    const many = await alternately(agent.call, bare.call, 128);
+    const one = await alternately(sides.agent, sides.bare, 1);
+    const many = await alternately(sides.agent, sides.bare, 128);
     return [
       {
         benchmark: 'agent-rpc',
@@ -225,7 +261,7 @@ export async function agentRpc(): Promise<Figure[]> {
   } finally {
     await agent.close();
     await bare.close();
-    for (const peer of peers) await peer.stop();
+    for (const peer of Object.values(peers)) await peer.stop();
   }
 }
 
