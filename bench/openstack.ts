@@ -83,15 +83,14 @@ export async function openstack(): Promise<Figure[]> {
     await client.tenants.create({ customer: `bench-${suffix}`, name: tenant });
     await client.tenants.activateRegion({ tenant, region });
 
-    // The project's only network: Maestro's driver boots on it ("auto", a Neutron port each), and
-    // so does the reference, so that both pay for the ports.
+    // A network of the run's own: both boot on it (a Neutron port each), so that both pay for the ports.
     const network = (await direct.ok('network', 'POST', '/v2.0/networks', { network: { name: prefix } })).network;
     await direct.ok('network', 'POST', '/v2.0/subnets', { subnet: { network_id: network.id, ip_version: 4, cidr: '10.97.0.0/24', name: prefix } });
     const reference = await bootDirectly(direct, `bench-${suffix}`, network.id);
     cleanup.push(...reference.ids);
 
     const started = performance.now();
-    const { instances } = await client.instances.run({ tenant, region, image: 'fake-image', shape: 'SMALL', name: `bench-${suffix}-web`, count: SERVERS });
+    const { instances } = await client.instances.run({ tenant, region, image: 'fake-image', shape: 'SMALL', name: `bench-${suffix}-web`, count: SERVERS, network: prefix });
     const runCallSeconds = (performance.now() - started) / 1000;
     const ids = instances.map((vm) => vm.id);
     // When Nova itself shows them all ACTIVE, to tell the cloud's time from Maestro's.

@@ -65,6 +65,8 @@ export const permissionActions = {
   ATTACH_VOLUME: writes('resources', 'Attach volumes to instances'),
   DETACH_VOLUME: writes('resources', 'Detach volumes from instances'),
   DELETE_VOLUME: writes('resources', 'Delete volumes'),
+  DESCRIBE_NETWORK: reads('resources', 'List the networks of a region'),
+  DESCRIBE_SECURITY_GROUP: reads('resources', 'List the security groups of a region'),
   CREATE_SSH_KEY: writes('resources', 'Create or import SSH keys'),
   DESCRIBE_SSH_KEY: reads('resources', 'List SSH keys'),
   DELETE_SSH_KEY: writes('resources', 'Delete SSH keys'),

@@ -32,9 +32,15 @@ if (problem && process.env.CI === 'true') {
     let direct: DirectOpenStack;
     const made: string[] = [];
 
+    const network = `e2e-${suffix}-net`;
+
     before(async () => {
       direct = await DirectOpenStack.login();
       const prefix = `e2e${suffix}`;
+      // A network of the test's own, named in the run: with another test's network also in the
+      // project, Nova's "auto" would refuse to choose.
+      const { network: created } = await direct.ok('network', 'POST', '/v2.0/networks', { network: { name: network } });
+      await direct.ok('network', 'POST', '/v2.0/subnets', { subnet: { network_id: created.id, ip_version: 4, cidr: '10.96.0.0/24', name: network } });
       server = await startTestServer({ config: { amqpUrl, amqpPrefix: prefix } });
       admin = server.admin;
       agent = await startAgentProcess(admin, {
@@ -61,6 +67,7 @@ if (problem && process.env.CI === 'true') {
       await server?.close();
       await removeTopology(amqpUrl, `e2e${suffix}`, [region]);
       for (const id of made) await direct?.deleteServer(id).catch(() => undefined);
+      await direct?.purge(network);
     });
 
     it('registers the region through the agent, with the cloud\'s public images', async () => {
@@ -75,10 +82,28 @@ if (problem && process.env.CI === 'true') {
 
     it('runs, stops, starts and terminates a server through the API, sees it stopped when stopped in OpenStack directly, audits and bills it', async () => {
       await admin.pricePolicies.create({ region, effectiveFrom: '2020-01-01', prices: { instance: { perCpuMonth: 100, perRamGbMonth: 50 } } });
-      const { instances } = await admin.instances.run({ tenant, region, image: 'fake-image', shape: 'SMALL', name: `e2e-${suffix}-web` });
+      // The network and security group are chosen from what the cloud lists, by name.
+      const networks = (await admin.networks.describe({ tenant, region })).items;
+      assert.ok(networks.some((n) => n.name === network && !n.external && n.cidrs.includes('10.96.0.0/24')), JSON.stringify(networks));
+      const groups = (await admin.securityGroups.describe({ tenant, region })).items.map((group) => group.name);
+      assert.ok(groups.includes('default'), groups.join(', '));
+      await assert.rejects(admin.instances.run({ tenant, region, image: 'fake-image', shape: 'SMALL', network: 'no-such-net' }), /network 'no-such-net' does not exist/);
+      const { instances } = await admin.instances.run({
+        tenant,
+        region,
+        image: 'fake-image',
+        shape: 'SMALL',
+        name: `e2e-${suffix}-web`,
+        network,
+        securityGroups: ['default'],
+      });
       const [vm] = instances;
       const [running] = await waitForState(admin, tenant, [vm!.id], 'running');
       made.push(running!.nativeId);
+      // Nova shows it on that network, in that group.
+      const { server: seen } = await direct.ok('compute', 'GET', `/servers/${running!.nativeId}`);
+      assert.deepEqual(Object.keys(seen.addresses), [network]);
+      assert.deepEqual(seen.security_groups.map((group: { name: string }) => group.name), ['default']);
 
       await admin.instances.stop({ tenant, id: vm!.id });
       await waitForState(admin, tenant, [vm!.id], 'stopped');

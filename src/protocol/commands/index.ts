@@ -10,6 +10,7 @@ import { events } from './events.js';
 import { images } from './images.js';
 import { instances } from './instances.js';
 import { jobs, nodes } from './jobs.js';
+import { networks, securityGroups } from './networks.js';
 import { keys } from './keys.js';
 import { notifications, notificationSubscriptions, notificationTemplates, pushSubscriptions } from './notifications.js';
 import { quotas } from './quotas.js';
@@ -48,6 +49,8 @@ export const managers = {
   images,
   instances,
   volumes,
+  networks,
+  securityGroups,
   sshKeys,
   tags,
   resources,

@@ -52,6 +52,19 @@ export const instances = defineManager('instances', 'instance', {
           .default(1),
         name: resourceName('instance').optional().describe('name, or name prefix when count > 1'),
         keyName: z.string().trim().min(1).max(128).optional().describe('SSH key of the tenant to install'),
+        network: z
+          .string()
+          .trim()
+          .min(1)
+          .max(255)
+          .optional()
+          .describe("network to join, by name or nativeId (networks.describe); absent, the cloud's default"),
+        securityGroups: z
+          .array(z.string().trim().min(1).max(255))
+          .min(1)
+          .max(16)
+          .optional()
+          .describe("security groups by name (securityGroups.describe); absent, the cloud's default"),
         tags: tags.optional(),
         initScript: z.string().max(65536, 'init scripts are at most 64 KiB').optional(),
         stopAfter: instant

@@ -12,6 +12,7 @@ import { licenses } from './licenses.js';
 import { instances } from './instances.js';
 import { jobs, nodes } from './jobs.js';
 import { keys } from './keys.js';
+import { networks, securityGroups } from './networks.js';
 import { notifications, notificationSubscriptions, notificationTemplates, pushSubscriptions } from './notifications.js';
 import { quotas } from './quotas.js';
 import { customers, regions, tenantGroups, tenants, users } from './organisation.js';
@@ -42,6 +43,8 @@ export const handlers: AllHandlers = {
   images,
   instances,
   volumes,
+  networks,
+  securityGroups,
   tags,
   resources,
   sshKeys,

@@ -14,6 +14,7 @@ import type { RegionRef } from '../queries/compute.js';
 import { instanceRow, instanceView, instanceViews, listInstances } from '../queries/instances.js';
 import type { TenantRow } from '../queries/organisation.js';
 import { act } from './instance-actions.js';
+import { networkOf, notOffered } from './networks.js';
 import { tenantInScope, usableRegion } from './scope.js';
 import type { CloudKind } from '../../protocol/clouds.js';
 
@@ -123,6 +124,8 @@ export const instances: ManagerHandlers<Managers['instances']> = {
       throw invalidInput(`image ${input.image} needs a disk of at least ${image.minDiskGb} GB (diskGb is ${diskGb})`, { field: 'diskGb' });
     }
     const publicKey = await resolveKey(ctx, tenant, input.keyName);
+    const network = input.network === undefined ? null : await networkOf(ctx, region, input.network);
+    if (input.securityGroups && !capabilities.optional.includes('securityGroups')) throw notOffered(region, 'securityGroups', 'securityGroups');
     const stopAfter = futureOrNull(ctx, input.stopAfter, 'stopAfter');
     const terminateAfter = futureOrNull(ctx, input.terminateAfter, 'terminateAfter');
     const held = await admitRun(ctx, { tenant, region }, { count: input.count, cpu: shape.cpu, ramMb: shape.ramMb }, { command: 'instances.run', input });
@@ -142,6 +145,8 @@ export const instances: ManagerHandlers<Managers['instances']> = {
             publicKey,
             userData: input.initScript ?? null,
             tags,
+            networkNativeId: network?.nativeId ?? null,
+            ...(input.securityGroups ? { securityGroups: input.securityGroups } : {}),
           },
           call,
         ),
