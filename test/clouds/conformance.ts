@@ -29,7 +29,7 @@ export interface ConformanceTarget {
   /** Creates an instance in the cloud directly, as someone using the cloud's own console would. */
   createOutside(name: string): Promise<string>;
   /** Makes the next listing of instances fail after its first page. */
-  failListingAfterFirstPage?: () => void;
+  failListingAfterFirstPage?: () => { fired(): boolean; cancel(): void };
   /** Another shape than the one runRequest asks for (resize). */
   otherShape?: string;
   /** Tells the target's cleanup about a resource a case created (public IPs carry no name). */
@@ -197,8 +197,22 @@ export function conformanceSuite(name: string, target: ConformanceTarget, skip: 
 
       test('listing that fails half-way', 'a listing whose second page fails throws instead of returning part', async () => {
         await ready();
-        target.failListingAfterFirstPage!();
-        await assert.rejects(driver.listInstances(region, target.call()), (error) => error instanceof CloudError);
+        // A cloud may end a listing early by itself: Nova answers a short page without a next
+        // link while another client's servers are being built. A listing that never asked for a
+        // second page proves nothing, so it is tried again.
+        for (let attempt = 1; ; attempt += 1) {
+          const fault = target.failListingAfterFirstPage!();
+          const outcome = await driver.listInstances(region, target.call()).then(
+            () => null,
+            (error: unknown) => error,
+          );
+          if (fault.fired()) {
+            assert.ok(outcome instanceof CloudError, `the listing returned part of the instances instead of failing (${String(outcome)})`);
+            break;
+          }
+          fault.cancel();
+          assert.ok(attempt < 5, 'the cloud never answered a listing in more than one page');
+        }
         // The failure was the cloud's, once: the next listing is whole again.
         const all = await listed();
         for (const id of ids) assert.ok(all.has(id), `instance ${id} is missing from the listing after the failure`);

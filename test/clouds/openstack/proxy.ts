@@ -12,6 +12,12 @@ interface Fault {
   pass: number;
 }
 
+/** A fault armed on the proxy: whether it has answered any request yet, and a way to disarm it. */
+export interface FaultHandle {
+  fired(): boolean;
+  cancel(): void;
+}
+
 /**
  * A proxy in front of the test cloud that can fail chosen requests: the real cloud answers
  * everything else. Addresses are `/<port>/<path>` for http://127.0.0.1:<port>/<path>; Keystone's
@@ -59,8 +65,11 @@ export class FaultyProxy {
    * Answers `status` with `body` instead of the cloud, to the next `times` requests `match` picks
    * (after letting `pass` of them through).
    */
-  fail(match: (method: string, path: string) => boolean, status: number, body: string, options: { times?: number; pass?: number } = {}): void {
-    this.#faults.push({ match, status, body, times: options.times ?? 1, pass: options.pass ?? 0 });
+  fail(match: (method: string, path: string) => boolean, status: number, body: string, options: { times?: number; pass?: number } = {}): FaultHandle {
+    const fault: Fault = { match, status, body, times: options.times ?? 1, pass: options.pass ?? 0 };
+    const times = fault.times;
+    this.#faults.push(fault);
+    return { fired: () => fault.times < times, cancel: () => void (fault.times = 0) };
   }
 
   /** Requests seen so far whose "METHOD path" matches. */
