@@ -63,6 +63,14 @@ export class OutboxRelay {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
+  /** Waits before sending again, but no longer than until the connection comes back (a wake). */
+  async #pause(): Promise<void> {
+    const slept = new AbortController();
+    const signal = AbortSignal.any([this.#stop.signal, slept.signal]);
+    await Promise.race([this.options.clock.sleep(this.options.retryMs ?? 1000, signal).catch(() => undefined), this.#nextWake()]);
+    slept.abort();
+  }
+
   async #run(): Promise<void> {
     const { store, transport, log, clock } = this.options;
     const batchSize = this.options.batchSize ?? 64;
@@ -101,7 +109,7 @@ export class OutboxRelay {
       const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed) {
         log.warn({ err: failed.reason, unsent: batch.length - sent.length }, 'the broker did not take outbox messages; trying again');
-        await clock.sleep(this.options.retryMs ?? 1000, this.#stop.signal).catch(() => undefined);
+        await this.#pause();
       }
     }
   }
