@@ -183,6 +183,9 @@ export function conformanceSuite(name: string, target: ConformanceTarget, skip: 
         if (ids.length > 0) return ids;
         const vms = await run([1, 2, 3, 4, 5].map((n) => `${target.prefix}-many-${n}`));
         ids = vms.map((vm) => vm.nativeId);
+        // Built: while they are being built a cloud may list them twice or not at all (Nova merges
+        // its build requests into its pages); the driver's duty is the complete listing after.
+        await until(ids, 'running', ['pending', 'starting']);
         return ids;
       };
       after(async () => {

@@ -41,16 +41,22 @@ export class ComputeApi {
     return version;
   }
 
-  /** Every server of the project, page after page; with `changesSince`, deleted ones too. */
-  listServers(options: { changesSince?: string; signal?: AbortSignal } = {}): Promise<NovaServer[]> {
-    return this.client.listByLink(
-      'compute',
-      '/servers/detail',
-      { limit: this.pageSize, 'changes-since': options.changesSince },
-      readServerPage,
-      'servers',
-      options.signal,
-    );
+  /**
+   * Every server of the project, page after page, each once; with `changesSince`, deleted ones
+   * too. While servers are being built Nova merges its build requests into the pages of servers
+   * already in a cell: a server can come twice, and a page can come back short and without a
+   * next link although more servers follow (measured on the test cloud). So the listing keeps the
+   * first copy of each server and reads on from the last one it got until a read brings nothing
+   * new (one more request, answered by an empty page, when nothing was cut).
+   */
+  async listServers(options: { changesSince?: string; signal?: AbortSignal } = {}): Promise<NovaServer[]> {
+    const query = { limit: this.pageSize, 'changes-since': options.changesSince };
+    const read = (marker?: string) =>
+      this.client.listByLink('compute', '/servers/detail', marker ? { ...query, marker } : query, readServerPage, 'servers', options.signal);
+    const byId = new Map<string, NovaServer>();
+    const keepNew = (servers: readonly NovaServer[]) => servers.filter((server) => !byId.has(server.id) && byId.set(server.id, server));
+    for (let last = keepNew(await read()).at(-1); last; ) last = keepNew(await read(last.id)).at(-1);
+    return [...byId.values()];
   }
 
   async getServer(id: string, signal?: AbortSignal): Promise<NovaServer> {
