@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from '../support/cli-entry.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const main = path.join(root, 'src/cli/main.ts');
 
 export interface CliResult {
   code: number | null;
@@ -18,7 +18,7 @@ export interface CliResult {
  */
 export function runCli(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<CliResult> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MAESTRO_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+  const child = spawn(process.execPath, [...cliEntry(), ...args], {
     cwd: root,
     env: { ...base, MAESTRO_CLI_CONFIG: path.join(root, 'test/cli/.no-such-config.json'), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

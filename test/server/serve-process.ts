@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from '../support/cli-entry.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const main = path.join(root, 'src/cli/main.ts');
 
 export interface Exited {
   code: number | null;
@@ -21,13 +21,13 @@ export interface ServeProcess {
 }
 
 /**
- * `maestro serve` in a process of its own, as an operator starts it (through tsx, so no build is
- * needed). It sees only `env` besides PATH and the like: none of this process's MAESTRO_* settings
+ * `maestro serve` in a process of its own, as an operator starts it (its build when fresh, else
+ * through tsx: cliEntry). It sees only `env` besides PATH and the like: none of this process's MAESTRO_* settings
  * and no DATABASE_URL unless given.
  */
 export function spawnServe(env: Record<string, string>, args: readonly string[] = []): ServeProcess {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MAESTRO_') && key !== 'DATABASE_URL'));
-  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', ...args], {
+  const child = spawn(process.execPath, [...cliEntry(), 'serve', ...args], {
     cwd: root,
     env: { ...base, MAESTRO_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

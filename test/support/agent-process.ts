@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MaestroClient } from '../../src/sdk/client.js';
+import { cliEntry } from './cli-entry.js';
 import { eventually } from './eventually.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'src/cli/main.ts');
 
 export interface AgentRegionSpec {
   name: string;
@@ -40,7 +40,7 @@ export async function startAgentProcess(
   const configFile = path.join(work, 'agent.json');
   const env = { ...process.env, MAESTRO_AGENT_CONFIG: configFile, MAESTRO_AGENT_MASTER_KEY: randomBytes(32).toString('base64'), MAESTRO_AGENT_LOG_LEVEL: options.logLevel ?? 'warn' };
   const run = (args: string[], input?: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'agent', ...args], { cwd: root, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliEntry(), 'agent', ...args], { cwd: root, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (input !== undefined) child.stdin!.end(input);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
