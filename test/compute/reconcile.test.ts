@@ -67,4 +67,19 @@ describe('reconciling a region with complete listings of a cloud that lags', () 
     );
     assert.equal(rows[0]!.reason, 'seen again in the cloud under its id');
   });
+
+  it('never takes an instance launched since the listing began as missing from it', async () => {
+    // A run that commits between the listing and the read of Maestro's instances (another node,
+    // or PostgreSQL's statement-level view) is known yet unlisted: it is not a vanished instance.
+    const listingBegan = new Date();
+    const late = await runningInstance(server.admin, T, R, 'late');
+    await server.maestro.db.transaction(async (tx) =>
+      reconcileListing(tx, await regionRef(tx, R), [], listingBegan, { absencesBeforeVanished: 1 }, (changes) =>
+        writer.append(tx, changes.map((c) => writer.build(c.definition, c.data, c.scope, origin))),
+      ),
+    );
+    assert.equal(await stateOf(late.id), 'running');
+    const { rows } = await server.maestro.db.query('SELECT 1 FROM instance_absences WHERE instance_id = $1', [late.id]);
+    assert.equal(rows.length, 0, 'no absence counted');
+  });
 });

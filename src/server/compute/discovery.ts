@@ -25,13 +25,14 @@ export async function reconcileRegion(
   const region = await regionRef(tx, regionName);
   const driver = await clouds.forRegion(region, tx);
   let cloud: CloudInstance[];
+  const listedAt = clock.now();
   try {
-    cloud = await driver.listInstances({ name: region.name, nativeName: region.nativeName }, { db: tx, now: clock.now(), signal: AbortSignal.timeout(120_000) });
+    cloud = await driver.listInstances({ name: region.name, nativeName: region.nativeName }, { db: tx, now: listedAt, signal: AbortSignal.timeout(120_000) });
   } catch (error) {
     throw fromCloudError(error, region.name);
   }
   const rules = { absencesBeforeVanished: driver.capabilities.listingsBeforeVanished ?? LISTINGS_BEFORE_VANISHED };
-  const report = await reconcileListing(tx, region, cloud, clock.now(), rules, record);
+  const report = await reconcileListing(tx, region, cloud, listedAt, rules, record);
   return { ...report, milliseconds: Math.round(performance.now() - started) };
 }
 

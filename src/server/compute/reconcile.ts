@@ -49,6 +49,7 @@ interface Known {
   tenantId: string;
   customerId: string;
   absences: number;
+  launchedAt: string | Date;
 }
 
 /**
@@ -56,8 +57,8 @@ interface Known {
  * one must never get here): instances created outside Maestro are adopted as unmanaged
  * (`discover`); an instance missing from `rules.absencesBeforeVanished` complete listings in a
  * row is marked terminated, and one seen again under its id after that is taken back in its
- * state. Runs in the caller's transaction, serialised per region across nodes, and records
- * through `record`, so the event count matches the changes exactly.
+ * state. `now` is when the listing began. Runs in the caller's transaction, serialised per
+ * region across nodes, and records through `record`, so the event count matches the changes exactly.
  */
 export async function reconcileListing(
   tx: Queryable,
@@ -71,7 +72,7 @@ export async function reconcileListing(
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DISCOVERY_LOCK, region.name]);
   const { rows: known } = await tx.query<Known>(
     `SELECT i.id, i.native_id AS "nativeId", i.name, i.state, i.tenant_id AS "tenantId", t.customer_id AS "customerId",
-            COALESCE(a.listings, 0) AS absences
+            COALESCE(a.listings, 0) AS absences, i.launched_at AS "launchedAt"
        FROM instances i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN instance_absences a ON a.instance_id = i.id
       WHERE i.region_id = $1`,
     [region.id],
@@ -137,6 +138,10 @@ export async function reconcileListing(
   const missing: string[] = [];
   for (const row of known) {
     if (row.state === 'terminated' || inCloud.has(row.nativeId)) continue;
+    // Launched since the listing began: the listing could not show it. (On PostgreSQL each
+    // statement sees what committed before it, so a run committed between the listing and this
+    // read is known here yet absent there; the simulator's one listing would have ended it.)
+    if (new Date(row.launchedAt).getTime() >= now.getTime()) continue;
     if (row.absences + 1 < rules.absencesBeforeVanished) {
       missing.push(row.id);
       continue;
