@@ -10,10 +10,8 @@ const offeredAs = { networks: 'networks', securityGroups: 'security groups' } as
 
 /** The refusal for a region whose cloud has no choice of `operation` (naming the input `field`, if one). */
 export function notOffered(region: RegionRef, operation: keyof typeof offeredAs, field?: string): AppError {
-  return invalidInput(
-    `${region.cloud} regions (${region.name}) do not offer a choice of ${offeredAs[operation]}${field ? `; leave ${field} out` : ''}`,
-    field ? { field } : undefined,
-  );
+  const next = field ? `leave ${field} out` : `instances there run on the cloud's own ${offeredAs[operation]}, chosen by it`;
+  return invalidInput(`${region.cloud} regions (${region.name}) do not offer a choice of ${offeredAs[operation]}; ${next}`, field ? { field } : undefined);
 }
 
 // Read live: Maestro keeps no copy of networks or security groups, which the cloud's own
