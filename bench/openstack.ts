@@ -7,7 +7,7 @@
 //     Maestro showing it, p50 and p95 over the 20, against the delay until Nova's own API shows it.
 import type { MaestroClient } from '../src/sdk/client.js';
 import { DirectOpenStack } from '../test/clouds/openstack-direct.js';
-import { testCloudNotifications, testCloudProblem, testCloudSettings } from '../test/clouds/openstack/test-cloud.js';
+import { testCloudAgentRegion, testCloudNotifications, testCloudProblem, testCloudSettings } from '../test/clouds/openstack/test-cloud.js';
 import { startAgentProcess } from '../test/support/agent-process.js';
 import { removeTopology } from '../test/support/amqp-topology.js';
 import { percentile, round2, startBenchServer } from './support/compute.js';
@@ -56,7 +56,7 @@ export async function openstack(): Promise<Figure[]> {
   const prefix = `bench${suffix}`;
   const region = `OS-${suffix}`.toUpperCase();
   const tenant = `BENCH-${suffix}`.toUpperCase();
-  const settings = testCloudSettings().password as unknown as { authUrl: string; region: string; project: unknown; user: { name: string; domain: unknown; password: string } };
+  const settings = testCloudSettings().password;
   const notifications = testCloudNotifications();
   const direct = await DirectOpenStack.login();
   const server = await startBenchServer('postgres', { amqpUrl: AMQP_URL, amqpPrefix: prefix });
@@ -65,15 +65,7 @@ export async function openstack(): Promise<Figure[]> {
     amqpUrl: AMQP_URL,
     prefix,
     pollSeconds: 60,
-    regions: [
-      {
-        name: region,
-        nativeName: settings.region,
-        cloud: 'OPEN_STACK',
-        config: { authUrl: settings.authUrl, project: settings.project, user: { name: settings.user.name, domain: settings.user.domain } },
-        credentials: { user: { password: settings.user.password }, ...(notifications ? { notifications: { amqpUrl: notifications.amqpUrl } } : {}) },
-      },
-    ],
+    regions: [testCloudAgentRegion(region)],
   });
   const cleanup: string[] = [];
   try {

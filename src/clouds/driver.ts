@@ -216,7 +216,7 @@ export interface ChangeFeed {
 
 export const hasChangeFeed = (driver: Driver): driver is Driver & ChangeFeed => typeof (driver as Partial<ChangeFeed>).followChanges === 'function';
 
-interface OptionalOperations {
+export interface OptionalOperations {
   shapes: ShapeOperations;
   networks: NetworkOperations;
   securityGroups: SecurityGroupOperations;

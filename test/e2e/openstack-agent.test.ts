@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MaestroClient } from '../../src/sdk/client.js';
 import { DirectOpenStack } from '../clouds/openstack-direct.js';
-import { testCloudNotifications, testCloudProblem, testCloudSettings } from '../clouds/openstack/test-cloud.js';
+import { testCloudAgentRegion, testCloudProblem, testCloudSettings } from '../clouds/openstack/test-cloud.js';
 import { waitForState } from '../compute/setup.js';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process.js';
 import { removeTopology } from '../support/amqp-topology.js';
@@ -24,8 +24,7 @@ if (problem && process.env.CI === 'true') {
     const suffix = Date.now().toString(36);
     const region = `OS-${suffix}`.toUpperCase();
     const tenant = `E2E-${suffix}`.toUpperCase();
-    const settings = testCloudSettings().password as unknown as { authUrl: string; region: string; project: unknown; user: { name: string; domain: unknown; password: string } };
-    const notifications = testCloudNotifications();
+    const settings = testCloudSettings().password;
     let server: TestServer;
     let admin: MaestroClient;
     let agent: AgentProcess | null = null;
@@ -49,16 +48,8 @@ if (problem && process.env.CI === 'true') {
         prefix,
         // Polls rarely: what the agent sees in time, it sees through Nova's notifications.
         pollSeconds: 600,
-        regions: [
-          {
-            name: region,
-            nativeName: settings.region,
-            cloud: 'OPEN_STACK',
-            config: { authUrl: settings.authUrl, project: settings.project, user: { name: settings.user.name, domain: settings.user.domain } },
-            // The password goes to the agent's sealed store only, never to Maestro.
-            credentials: { user: { password: settings.user.password }, ...(notifications ? { notifications: { amqpUrl: notifications.amqpUrl } } : {}) },
-          },
-        ],
+        // The password goes to the agent's sealed store only, never to Maestro.
+        regions: [testCloudAgentRegion(region)],
       });
     });
 

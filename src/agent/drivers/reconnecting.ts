@@ -17,6 +17,7 @@ import {
   type KeyPairOperations,
   type NetworkOperations,
   type OptionalOperation,
+  type OptionalOperations,
   type PublicIpOperations,
   type RegionTarget,
   type ResizeOperations,
@@ -124,54 +125,41 @@ export class ReconnectingDriver
     return (await this.#ready()).deleteImage(region, imageNativeId, call);
   }
   async listShapes(region: RegionTarget, call: DriverCall): Promise<CloudShape[]> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'shapes')) throw this.#unsupported('shapes');
-    return driver.listShapes(region, call);
+    return (await this.#offering('shapes')).listShapes(region, call);
   }
   async listNetworks(region: RegionTarget, call: DriverCall): Promise<CloudNetwork[]> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'networks')) throw this.#unsupported('networks');
-    return driver.listNetworks(region, call);
+    return (await this.#offering('networks')).listNetworks(region, call);
   }
   async listSecurityGroups(region: RegionTarget, call: DriverCall): Promise<CloudSecurityGroup[]> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'securityGroups')) throw this.#unsupported('securityGroups');
-    return driver.listSecurityGroups(region, call);
+    return (await this.#offering('securityGroups')).listSecurityGroups(region, call);
   }
   async listPublicIps(region: RegionTarget, call: DriverCall): Promise<CloudPublicIp[]> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'publicIps')) throw this.#unsupported('publicIps');
-    return driver.listPublicIps(region, call);
+    return (await this.#offering('publicIps')).listPublicIps(region, call);
   }
   async allocatePublicIp(region: RegionTarget, request: { networkNativeId?: string | null }, call: DriverCall): Promise<CloudPublicIp> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'publicIps')) throw this.#unsupported('publicIps');
-    return driver.allocatePublicIp(region, request, call);
+    return (await this.#offering('publicIps')).allocatePublicIp(region, request, call);
   }
   async associatePublicIp(region: RegionTarget, ipNativeId: string, instanceNativeId: string, call: DriverCall): Promise<CloudPublicIp> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'publicIps')) throw this.#unsupported('publicIps');
-    return driver.associatePublicIp(region, ipNativeId, instanceNativeId, call);
+    return (await this.#offering('publicIps')).associatePublicIp(region, ipNativeId, instanceNativeId, call);
   }
   async disassociatePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'publicIps')) throw this.#unsupported('publicIps');
-    return driver.disassociatePublicIp(region, ipNativeId, call);
+    return (await this.#offering('publicIps')).disassociatePublicIp(region, ipNativeId, call);
   }
   async releasePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'publicIps')) throw this.#unsupported('publicIps');
-    return driver.releasePublicIp(region, ipNativeId, call);
+    return (await this.#offering('publicIps')).releasePublicIp(region, ipNativeId, call);
   }
   async importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair> {
-    const driver = await this.#ready();
-    if (!supports(driver, 'keyPairs')) throw this.#unsupported('keyPairs');
-    return driver.importKeyPair(region, publicKey, call);
+    return (await this.#offering('keyPairs')).importKeyPair(region, publicKey, call);
   }
   async resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance> {
+    return (await this.#offering('resize')).resizeInstance(region, nativeId, shapeNativeId, call);
+  }
+
+  /** The connected driver, when it implements `operation`. */
+  async #offering<K extends OptionalOperation>(operation: K): Promise<Driver & OptionalOperations[K]> {
     const driver = await this.#ready();
-    if (!supports(driver, 'resize')) throw this.#unsupported('resize');
-    return driver.resizeInstance(region, nativeId, shapeNativeId, call);
+    if (!supports(driver, operation)) throw this.#unsupported(operation);
+    return driver;
   }
 
   /** Waits until the cloud can be reached, then follows its changes if its driver can. */

@@ -39,6 +39,22 @@ export function testCloudNotifications(): { amqpUrl: string } | null {
 }
 
 /**
+ * The test cloud as a region of `maestro agent`: the driver's settings with nothing secret, and
+ * the password (and the notifications broker, when the cloud has one) for the agent's sealed store.
+ */
+export function testCloudAgentRegion(name: string): { name: string; nativeName: string; cloud: 'OPEN_STACK'; config: Record<string, unknown>; credentials: Record<string, unknown> } {
+  const settings = testCloudSettings().password as unknown as { authUrl: string; region: string; project: unknown; user: { name: string; domain: unknown; password: string } };
+  const notifications = testCloudNotifications();
+  return {
+    name,
+    nativeName: settings.region,
+    cloud: 'OPEN_STACK',
+    config: { authUrl: settings.authUrl, project: settings.project, user: { name: settings.user.name, domain: settings.user.domain } },
+    credentials: { user: { password: settings.user.password }, ...(notifications ? { notifications: { amqpUrl: notifications.amqpUrl } } : {}) },
+  };
+}
+
+/**
  * Null when the test cloud answers (a token from Keystone, the flavors from Nova); otherwise why
  * not, in one line. In CI, where the cloud may still be starting, it waits a while first.
  */
