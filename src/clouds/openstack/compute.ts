@@ -54,7 +54,16 @@ export class ComputeApi {
     const read = (marker?: string) =>
       this.client.listByLink('compute', '/servers/detail', marker ? { ...query, marker } : query, readServerPage, 'servers', options.signal);
     const byId = new Map<string, NovaServer>();
-    const keepNew = (servers: readonly NovaServer[]) => servers.filter((server) => !byId.has(server.id) && byId.set(server.id, server));
+    /** Keeps the servers not seen before; returns them. */
+    const keepNew = (servers: readonly NovaServer[]) => {
+      const fresh: NovaServer[] = [];
+      for (const server of servers) {
+        if (byId.has(server.id)) continue;
+        byId.set(server.id, server);
+        fresh.push(server);
+      }
+      return fresh;
+    };
     for (let last = keepNew(await read()).at(-1); last; ) last = keepNew(await read(last.id)).at(-1);
     return [...byId.values()];
   }
