@@ -41,6 +41,7 @@ export const cloudInstance = z.object({
   imageNativeId: id.nullable(),
   tags,
   launchedAt: text(64),
+  tenant: text().optional(),
 }) satisfies z.ZodType<CloudInstance>;
 
 export const runRequest = z.object({

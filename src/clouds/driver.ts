@@ -66,6 +66,8 @@ export interface CloudInstance {
   imageNativeId: string | null;
   tags: Record<string, string>;
   launchedAt: string;
+  /** The tenant whose own project holds it, where the region maps tenants to projects (it owns what is found there). */
+  tenant?: string;
 }
 
 export interface RunRequest {

@@ -9,31 +9,14 @@ import { conformanceSuite } from './conformance.js';
 import { openSshPublicKey } from './keys.js';
 import { DirectOpenStack } from './openstack-direct.js';
 import { FaultyProxy } from './openstack/proxy.js';
-import { testCloudProblem, testCloudSettings } from './openstack/test-cloud.js';
+import { againstTheTestCloud, testCloudSettings } from './openstack/test-cloud.js';
 import { privateCertificates } from './openstack/tls.js';
 
 // The OpenStack driver against the test cloud (scripts/backends/openstack.sh). Outside CI a
 // missing cloud skips this file in one line; in CI it fails it.
-const title = 'the OpenStack driver against the test cloud';
-const problem = await testCloudProblem();
-if (problem && process.env.CI === 'true') {
-  describe(title, () => {
-    it('needs the test OpenStack in CI', () => assert.fail(`the test OpenStack is required in CI (scripts/backends/openstack.sh): ${problem}`));
-  });
-} else if (problem) {
-  describe(title, { skip: `skipped without the test OpenStack: ${problem}` }, () => undefined);
-} else {
-  try {
-    await againstTheTestCloud();
-  } catch (error) {
-    // The cloud answered, then setting up failed: that is a failure, said in one test.
-    describe(title, () => {
-      it('sets up against the test OpenStack', () => assert.fail(`setting up against the test OpenStack failed: ${error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error)}`));
-    });
-  }
-}
+await againstTheTestCloud('the OpenStack driver against the test cloud', registerConformance);
 
-async function againstTheTestCloud(): Promise<void> {
+async function registerConformance(): Promise<void> {
   const settings = testCloudSettings();
   // Everything made here carries the prefix, so the cleanup finds it whatever failed.
   const prefix = `conformance-${Date.now().toString(36)}`;

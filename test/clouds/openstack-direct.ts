@@ -24,7 +24,7 @@ export const testCloud: DirectSettings = {
   project: process.env.OS_PROJECT_NAME ?? 'demo',
 };
 
-type Service = 'compute' | 'network' | 'image' | 'block-storage' | 'volumev3';
+type Service = 'identity' | 'compute' | 'network' | 'image' | 'block-storage' | 'volumev3';
 
 export class DirectOpenStack {
   private constructor(

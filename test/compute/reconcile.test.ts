@@ -82,4 +82,18 @@ describe('reconciling a region with complete listings of a cloud that lags', () 
     const { rows } = await server.maestro.db.query('SELECT 1 FROM instance_absences WHERE instance_id = $1', [late.id]);
     assert.equal(rows.length, 0, 'no absence counted');
   });
+
+  it("gives an instance found in a tenant's own project to that tenant, whatever its tags say", async () => {
+    // T was activated in the region first: it gets what nothing else claims.
+    await server.admin.tenants.create({ customer: 'listed', name: 'LISTED-B' });
+    await server.admin.tenants.activateRegion({ tenant: 'LISTED-B', region: R });
+    const inProject = { ...asListed({ nativeId: 'in-project-b', name: 'in-b' }), tenant: 'LISTED-B', tags: { tenant: T } };
+    const tagged = { ...asListed({ nativeId: 'tagged-b', name: 'tagged-b' }), tags: { tenant: 'listed-b' } };
+    const unclaimed = asListed({ nativeId: 'unclaimed', name: 'unclaimed' });
+    assert.equal((await reconcile([inProject, tagged, unclaimed])).discovered, 3);
+    const owners = async (tenant: string) =>
+      (await server.admin.instances.describe({ tenant })).items.filter((vm) => ['in-b', 'tagged-b', 'unclaimed'].includes(vm.name)).map((vm) => vm.name).sort();
+    assert.deepEqual(await owners('LISTED-B'), ['in-b', 'tagged-b']);
+    assert.deepEqual(await owners(T), ['unclaimed']);
+  });
 });

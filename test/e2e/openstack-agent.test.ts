@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MaestroClient } from '../../src/sdk/client.js';
 import { DirectOpenStack } from '../clouds/openstack-direct.js';
-import { testCloudAgentRegion, testCloudProblem, testCloudSettings } from '../clouds/openstack/test-cloud.js';
+import { againstTheTestCloud, testCloudAgentRegion, testCloudSettings } from '../clouds/openstack/test-cloud.js';
 import { waitForState } from '../compute/setup.js';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process.js';
 import { removeTopology } from '../support/amqp-topology.js';
@@ -12,14 +12,9 @@ import { startTestServer, type TestServer } from '../support/server.js';
 // test OpenStack, connected to the real RabbitMQ; a server node that reaches the cloud only
 // through it. Outside CI a missing cloud skips this file in one line; in CI it fails it.
 const title = 'a tenant runs a server on a real OpenStack through a private agent over RabbitMQ';
-const problem = await testCloudProblem();
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-if (problem && process.env.CI === 'true') {
-  describe(title, () => it('needs the test OpenStack in CI', () => assert.fail(`the test OpenStack is required in CI (scripts/backends/openstack.sh): ${problem}`)));
-} else if (problem) {
-  describe(title, { skip: `skipped without the test OpenStack: ${problem}` }, () => undefined);
-} else {
+await againstTheTestCloud(title, () => {
   describe(title, () => {
     const suffix = Date.now().toString(36);
     const region = `OS-${suffix}`.toUpperCase();
@@ -120,4 +115,4 @@ if (problem && process.env.CI === 'true') {
       assert.ok(Number(rows[0]!.cost) > 0, `billed ${rows[0]!.cost}`);
     });
   });
-}
+});

@@ -13,6 +13,27 @@ const project = z.union([z.strictObject({ id: name }), z.strictObject({ name, do
   error: 'give the project as { "id": … } or { "name": …, "domain": { "name": … } }',
 });
 
+const applicationCredential = z.strictObject({ id: name, secret: z.string().min(1, 'must not be empty') });
+
+/**
+ * Where one Maestro tenant works in the cloud: a project the region's user is a member of, or an
+ * application credential of the tenant's own (bound to its project).
+ */
+const tenantProject = z.union([z.strictObject({ project }), z.strictObject({ applicationCredential })], {
+  error: 'give the tenant { "project": { "name": …, "domain": { "name": … } } } or { "applicationCredential": { "id": …, "secret": … } }',
+});
+
+/** Tenant names as Maestro keeps them (upper case); two spellings of one name are a mistake. */
+const tenantProjects = z.record(name, tenantProject).transform((byName, ctx) => {
+  const out: Record<string, z.output<typeof tenantProject>> = {};
+  for (const [tenant, where] of Object.entries(byName)) {
+    const key = tenant.toUpperCase();
+    if (out[key]) ctx.addIssue({ code: 'custom', path: [tenant], message: `tenant ${key} is mapped twice` });
+    out[key] = where;
+  }
+  return out;
+});
+
 const timeouts = z.strictObject({
   /** One HTTP request: connecting, and waiting for the headers and the body. */
   requestMs: z.int().min(100).max(600_000).default(30_000),
@@ -37,7 +58,13 @@ export const openStackRegionConfig = z
     interface: z.enum(['public', 'internal', 'admin']).default('public'),
     project: project.optional(),
     user: z.strictObject({ name, domain: domain.default({ name: 'Default' }), password: z.string().min(1, 'must not be empty') }).optional(),
-    applicationCredential: z.strictObject({ id: name, secret: z.string().min(1, 'must not be empty') }).optional(),
+    applicationCredential: applicationCredential.optional(),
+    /**
+     * Tenants that work in projects of their own: their calls are scoped to that project, and
+     * listings cover every project named here besides the region's own. Other tenants work in
+     * the region's project.
+     */
+    tenants: tenantProjects.default({}),
     /** A PEM file of the certificate authorities to trust instead of the system's (private clouds). */
     caBundle: z.string().min(1).optional(),
     /**
@@ -59,10 +86,29 @@ export const openStackRegionConfig = z
     } else if (config.applicationCredential && config.project) {
       ctx.addIssue({ code: 'custom', path: ['project'], message: 'an application credential is already bound to its project; leave project out' });
     }
+    for (const [tenant, where] of Object.entries(config.tenants)) {
+      if ('project' in where && !config.user) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', tenant, 'project'],
+          message: "a tenant's project is entered with the region's user and password; with an application credential give the tenant an applicationCredential of its own",
+        });
+      }
+    }
   });
 
 export type OpenStackRegionConfig = z.output<typeof openStackRegionConfig>;
 export type OpenStackRegionConfigInput = z.input<typeof openStackRegionConfig>;
+
+/** What a token request needs: Keystone's address and one way to log in, scoped to one project. */
+export type OpenStackLogin = Pick<OpenStackRegionConfig, 'authUrl' | 'user' | 'project' | 'applicationCredential'>;
+
+/** The login of a tenant mapped to a project of its own, or null when it works in the region's project. */
+export function tenantLogin(config: OpenStackRegionConfig, tenant: string): OpenStackLogin | null {
+  const where = config.tenants[tenant.toUpperCase()];
+  if (!where) return null;
+  return 'project' in where ? { authUrl: config.authUrl, user: config.user, project: where.project } : { authUrl: config.authUrl, ...where };
+}
 
 /**
  * Checks a region's settings, naming every problem with its field (`user.domain: …`); the

@@ -26,21 +26,17 @@ import {
   type StateReport,
 } from '../driver.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry.js';
-import { BlockStorageApi } from './block-storage.js';
 import { OpenStackClient } from './client.js';
 import { ComputeApi } from './compute.js';
-import { parseOpenStackConfig, type OpenStackRegionConfig } from './config.js';
+import { parseOpenStackConfig, tenantLogin, type OpenStackRegionConfig } from './config.js';
 import { Http } from './http.js';
 import { IdentitySession } from './identity.js';
-import { ImageApi } from './image.js';
 import { keyPairName } from './keys.js';
-import { NetworkApi } from './network.js';
 import { followServerChanges } from './notifications.js';
 import { instanceOf } from './parse/compute.js';
 import { imageOf } from './parse/image.js';
-import { PublicIps } from './public-ips.js';
+import { ProjectApis } from './project.js';
 import { resolveShape, runServers } from './run.js';
-import { Waits } from './waits.js';
 
 export interface OpenStackDeps {
   clock: Clock;
@@ -58,21 +54,17 @@ const actions: Record<InstanceAction, { request: Record<string, unknown> | 'dele
 /**
  * One OpenStack region (Keystone v3, Nova, Glance, Neutron, and Cinder where the catalog has
  * it). Build it with `OpenStackDriver.connect(config, { clock })`: one instance per region
- * config, no state shared with any other, so an agent runs one per region it serves.
+ * config, no state shared with any other, so an agent runs one per region it serves. A call works
+ * in the project of its tenant (the region's `tenants` mapping), else in the region's project.
  */
 export class OpenStackDriver
   implements Driver, ShapeOperations, NetworkOperations, SecurityGroupOperations, PublicIpOperations, KeyPairOperations, ResizeOperations, ChangeFeed
 {
   readonly cloud = 'OPEN_STACK' as const;
   readonly capabilities: DriverCapabilities;
-  readonly #compute: ComputeApi;
-  readonly #images: ImageApi;
-  readonly #network: NetworkApi;
-  readonly #volumes: BlockStorageApi;
-  readonly #publicIps: PublicIps;
-  readonly #waits: Waits;
-  /** The cloud's time of the newest change seen by pollStates (Nova's changes-since). */
-  #since: string | null = null;
+  readonly #region: ProjectApis;
+  /** The mapped tenants' projects, each logged in on first use. */
+  readonly #tenants = new Map<string, ProjectApis>();
 
   // The settings hold the password or secret: kept private, never handed out.
   private constructor(
@@ -83,12 +75,7 @@ export class OpenStackDriver
     readonly computeVersion: string,
     hasVolumes: boolean,
   ) {
-    this.#compute = new ComputeApi(client, config.pageSize);
-    this.#images = new ImageApi(client, config.pageSize);
-    this.#network = new NetworkApi(client, config.pageSize);
-    this.#volumes = new BlockStorageApi(client, config.pageSize);
-    this.#publicIps = new PublicIps(this.#network);
-    this.#waits = new Waits({ compute: this.#compute, images: this.#images, volumes: this.#volumes }, config.timeouts, clock);
+    this.#region = new ProjectApis(client, config, clock, null);
     this.capabilities = OpenStackDriver.capabilitiesWith(hasVolumes);
   }
 
@@ -131,29 +118,26 @@ export class OpenStackDriver
 
   async prepareRegion(region: RegionTarget, call: DriverCall): Promise<CloudImage[]> {
     this.#serves(region);
-    return (await this.#images.listImages({ visibility: 'public', status: 'active' }, call.signal)).map(imageOf);
+    return (await this.#project(call).images.listImages({ visibility: 'public', status: 'active' }, call.signal)).map(imageOf);
   }
 
   async runInstances(region: RegionTarget, request: RunRequest, call: DriverCall): Promise<CloudInstance[]> {
     this.#serves(region);
-    const shape = await resolveShape(this.#compute, request, call.signal);
+    const { compute } = this.#project(call);
+    const shape = await resolveShape(compute, request, call.signal);
     const keyName = request.publicKey ? (await this.importKeyPair(region, request.publicKey, call)).nativeName : null;
-    return runServers(this.#compute, request, shape, keyName, call);
+    return runServers(compute, request, shape, keyName, call);
   }
 
   async instanceAction(region: RegionTarget, nativeId: string, action: InstanceAction, call: DriverCall): Promise<InstanceState> {
     this.#serves(region);
     const { request, via } = actions[action];
-    if (request === 'delete') await this.#compute.deleteServer(nativeId, call.signal);
-    else await this.#compute.action(nativeId, request, call.signal);
+    const { compute } = this.#project(call);
+    if (request === 'delete') await compute.deleteServer(nativeId, call.signal);
+    else await compute.action(nativeId, request, call.signal);
     return via;
   }
 
-  /**
-   * The servers changed since the last poll (Nova's changes-since, which includes deleted
-   * servers), on the cloud's clock: the newest `updated` seen is where the next poll starts.
-   * Comparing inclusively, the newest is reported again: harmless, a repeated state is no change.
-   */
   /**
    * Follows Nova's versioned notifications when the region's settings name the cloud's broker;
    * without them it returns at once and polling alone sees changes.
@@ -164,11 +148,22 @@ export class OpenStackDriver
     await followServerChanges(this.config.notifications, onChange, signal, { clock: this.clock });
   }
 
+  /**
+   * The servers changed since the last poll (Nova's changes-since, which includes deleted
+   * servers), on the cloud's clock: the newest `updated` seen is where the next poll starts.
+   * Each project keeps its own point. Comparing inclusively, the newest is reported again:
+   * harmless, a repeated state is no change.
+   */
   async pollStates(region: RegionTarget, call: DriverCall): Promise<StateReport[]> {
     this.#serves(region);
-    const servers = await this.#compute.listServers({ ...(this.#since ? { changesSince: this.#since } : {}), signal: call.signal });
-    for (const server of servers) if (server.updated && (!this.#since || server.updated > this.#since)) this.#since = server.updated;
-    return servers.map((server) => {
+    const polls = await Promise.all(
+      this.#everyProject().map(async (project) => {
+        const servers = await project.compute.listServers({ ...(project.since ? { changesSince: project.since } : {}), signal: call.signal });
+        for (const server of servers) if (server.updated && (!project.since || server.updated > project.since)) project.since = server.updated;
+        return servers;
+      }),
+    );
+    return polls.flat().map((server) => {
       const { state } = instanceOf(server);
       return { nativeId: server.id, state, reason: state === 'error' ? (server.fault?.message ?? 'the cloud reports an error') : null };
     });
@@ -176,99 +171,112 @@ export class OpenStackDriver
 
   async listInstances(region: RegionTarget, call: DriverCall): Promise<CloudInstance[]> {
     this.#serves(region);
-    return (await this.#compute.listServers({ signal: call.signal })).map(instanceOf).filter((vm) => vm.state !== 'terminated');
+    // All or nothing: a project that cannot be listed fails the listing, which then marks nothing gone.
+    const listings = await Promise.all(this.#everyProject().map(async (project) => ({ project, servers: await project.compute.listServers({ signal: call.signal }) })));
+    const seen = new Set<string>();
+    const instances: CloudInstance[] = [];
+    for (const { project, servers } of listings) {
+      for (const server of servers) {
+        if (seen.has(server.id)) continue;
+        seen.add(server.id);
+        const vm = instanceOf(server);
+        if (vm.state !== 'terminated') instances.push(project.tenant ? { ...vm, tenant: project.tenant } : vm);
+      }
+    }
+    return instances;
   }
 
   async setInstanceTags(region: RegionTarget, nativeId: string, tags: Record<string, string>, call: DriverCall): Promise<void> {
     this.#serves(region);
-    await this.#compute.setMetadata(nativeId, tags, call.signal);
+    await this.#project(call).compute.setMetadata(nativeId, tags, call.signal);
   }
 
   async createVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: DriverCall): Promise<CloudVolume> {
     this.#serves(region);
-    return this.#waits.createVolume(request, call.signal);
+    return this.#project(call).waits.createVolume(request, call.signal);
   }
 
   async attachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: DriverCall): Promise<void> {
     this.#serves(region);
-    await this.#waits.attachVolume(volumeNativeId, instanceNativeId, call.signal);
+    await this.#project(call).waits.attachVolume(volumeNativeId, instanceNativeId, call.signal);
   }
 
   async detachVolume(region: RegionTarget, volumeNativeId: string, call: DriverCall): Promise<void> {
     this.#serves(region);
-    await this.#waits.detachVolume(volumeNativeId, call.signal);
+    await this.#project(call).waits.detachVolume(volumeNativeId, call.signal);
   }
 
   async deleteVolume(region: RegionTarget, volumeNativeId: string, call: DriverCall): Promise<void> {
     this.#serves(region);
-    await this.#volumes.deleteVolume(volumeNativeId, call.signal);
+    await this.#project(call).volumes.deleteVolume(volumeNativeId, call.signal);
   }
 
   /** Captures the server's disk; returns once Nova is done with it (src/clouds/openstack/waits.ts). */
   async createImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: DriverCall): Promise<CloudImage> {
     this.#serves(region);
-    return this.#waits.capture(request.instanceNativeId, request.name, request.catalog, call.signal);
+    return this.#project(call).waits.capture(request.instanceNativeId, request.name, request.catalog, call.signal);
   }
 
   async deleteImage(region: RegionTarget, imageNativeId: string, call: DriverCall): Promise<void> {
     this.#serves(region);
-    await this.#images.deleteImage(imageNativeId, call.signal);
+    await this.#project(call).images.deleteImage(imageNativeId, call.signal);
   }
 
   // Optional operations (declared in capabilities.optional).
 
   async listShapes(region: RegionTarget, call: DriverCall): Promise<CloudShape[]> {
     this.#serves(region);
-    return this.#compute.listFlavors(call.signal);
+    return this.#project(call).compute.listFlavors(call.signal);
   }
 
   async listNetworks(region: RegionTarget, call: DriverCall): Promise<CloudNetwork[]> {
     this.#serves(region);
-    return this.#network.listNetworks({}, call.signal);
+    return this.#project(call).network.listNetworks({}, call.signal);
   }
 
   async listSecurityGroups(region: RegionTarget, call: DriverCall): Promise<CloudSecurityGroup[]> {
     this.#serves(region);
-    return this.#network.listSecurityGroups(call.signal);
+    return this.#project(call).network.listSecurityGroups(call.signal);
   }
 
   listPublicIps(region: RegionTarget, call: DriverCall): Promise<CloudPublicIp[]> {
     this.#serves(region);
-    return this.#publicIps.list(call.signal);
+    return this.#project(call).publicIps.list(call.signal);
   }
 
   allocatePublicIp(region: RegionTarget, request: { networkNativeId?: string | null }, call: DriverCall): Promise<CloudPublicIp> {
     this.#serves(region);
-    return this.#publicIps.allocate(request.networkNativeId, call.signal);
+    return this.#project(call).publicIps.allocate(request.networkNativeId, call.signal);
   }
 
   associatePublicIp(region: RegionTarget, ipNativeId: string, instanceNativeId: string, call: DriverCall): Promise<CloudPublicIp> {
     this.#serves(region);
-    return this.#publicIps.associate(ipNativeId, instanceNativeId, call.signal);
+    return this.#project(call).publicIps.associate(ipNativeId, instanceNativeId, call.signal);
   }
 
   disassociatePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
     this.#serves(region);
-    return this.#publicIps.disassociate(ipNativeId, call.signal);
+    return this.#project(call).publicIps.disassociate(ipNativeId, call.signal);
   }
 
   releasePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
     this.#serves(region);
-    return this.#publicIps.release(ipNativeId, call.signal);
+    return this.#project(call).publicIps.release(ipNativeId, call.signal);
   }
 
   /** Imports the key under a name derived from it; a key imported before is found, not copied. */
   async importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair> {
     this.#serves(region);
     const name = keyPairName(publicKey);
-    const known = await this.#compute.findKeyPair(name, call.signal);
+    const { compute } = this.#project(call);
+    const known = await compute.findKeyPair(name, call.signal);
     if (known) return { nativeName: known.name, fingerprint: known.fingerprint };
     try {
-      const created = await this.#compute.importKeyPair(name, publicKey.trim(), call.signal);
+      const created = await compute.importKeyPair(name, publicKey.trim(), call.signal);
       return { nativeName: created.name, fingerprint: created.fingerprint };
     } catch (error) {
       // Another call imported the same key in between: it is there now.
-      const raced = error instanceof CloudError && error.reason === 'conflict' ? await this.#compute.findKeyPair(name, call.signal) : null;
+      const raced = error instanceof CloudError && error.reason === 'conflict' ? await compute.findKeyPair(name, call.signal) : null;
       if (!raced) throw error;
       return { nativeName: raced.name, fingerprint: raced.fingerprint };
     }
@@ -277,7 +285,27 @@ export class OpenStackDriver
   /** Resizes and confirms the resize, waiting for both (src/clouds/openstack/waits.ts). */
   async resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance> {
     this.#serves(region);
-    return this.#waits.resize(nativeId, shapeNativeId, call.signal);
+    return this.#project(call).waits.resize(nativeId, shapeNativeId, call.signal);
+  }
+
+  /** The project a call works in: its tenant's, where the region maps the tenant to one. */
+  #project(call: Pick<DriverCall, 'tenant'>): ProjectApis {
+    const tenant = call.tenant?.toUpperCase();
+    if (!tenant) return this.#region;
+    const known = this.#tenants.get(tenant);
+    if (known) return known;
+    const login = tenantLogin(this.config, tenant);
+    if (!login) return this.#region;
+    const client = new OpenStackClient(this.config, this.http, new IdentitySession(login, this.http, this.clock));
+    client.useComputeVersion(this.computeVersion);
+    const project = new ProjectApis(client, this.config, this.clock, tenant);
+    this.#tenants.set(tenant, project);
+    return project;
+  }
+
+  /** Every project the region covers: the mapped tenants' first, so a project mapped to a tenant is listed as that tenant's. */
+  #everyProject(): ProjectApis[] {
+    return [...Object.keys(this.config.tenants).map((tenant) => this.#project({ tenant })), this.#region];
   }
 
   /** One driver serves one region: a call for another is a wiring mistake, said plainly. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import { CloudError } from '../driver.js';
-import type { OpenStackRegionConfig } from './config.js';
+import type { OpenStackLogin, OpenStackRegionConfig } from './config.js';
 import type { HttpSender } from './http.js';
 import { parseToken, type ServiceEndpoint } from './parse/identity.js';
 
@@ -13,8 +13,8 @@ export interface Token {
   renewAt: number;
 }
 
-/** The request body of Keystone v3's POST /auth/tokens for a region's credentials. */
-export function tokenRequest(config: OpenStackRegionConfig): unknown {
+/** The request body of Keystone v3's POST /auth/tokens for a login (a region's, or a tenant's). */
+export function tokenRequest(config: OpenStackLogin): unknown {
   if (config.applicationCredential) {
     // An application credential carries its own project scope; asking for another is refused.
     return {
@@ -47,7 +47,7 @@ export class IdentitySession {
   #pending: Promise<Token> | null = null;
 
   constructor(
-    private readonly config: OpenStackRegionConfig,
+    private readonly config: OpenStackLogin,
     private readonly http: HttpSender,
     private readonly clock: Clock,
   ) {}

@@ -29,8 +29,9 @@ interface Tenancy {
 }
 
 /**
- * Who owns an instance found in the cloud: the tenant named by its `tenant` tag if that tenant is
- * activated in the region, else the tenant activated there first.
+ * Who owns an instance found in the cloud: the tenant whose own project holds it, else the tenant
+ * named by its `tenant` tag, if that tenant is activated in the region; else the tenant activated
+ * there first.
  */
 async function tenancies(db: Queryable, region: RegionRef): Promise<{ byName: Map<string, Tenancy>; fallback: Tenancy | null }> {
   const { rows } = await db.query<Tenancy>(
@@ -102,7 +103,7 @@ export async function reconcileListing(
       }
       continue;
     }
-    const owner = owners.byName.get((vm.tags.tenant ?? '').toUpperCase()) ?? owners.fallback;
+    const owner = owners.byName.get((vm.tenant ?? vm.tags.tenant ?? '').toUpperCase()) ?? owners.fallback;
     if (!owner) {
       report.unassigned += 1;
       continue;

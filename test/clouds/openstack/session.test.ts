@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudError } from '../../../src/clouds/driver.js';
 import { nextPageUrl, OpenStackClient, withQuery } from '../../../src/clouds/openstack/client.js';
-import { parseOpenStackConfig } from '../../../src/clouds/openstack/config.js';
+import { parseOpenStackConfig, tenantLogin } from '../../../src/clouds/openstack/config.js';
 import type { HttpAnswer, HttpRequest, HttpSender } from '../../../src/clouds/openstack/http.js';
 import { IdentitySession, tokenRequest } from '../../../src/clouds/openstack/identity.js';
 import { keyPairName } from '../../../src/clouds/openstack/keys.js';
@@ -67,6 +67,29 @@ describe('OpenStack region settings', () => {
     fails({ ...passwordConfig, applicationCredential: { id: 'a', secret: 'b' } }, /not both/);
     fails({ authUrl: passwordConfig.authUrl, region: 'R', user: passwordConfig.user }, /project: a password login needs the project/);
     fails({ authUrl: passwordConfig.authUrl, region: 'R', project: { id: 'p' }, applicationCredential: { id: 'a', secret: 'b' } }, /already bound to its project/);
+  });
+
+  it("map tenants to projects of their own, by Maestro's upper-case name, each with one way in", () => {
+    const config = parseOpenStackConfig({
+      ...passwordConfig,
+      tenants: { 'acme-b': { project: { name: 'b' } }, 'ACME-C': { applicationCredential: { id: 'c', secret: 'shh' } } },
+    });
+    assert.deepEqual(tenantLogin(config, 'Acme-B'), { authUrl: passwordConfig.authUrl, user: config.user, project: { name: 'b', domain: { name: 'Default' } } });
+    assert.deepEqual(tenantLogin(config, 'acme-c'), { authUrl: passwordConfig.authUrl, applicationCredential: { id: 'c', secret: 'shh' } });
+    assert.equal(tenantLogin(config, 'ACME-D'), null, "an unmapped tenant works in the region's project");
+    assert.deepEqual(tokenRequest(tenantLogin(config, 'ACME-B')!), {
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: 'demo', domain: { name: 'Default' }, password: 'secret' } } },
+        scope: { project: { name: 'b', domain: { name: 'Default' } } },
+      },
+    });
+    const fails = (input: unknown, pattern: RegExp) => assert.throws(() => parseOpenStackConfig(input), pattern);
+    fails({ ...passwordConfig, tenants: { a: { project: { name: 'x' } }, A: { project: { name: 'y' } } } }, /tenants\.A: tenant A is mapped twice/);
+    fails({ ...passwordConfig, tenants: { a: {} } }, /tenants\.a: give the tenant/);
+    fails(
+      { authUrl: passwordConfig.authUrl, region: 'R', applicationCredential: { id: 'a', secret: 'b' }, tenants: { a: { project: { name: 'x' } } } },
+      /tenants\.A\.project: a tenant's project is entered with the region's user and password/,
+    );
   });
 
   it('become Keystone token requests: a scoped password login, or an unscoped application credential', () => {

@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
 import { waitForState } from '../../../src/clouds/waiter.js';
 import { systemClock } from '../../../src/domain/clock.js';
-import { DirectOpenStack, testCloud } from '../openstack-direct.js';
+import { DirectOpenStack, testCloud, type DirectSettings } from '../openstack-direct.js';
 
 /**
  * The test OpenStack's region settings, in the driver's own format: from the file the install
@@ -28,6 +30,13 @@ export function testCloudSettings(): TestCloudSettings {
     },
     applicationCredential: null,
   };
+}
+
+/** The test cloud's administrator (admin in project admin), for what a test must set up as one: projects, role assignments. */
+export function testCloudAdmin(): DirectSettings {
+  const file = process.env.MAESTRO_OPENSTACK_TEST_CONFIG ?? '/etc/openstack/maestro-test.json';
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { admin?: { user?: { password?: string } } }) : {};
+  return { ...testCloud, user: 'admin', password: saved.admin?.user?.password ?? 'admin', project: 'admin' };
 }
 
 /** Where the test cloud publishes Nova's notifications (written by the install script), if it says. */
@@ -83,5 +92,30 @@ export async function testCloudProblem(): Promise<string | null> {
     return null;
   } catch {
     return problem;
+  }
+}
+
+/**
+ * Registers a file's tests against the test cloud: `register` when the cloud answers; outside CI,
+ * a missing cloud skips `title` in one line; in CI it fails it. A cloud that answered and then
+ * failed `register`'s setting up is a failure, said in one test.
+ */
+export async function againstTheTestCloud(title: string, register: () => Promise<void> | void): Promise<void> {
+  const problem = await testCloudProblem();
+  if (problem && process.env.CI === 'true') {
+    describe(title, () => it('needs the test OpenStack in CI', () => assert.fail(`the test OpenStack is required in CI (scripts/backends/openstack.sh): ${problem}`)));
+    return;
+  }
+  if (problem) {
+    describe(title, { skip: `skipped without the test OpenStack: ${problem}` }, () => undefined);
+    return;
+  }
+  try {
+    await register();
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    describe(title, () => {
+      it('sets up against the test OpenStack', () => assert.fail(`setting up against the test OpenStack failed: ${error instanceof Error ? error.message : String(error)}${cause}`));
+    });
   }
 }
