@@ -45,6 +45,8 @@ export interface AgentOptions {
   replays?: ReplayGuard;
   /** The time a call may take when the caller did not say (default 30 s). */
   defaultTimeoutMs?: number;
+  /** The time an accepted operation may take (default 1 h); the driver's own limits apply inside it. */
+  operationTimeoutMs?: number;
 }
 
 /**
@@ -68,6 +70,8 @@ export class Agent {
   readonly #stop = new AbortController();
   readonly #loops: Promise<void>[] = [];
   readonly #handling = new Set<Promise<void>>();
+  /** Accepted operations still running: stop aborts them and waits for their outcome to be recorded. */
+  readonly #accepted = new Set<Promise<Outcome>>();
   readonly #lookup = (keyId: string) => this.#keys.get(keyId);
   readonly #signedByMe = (_key: SigningKey, who: string) => who === this.options.name;
   #started = false;
@@ -169,7 +173,7 @@ export class Agent {
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    await Promise.allSettled([...this.#loops, ...this.#handling]);
+    await Promise.allSettled([...this.#loops, ...this.#handling, ...this.#accepted]);
     this.#deadlines.close();
     await this.#relay.stop();
   }
@@ -309,17 +313,35 @@ export class Agent {
     }
     const budget = call.customTimeoutMillis ?? this.options.defaultTimeoutMs ?? 30_000;
     const tenant = request.type === 'DRIVER_CALL' ? request.params.tenant : null;
-    const outcome = await this.#limiter.run(`${tenant ?? '-'}|${region.name}`, () => this.#bounded(received + budget, async (signal): Promise<Outcome> => {
+    const slot = `${tenant ?? '-'}|${region.name}`;
+    const run = async (signal: AbortSignal): Promise<Outcome> => {
       if (request.type === 'DRIVER_CALL') return this.#executor.driverCall(region, request.params, signal);
       if (request.type === 'VALIDATE_REGION') return this.#executor.validate(region, signal);
       const { listingId, done } = this.#watches.get(region.name)!.list();
       done.catch(() => undefined);
       return { ok: true, result: { region: region.name, listingId } };
-    }));
+    };
+    // An accepted operation is answered once recorded; its work takes a slot later, in the background.
+    const outcome =
+      request.type === 'DRIVER_CALL' && request.params.accept
+        ? await this.#executor.accept(region, request.params, (work) => this.#background(slot, work))
+        : await this.#limiter.run(slot, () => this.#bounded(received + budget, run));
     const result: CallResult = outcome.ok
       ? { id: call.id, status: 'SUCCESS', data: JSON.stringify(outcome.result), error: null, readableError: null, statusCode: 200 }
       : failedResult(call.id, outcome.failure);
     return { result };
+  }
+
+  /**
+   * Runs an accepted operation in its tenant's and region's slot, as any call, bounded by the
+   * operation time limit instead of a caller's; the agent's stop aborts it.
+   */
+  #background(slot: string, work: (signal: AbortSignal) => Promise<Outcome>): Promise<Outcome> {
+    const limitMs = this.options.operationTimeoutMs ?? 3_600_000;
+    const run = this.#limiter.run(slot, () => this.#bounded(this.#clock.now().getTime() + limitMs, (signal) => work(AbortSignal.any([signal, this.#stop.signal]))));
+    this.#accepted.add(run);
+    void run.finally(() => this.#accepted.delete(run)).catch(() => undefined);
+    return run;
   }
 
   /** Runs `work` with a signal that aborts at `deadline`; past it already, the work is not started. */

@@ -52,34 +52,22 @@ export class RequestExecutor {
 
   constructor(private readonly options: ExecutorOptions) {}
 
-  #call(signal: AbortSignal): DriverCall {
-    return { db: this.options.store.db, now: this.options.clock.now(), signal };
+  #call(signal: AbortSignal, tenant: string | null = null): DriverCall {
+    return { db: this.options.store.db, now: this.options.clock.now(), signal, tenant };
   }
 
   async driverCall(region: AgentRegion, request: z.infer<typeof driverCallRequest>, signal: AbortSignal): Promise<Outcome> {
-    const spec = driverMethods[request.method];
-    if ('optional' in spec && !supports(region.driver, spec.optional)) {
-      return fail('unsupported', `the ${region.driver.cloud} driver of region ${region.name} does not do ${request.method}`);
-    }
-    const args = spec.args.safeParse(request.args);
-    if (!args.success) {
-      return fail('invalid', `${request.method} arguments: ${args.error.issues.map((i) => `${i.path.join('.') || '(all)'}: ${i.message}`).join('; ')}`);
-    }
-    const target: RegionTarget = { name: region.name, nativeName: region.nativeName };
-    const invoke = async (): Promise<Outcome> => {
-      try {
-        const method = (region.driver as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[request.method]!;
-        const result = await method.call(region.driver, target, ...(args.data as unknown[]), this.#call(signal));
-        return { ok: true, result: result ?? null };
-      } catch (error) {
-        return { ok: false, failure: failureOf(error, signal) };
-      }
-    };
-    if (!spec.mutating) return invoke();
+    const prepared = this.#prepare(region, request);
+    if (!prepared.ok) return prepared.outcome;
+    const invoke = () => prepared.invoke(signal);
+    if (!driverMethods[request.method].mutating) return invoke();
 
     const already = this.#running.get(request.operationId);
     if (already) return already;
-    const run = this.#mutating(region, request, invoke);
+    const run = (async () => {
+      const known = await this.#begin(region, request);
+      return known ?? this.#finish(region, request, invoke);
+    })();
     this.#running.set(request.operationId, run);
     try {
       return await run;
@@ -88,9 +76,57 @@ export class RequestExecutor {
     }
   }
 
-  async #mutating(region: AgentRegion, request: z.infer<typeof driverCallRequest>, invoke: () => Promise<Outcome>): Promise<Outcome> {
+  /**
+   * Records a changing call and answers at once; `schedule` runs it later (the agent bounds it by
+   * tenant and region as any call) and its outcome goes out as `operation.done`. A request
+   * repeated with the same id is accepted again without a second run.
+   */
+  async accept(
+    region: AgentRegion,
+    request: z.infer<typeof driverCallRequest>,
+    schedule: (work: (signal: AbortSignal) => Promise<Outcome>) => Promise<Outcome>,
+  ): Promise<Outcome> {
+    const accepted: Outcome = { ok: true, result: { operationId: request.operationId, accepted: true } };
+    const prepared = this.#prepare(region, request);
+    if (!prepared.ok) return prepared.outcome;
+    if (!driverMethods[request.method].mutating) return fail('invalid', `${request.method} changes nothing: call it without accept`);
+    if (this.#running.has(request.operationId)) return accepted;
+    const known = await this.#begin(region, request);
+    // Done before: its outcome went out as an event then. Running in a run of the agent that stopped: #begin said so.
+    if (known) return known.ok ? accepted : known;
+    const run = schedule((signal) => this.#finish(region, request, () => prepared.invoke(signal)));
+    this.#running.set(request.operationId, run);
+    run.finally(() => this.#running.delete(request.operationId)).catch(() => undefined);
+    return accepted;
+  }
+
+  /** The driver method with its arguments checked, ready to call; or why it cannot be. */
+  #prepare(region: AgentRegion, request: z.infer<typeof driverCallRequest>): { ok: true; invoke: (signal: AbortSignal) => Promise<Outcome> } | { ok: false; outcome: Outcome } {
+    const spec = driverMethods[request.method];
+    if ('optional' in spec && !supports(region.driver, spec.optional)) {
+      return { ok: false, outcome: fail('unsupported', `the ${region.driver.cloud} driver of region ${region.name} does not do ${request.method}`) };
+    }
+    const args = spec.args.safeParse(request.args);
+    if (!args.success) {
+      return { ok: false, outcome: fail('invalid', `${request.method} arguments: ${args.error.issues.map((i) => `${i.path.join('.') || '(all)'}: ${i.message}`).join('; ')}`) };
+    }
+    const target: RegionTarget = { name: region.name, nativeName: region.nativeName };
+    const invoke = async (signal: AbortSignal): Promise<Outcome> => {
+      try {
+        const method = (region.driver as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[request.method]!;
+        const result = await method.call(region.driver, target, ...(args.data as unknown[]), this.#call(signal, request.tenant));
+        return { ok: true, result: result ?? null };
+      } catch (error) {
+        return { ok: false, failure: failureOf(error, signal) };
+      }
+    };
+    return { ok: true, invoke };
+  }
+
+  /** Records the start of an operation; for one known before, its recorded outcome, or why its outcome is unknown. */
+  async #begin(region: AgentRegion, request: z.infer<typeof driverCallRequest>): Promise<Outcome | null> {
     const { store, clock, agent } = this.options;
-    const { operationId, method, tenant } = request;
+    const { operationId, method } = request;
     const known = await store.transaction(async (tx) => {
       const record = await store.beginOperation(tx, operationId, region.name, method, clock.now());
       if (!record) {
@@ -101,16 +137,21 @@ export class RequestExecutor {
       return record;
     });
     this.options.wake();
-    if (known?.state === 'done') return fromRecord(known.outcome);
-    if (known?.state === 'running') {
-      this.options.reconcile(region.name);
-      return fail(
-        'conflict',
-        `operation ${operationId} was started at ${known.startedAt} by a run of this agent that stopped before it finished; ` +
-          'its outcome is unknown: a listing of the region is on its way to show what the cloud holds',
-        false,
-      );
-    }
+    if (!known) return null;
+    if (known.state === 'done') return fromRecord(known.outcome);
+    this.options.reconcile(region.name);
+    return fail(
+      'conflict',
+      `operation ${operationId} was started at ${known.startedAt} by a run of this agent that stopped before it finished; ` +
+        'its outcome is unknown: a listing of the region is on its way to show what the cloud holds',
+      false,
+    );
+  }
+
+  /** Runs a recorded operation, then records its outcome and sends it as `operation.done`. */
+  async #finish(region: AgentRegion, request: z.infer<typeof driverCallRequest>, invoke: () => Promise<Outcome>): Promise<Outcome> {
+    const { store, clock, agent } = this.options;
+    const { operationId, method, tenant } = request;
     const outcome = await invoke();
     const record: OperationOutcome = outcome.ok ? { outcome: 'success', result: outcome.result } : { outcome: 'failure', failure: outcome.failure };
     await store.transaction(async (tx) => {

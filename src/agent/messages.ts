@@ -60,7 +60,14 @@ export const driverCallRequest = z.object({
   method: z.enum(driverMethodNames),
   /** The method's arguments between the region and the call context (see driver-methods.ts). */
   args: z.array(z.unknown()).max(16),
+  /**
+   * Answer as soon as the operation is recorded (`acceptedResult`) instead of when it is done:
+   * for changes that take minutes. The outcome follows as an `operation.done` event.
+   */
+  accept: z.boolean().optional(),
 });
+/** The answer to an accepted DRIVER_CALL: the operation is recorded and runs; its outcome follows as an event. */
+export const acceptedResult = z.object({ operationId: z.string().min(1).max(128), accepted: z.literal(true) });
 export const validateRegionRequest = z.object({ region: regionName });
 export const resendRequest = z.object({ region: regionName });
 

@@ -227,6 +227,23 @@ export interface OptionalOperations {
   resize: ResizeOperations;
 }
 
+/** A call whose operation id the caller keeps: the outcome of a deferred change is matched by it. */
+export type TrackedCall = DriverCall & { operationId: string };
+
+/**
+ * Long changes a driver can take now and finish later (a private agent's region): `defer…`
+ * resolves once the change is recorded where it runs, and its outcome arrives afterwards as the
+ * completion of `call.operationId`. Drivers that run in process do not defer: they finish the
+ * change in the call.
+ */
+export interface DeferredChanges {
+  deferCreateImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: TrackedCall): Promise<void>;
+}
+
+export function defersChanges(driver: Driver): driver is Driver & DeferredChanges {
+  return typeof (driver as Partial<DeferredChanges>).deferCreateImage === 'function';
+}
+
 /** Whether a driver implements an optional operation; when it does, its methods are typed. */
 export function supports<K extends OptionalOperation>(driver: Driver, operation: K): driver is Driver & OptionalOperations[K] {
   return driver.capabilities.optional.includes(operation);

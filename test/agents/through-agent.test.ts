@@ -11,135 +11,201 @@ import type { MaestroClient } from '../../src/sdk/client.js';
 import { failsWith, waitForState } from '../compute/setup.js';
 import { clockedClient } from '../quotas/setup.js';
 import { eventually } from '../support/eventually.js';
+import { flavours, type TestDatabase } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const T = 'PRIVATE-DEV';
 const R = 'DC1-EAST';
 const BEAT_MS = 5000;
 
-describe('a private region reached through its agent (in-process transport)', () => {
-  const broker = new InProcessBroker();
-  // One clock for the server and the agent: signatures compare their dates, presence their beats.
-  const clock = new ManualClock(new Date());
-  // A cloud that can be made to refuse runs the way a full project does.
-  let refuseRuns: string | null = null;
-  const cloud = new MemoryCloud({
-    hook: (method) => {
-      if (method === 'runInstances' && refuseRuns) throw new CloudError('quota', refuseRuns);
-    },
-  });
-  let server: TestServer;
-  let admin: MaestroClient;
-  let store: AgentStore;
-  let agent: Agent | null = null;
-
-  const startAgent = async (key: { accessKey: string; secretKey: string }) => {
-    agent = new Agent({
-      name: 'DC1',
-      keys: [{ keyId: key.accessKey, secret: key.secretKey }],
-      regions: [{ name: R, nativeName: 'east', driver: cloud }],
-      transport: broker.agentTransport(),
-      store,
-      clock,
-      heartbeatMs: BEAT_MS,
+// On both databases: on PostgreSQL an agent's report can reach another connection before the command that started it commits.
+for (const flavour of flavours) {
+  describe(`a private region reached through its agent (in-process transport, ${flavour.name})`, { skip: await flavour.skip() }, () => {
+    const broker = new InProcessBroker();
+    // One clock for the server and the agent: signatures compare their dates, presence their beats.
+    const clock = new ManualClock(new Date());
+    // A cloud that can be made to refuse runs the way a full project does.
+    let refuseRuns: string | null = null;
+    // Captures wait for `holdCaptures` (a capture takes minutes on a real cloud), then fail if `refuseCaptures` says so.
+    let holdCaptures: Promise<void> | null = null;
+    let refuseCaptures: string | null = null;
+    const cloud = new MemoryCloud({
+      hook: async (method) => {
+        if (method === 'runInstances' && refuseRuns) throw new CloudError('quota', refuseRuns);
+        if (method === 'createImage') {
+          await holdCaptures;
+          if (refuseCaptures) throw new CloudError('conflict', refuseCaptures);
+        }
+      },
     });
-    await agent.start();
-  };
+    let database: TestDatabase;
+    let server: TestServer;
+    let admin: MaestroClient;
+    let store: AgentStore;
+    let agent: Agent | null = null;
 
-  before(async () => {
-    server = await startTestServer({ clock, config: { agentHeartbeatMs: BEAT_MS }, agentTransport: broker.serverTransport() });
-    admin = clockedClient(server.url, server.credentials, clock);
-    store = await AgentStore.openEmbedded({ masterKey: randomBytes(32) });
-  });
-  after(async () => {
-    await agent?.stop();
-    await store?.close();
-    await server?.close();
-  });
+    const startAgent = async (key: { accessKey: string; secretKey: string }) => {
+      agent = new Agent({
+        name: 'DC1',
+        keys: [{ keyId: key.accessKey, secret: key.secretKey }],
+        regions: [{ name: R, nativeName: 'east', driver: cloud }],
+        transport: broker.agentTransport(),
+        store,
+        clock,
+        heartbeatMs: BEAT_MS,
+      });
+      await agent.start();
+    };
 
-  it('sees the agent online once it registered, with the region it serves', async () => {
-    const created = await admin.agents.create({ name: 'dc1' });
-    await startAgent(created.key);
-    const [described] = await eventually(async () => {
-      const { items } = await admin.agents.describe({ name: 'dc1' });
-      return items[0]?.state === 'online' && items;
-    }, 'the agent to register');
-    assert.deepEqual([described!.reportedRegions, described!.version !== null], [[R], true]);
-  });
+    before(async () => {
+      database = await flavour.open();
+      server = await startTestServer({ db: database.db, clock, config: { agentHeartbeatMs: BEAT_MS }, agentTransport: broker.serverTransport() });
+      admin = clockedClient(server.url, server.credentials, clock);
+      store = await AgentStore.openEmbedded({ masterKey: randomBytes(32) });
+    });
+    after(async () => {
+      await agent?.stop();
+      await store?.close();
+      await server?.close();
+      await database?.close();
+    });
 
-  it('creates the region through the agent, and a tenant runs, stops, starts and terminates an instance in it', async () => {
-    const region = await admin.regions.create({ name: R, cloud: 'SIMULATED', kind: 'private', nativeName: 'east', agent: 'dc1' });
-    assert.equal(region.agent, 'DC1');
-    await admin.customers.create({ name: 'private' });
-    await admin.tenants.create({ customer: 'private', name: T });
-    await admin.tenants.activateRegion({ tenant: T, region: R });
-    const images = (await admin.images.describe({ tenant: T, region: R })).items;
-    assert.ok(images.length > 0, 'the public catalog came through the agent');
+    it('sees the agent online once it registered, with the region it serves', async () => {
+      const created = await admin.agents.create({ name: 'dc1' });
+      await startAgent(created.key);
+      const [described] = await eventually(async () => {
+        const { items } = await admin.agents.describe({ name: 'dc1' });
+        return items[0]?.state === 'online' && items;
+      }, 'the agent to register');
+      assert.deepEqual([described!.reportedRegions, described!.version !== null], [[R], true]);
+    });
 
-    const { instances } = await admin.instances.run({ tenant: T, region: R, image: images[0]!.name, cpu: 1, ramGb: 1, name: 'via-agent' });
-    const [vm] = instances;
-    assert.equal(vm!.state, 'pending');
-    // The agent's poll finds the transition done and sends it as an event.
-    await agent!.pollNow(R);
-    await waitForState(admin, T, [vm!.id], 'running');
-    for (const [action, state] of [
-      ['stop', 'stopped'],
-      ['start', 'running'],
-      ['terminate', 'terminated'],
-    ] as const) {
-      await admin.instances[action]({ tenant: T, id: vm!.id });
+    it('creates the region through the agent, and a tenant runs, stops, starts and terminates an instance in it', async () => {
+      const region = await admin.regions.create({ name: R, cloud: 'SIMULATED', kind: 'private', nativeName: 'east', agent: 'dc1' });
+      assert.equal(region.agent, 'DC1');
+      await admin.customers.create({ name: 'private' });
+      await admin.tenants.create({ customer: 'private', name: T });
+      await admin.tenants.activateRegion({ tenant: T, region: R });
+      const images = (await admin.images.describe({ tenant: T, region: R })).items;
+      assert.ok(images.length > 0, 'the public catalog came through the agent');
+
+      const { instances } = await admin.instances.run({ tenant: T, region: R, image: images[0]!.name, cpu: 1, ramGb: 1, name: 'via-agent' });
+      const [vm] = instances;
+      assert.equal(vm!.state, 'pending');
+      // The agent's poll finds the transition done and sends it as an event.
       await agent!.pollNow(R);
-      await waitForState(admin, T, [vm!.id], state);
-    }
-    const { rows } = await server.maestro.db.query<{ type: string; observer: string }>(
-      `SELECT type, observer->>'id' AS observer FROM event_log WHERE target_id = $1 AND type = 'instance.stateChanged' ORDER BY seq`,
-      [vm!.id],
-    );
-    assert.ok(rows.length >= 4 && rows.every((row) => row.observer === 'DC1'), 'every state came from the agent');
-  });
-
-  it('takes in the listings the agent sends: one of what Maestro already knows changes nothing', async () => {
-    const { instances } = await admin.instances.run({ tenant: T, region: R, image: (await admin.images.describe({ tenant: T, region: R })).items[0]!.name, cpu: 1, ramGb: 1, name: 'kept' });
-    await agent!.pollNow(R);
-    await waitForState(admin, T, [instances[0]!.id], 'running');
-    const before = (await server.maestro.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_log`)).rows[0]!.n;
-    await agent!.listNow(R);
-    await agent!.outboxDrained();
-    await eventually(async () => (await server.maestro.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agent_listing_pages')).rows[0]!.n === 0, 'the listing to be taken in');
-    assert.equal((await admin.instances.describe({ tenant: T, ids: [instances[0]!.id] })).items[0]!.state, 'running');
-    const after = (await server.maestro.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_log`)).rows[0]!.n;
-    assert.equal(after, before, 'a complete listing of what Maestro knows changes nothing');
-  });
-
-  it("gives the user the cloud's own words when it refuses, as the platform's error, and records no instance", async () => {
-    refuseRuns = 'Quota exceeded for instances: Requested 1, but already used 10 of 10 instances';
-    try {
-      const image = (await admin.images.describe({ tenant: T, region: R })).items[0]!.name;
-      const before = (await admin.instances.describe({ tenant: T })).items.length;
-      await assert.rejects(
-        admin.instances.run({ tenant: T, region: R, image, cpu: 1, ramGb: 1, name: 'over-quota' }),
-        failsWith('limit_exceeded', /DC1-EAST: Quota exceeded for instances: Requested 1, but already used 10 of 10 instances/),
+      await waitForState(admin, T, [vm!.id], 'running');
+      for (const [action, state] of [
+        ['stop', 'stopped'],
+        ['start', 'running'],
+        ['terminate', 'terminated'],
+      ] as const) {
+        await admin.instances[action]({ tenant: T, id: vm!.id });
+        await agent!.pollNow(R);
+        await waitForState(admin, T, [vm!.id], state);
+      }
+      const { rows } = await server.maestro.db.query<{ type: string; observer: string }>(
+        `SELECT type, observer->>'id' AS observer FROM event_log WHERE target_id = $1 AND type = 'instance.stateChanged' ORDER BY seq`,
+        [vm!.id],
       );
-      assert.equal((await admin.instances.describe({ tenant: T })).items.length, before);
-    } finally {
-      refuseRuns = null;
-    }
-  });
+      assert.ok(rows.length >= 4 && rows.every((row) => row.observer === 'DC1'), 'every state came from the agent');
+    });
 
-  it('fails a command at once, naming the agent and since when, once the agent is offline', async () => {
-    await agent!.stop();
-    agent = null;
-    const lastSeen = (await admin.agents.describe({ name: 'dc1' })).items[0]!.lastSeen!;
-    clock.advance(10 * BEAT_MS);
-    assert.equal((await admin.agents.describe({ name: 'dc1' })).items[0]!.state, 'offline');
-    const [vm] = (await admin.instances.describe({ tenant: T, state: 'running' })).items;
-    const seq = (await admin.system.status()).eventSeq;
-    await assert.rejects(
-      admin.instances.stop({ tenant: T, id: vm!.id }),
-      failsWith('unavailable', new RegExp(`agent DC1, offline since ${lastSeen.replace(/[.]/g, '\\.')}.*nothing was changed`)),
-    );
-    assert.equal((await admin.instances.describe({ tenant: T, ids: [vm!.id] })).items[0]!.state, 'running');
-    const recorded = (await server.maestro.db.query<{ type: string }>('SELECT type FROM event_log WHERE seq > $1', [seq])).rows.map((r) => r.type);
-    assert.deepEqual(recorded, [], 'nothing was recorded');
+    it('takes in the listings the agent sends: one of what Maestro already knows changes nothing', async () => {
+      const { instances } = await admin.instances.run({ tenant: T, region: R, image: (await admin.images.describe({ tenant: T, region: R })).items[0]!.name, cpu: 1, ramGb: 1, name: 'kept' });
+      await agent!.pollNow(R);
+      await waitForState(admin, T, [instances[0]!.id], 'running');
+      const before = (await server.maestro.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_log`)).rows[0]!.n;
+      await agent!.listNow(R);
+      await agent!.outboxDrained();
+      await eventually(async () => (await server.maestro.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agent_listing_pages')).rows[0]!.n === 0, 'the listing to be taken in');
+      assert.equal((await admin.instances.describe({ tenant: T, ids: [instances[0]!.id] })).items[0]!.state, 'running');
+      const after = (await server.maestro.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_log`)).rows[0]!.n;
+      assert.equal(after, before, 'a complete listing of what Maestro knows changes nothing');
+    });
+
+    it("gives the user the cloud's own words when it refuses, as the platform's error, and records no instance", async () => {
+      refuseRuns = 'Quota exceeded for instances: Requested 1, but already used 10 of 10 instances';
+      try {
+        const image = (await admin.images.describe({ tenant: T, region: R })).items[0]!.name;
+        const before = (await admin.instances.describe({ tenant: T })).items.length;
+        await assert.rejects(
+          admin.instances.run({ tenant: T, region: R, image, cpu: 1, ramGb: 1, name: 'over-quota' }),
+          failsWith('limit_exceeded', /DC1-EAST: Quota exceeded for instances: Requested 1, but already used 10 of 10 instances/),
+        );
+        assert.equal((await admin.instances.describe({ tenant: T })).items.length, before);
+      } finally {
+        refuseRuns = null;
+      }
+    });
+
+    it('captures an image through the agent: pending at once, available when the agent reports the capture done', async () => {
+      const base = (await admin.images.describe({ tenant: T, region: R })).items[0]!;
+      const { instances } = await admin.instances.run({ tenant: T, region: R, image: base.name, cpu: 1, ramGb: 1, name: 'to-capture' });
+      await agent!.pollNow(R);
+      await waitForState(admin, T, [instances[0]!.id], 'running');
+      let release!: () => void;
+      holdCaptures = new Promise((resolve) => (release = resolve));
+      try {
+        const pending = await admin.images.create({ tenant: T, instance: instances[0]!.id, name: 'golden' });
+        assert.deepEqual([pending.state, pending.nativeId, pending.os], ['pending', null, base.os], 'known before the cloud says: the source’s OS');
+        await assert.rejects(admin.images.delete({ tenant: T, id: pending.id }), failsWith('invalid_state', /golden is still being captured/));
+        await assert.rejects(admin.instances.run({ tenant: T, region: R, image: 'golden', cpu: 1, ramGb: 1 }), failsWith('not_found', /golden/));
+        release();
+        const [done] = await eventually(async () => {
+          const { items } = await admin.images.describe({ tenant: T, region: R, name: 'golden' });
+          return items[0]?.state === 'available' && items;
+        }, 'the capture to be reported done');
+        assert.ok(done!.nativeId, 'the cloud’s id arrived with the report');
+        const { rows } = await server.maestro.db.query<{ type: string; initiator: string; observer: string }>(
+          `SELECT type, initiator->>'name' AS initiator, observer->>'id' AS observer FROM event_log WHERE target_id = $1 ORDER BY seq`,
+          [pending.id],
+        );
+        assert.deepEqual(rows.map((r) => r.type), ['image.captureStarted', 'image.created']);
+        assert.equal(rows[1]!.observer, 'DC1', 'the end was observed by the agent');
+        const [runFromIt] = (await admin.instances.run({ tenant: T, region: R, image: 'golden', cpu: 1, ramGb: 1, name: 'from-golden' })).instances;
+        assert.equal(runFromIt!.state, 'pending');
+      } finally {
+        release();
+        holdCaptures = null;
+      }
+    });
+
+    it("ends a capture the cloud refused in state error with the cloud's words; it can be deleted and tried again", async () => {
+      const source = (await admin.instances.describe({ tenant: T, state: 'running' })).items[0]!;
+      refuseCaptures = 'Cannot snapshot instance: it is locked';
+      try {
+        const pending = await admin.images.create({ tenant: T, instance: source.id, name: 'refused' });
+        assert.equal(pending.state, 'pending');
+        const [failed] = await eventually(async () => {
+          const { items } = await admin.images.describe({ tenant: T, region: R, name: 'refused' });
+          return items[0]?.state === 'error' && items;
+        }, 'the refusal to be reported');
+        assert.equal(failed!.stateReason, 'Cannot snapshot instance: it is locked');
+        await admin.images.delete({ tenant: T, id: failed!.id });
+      } finally {
+        refuseCaptures = null;
+      }
+      const again = await admin.images.create({ tenant: T, instance: source.id, name: 'refused' });
+      await eventually(async () => (await admin.images.describe({ tenant: T, region: R, name: 'refused' })).items[0]?.state === 'available', 'the second capture');
+      assert.equal(again.state, 'pending');
+    });
+
+    it('fails a command at once, naming the agent and since when, once the agent is offline', async () => {
+      await agent!.stop();
+      agent = null;
+      const lastSeen = (await admin.agents.describe({ name: 'dc1' })).items[0]!.lastSeen!;
+      clock.advance(10 * BEAT_MS);
+      assert.equal((await admin.agents.describe({ name: 'dc1' })).items[0]!.state, 'offline');
+      const [vm] = (await admin.instances.describe({ tenant: T, state: 'running' })).items;
+      const seq = (await admin.system.status()).eventSeq;
+      await assert.rejects(
+        admin.instances.stop({ tenant: T, id: vm!.id }),
+        failsWith('unavailable', new RegExp(`agent DC1, offline since ${lastSeen.replace(/[.]/g, '\\.')}.*nothing was changed`)),
+      );
+      assert.equal((await admin.instances.describe({ tenant: T, ids: [vm!.id] })).items[0]!.state, 'running');
+      const recorded = (await server.maestro.db.query<{ type: string }>('SELECT type FROM event_log WHERE seq > $1', [seq])).rows.map((r) => r.type);
+      assert.deepEqual(recorded, [], 'nothing was recorded');
+    });
   });
-});
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { openSignedMessage, SignedMessageError } from '../../protocol/envelope/signed-message.js';
 import { driverMethods, type DriverMethod, type DriverMethodResult } from '../driver-methods.js';
-import { callFailure, resendResult, validateRegionResult, type AgentRequest } from '../messages.js';
+import { acceptedResult, callFailure, resendResult, validateRegionResult, type AgentRequest } from '../messages.js';
 import { MAX_CALLS, type CallResult } from '../../protocol/envelope/calls.js';
 import { parseResults, sealCalls, signsAs, type AgentKey, type OutgoingCall } from '../envelope.js';
 import { Deadlines, type Deadline } from '../deadlines.js';
@@ -154,6 +154,22 @@ export class AgentRpcClient {
       throw new AgentCallFailedError(region, { reason: 'api', message: `the agent answered ${call.method} with a malformed result`, retryable: false });
     }
     return parsed.data as DriverMethodResult<M>;
+  }
+
+  /**
+   * Has the agent record a changing driver call and answer at once; the call runs there and its
+   * outcome arrives as an `operation.done` event with the same operation id.
+   */
+  async acceptDriverCall(
+    region: string,
+    call: { method: DriverMethod; args: unknown[]; tenant: string | null; operationId: string },
+    options: { timeoutMs?: number } = {},
+  ): Promise<void> {
+    const data = await this.call(region, { type: 'DRIVER_CALL', params: { region, ...call, accept: true } }, options);
+    const parsed = acceptedResult.safeParse(data);
+    if (!parsed.success || parsed.data.operationId !== call.operationId) {
+      throw new AgentCallFailedError(region, { reason: 'api', message: `the agent answered the accepted ${call.method} with a malformed result`, retryable: false });
+    }
   }
 
   /** Has the agent check the region's credentials against the cloud. */

@@ -54,8 +54,11 @@ export const image = z.object({
   tenant: z.string().nullable(),
   os: z.string(),
   minDiskGb: z.number(),
+  /** available; pending while a capture through a private agent runs; error when it failed (stateReason says why). */
   state: z.string(),
-  nativeId: z.string(),
+  stateReason: z.string().nullable(),
+  /** The cloud's id; null until a pending capture is done. */
+  nativeId: z.string().nullable(),
   createdAt: timestamp,
 });
 

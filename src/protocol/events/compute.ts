@@ -139,6 +139,23 @@ export const imageCreated = defineEvent('image.created', {
   data: z.object({ ...imageFields, sourceInstanceId: id, ownerId: id.nullable() }),
 });
 
+/**
+ * A capture handed to a private agent: the image is pending, without a native id, until the
+ * agent reports the operation done (`image.created` then, or `image.captureFailed`).
+ */
+export const imageCaptureStarted = defineEvent('image.captureStarted', {
+  action: 'create',
+  target: targetTypes.image,
+  data: z.object({ ...imageFields, nativeId: z.null(), sourceInstanceId: id, ownerId: id.nullable(), operationId: z.string() }),
+});
+
+/** The cloud refused or failed a capture: the image stays, in state error, with the cloud's reason. */
+export const imageCaptureFailed = defineEvent('image.captureFailed', {
+  action: 'update',
+  target: targetTypes.image,
+  data: z.object({ id, reason: z.string() }),
+});
+
 export const imageDeleted = defineEvent('image.deleted', {
   action: 'delete',
   target: targetTypes.image,

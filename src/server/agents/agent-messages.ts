@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { reconcileListing, LISTINGS_BEFORE_VANISHED } from '../compute/reconcile.js';
 import { recordStateReports } from '../compute/state-reports.js';
 import { regionRef } from '../queries/compute.js';
+import { completeDeferredChanges, type OperationDone } from './operations.js';
 import { recordHeartbeat } from './presence.js';
 
 export interface AgentMessageDeps {
@@ -92,22 +93,29 @@ async function register(deps: AgentMessageDeps, tx: Queryable, agentId: string, 
 
 /**
  * Applies the newest state of each instance the events report, skipping what was applied before:
- * per (region, resource) only an event with a higher sequence number than the last applied counts.
+ * per (region, resource) only an event with a higher sequence number than the last applied counts;
+ * and finishes the changes deferred to the agent that the events report done.
  */
 async function applyEvents(deps: AgentMessageDeps, tx: Queryable, agentId: string, agent: string, events: readonly AgentEvent[]): Promise<RecordedEvent[]> {
   const served = await servedRegions(tx, agentId);
   const newest = new Map<string, Extract<AgentEvent, { kind: 'instance.state' }>>();
+  const done = new Map<string, OperationDone[]>();
   for (const event of events) {
     if (!served.has(event.region)) {
       deps.logger.warn({ agent, region: event.region, kind: event.kind }, 'an agent reported on a region it does not serve; ignored');
       continue;
     }
+    if (event.kind === 'operation.done') done.set(event.region, [...(done.get(event.region) ?? []), event]);
     if (event.kind !== 'instance.state') continue;
     const key = `${event.region}\n${event.resource}`;
     const seen = newest.get(key);
     if (!seen || seen.seq < event.seq) newest.set(key, event);
   }
-  if (newest.size === 0) return [];
+  const recorded: RecordedEvent[] = [];
+  for (const [region, reports] of done) {
+    recorded.push(...(await completeDeferredChanges(tx, deps.writer, deps.origin(agent), served.get(region)!, reports)));
+  }
+  if (newest.size === 0) return recorded;
   const candidates = [...newest.values()];
   const { rows } = await tx.query<{ region: string; resource: string }>(
     `INSERT INTO agent_resource_seqs (region, resource, seq)
@@ -124,7 +132,6 @@ async function applyEvents(deps: AgentMessageDeps, tx: Queryable, agentId: strin
     reports.push({ nativeId: event.data.nativeId, state: event.data.state, reason: event.data.reason });
     byRegion.set(event.region, reports);
   }
-  const recorded: RecordedEvent[] = [];
   for (const [region, reports] of byRegion) {
     recorded.push(...(await recordStateReports(tx, deps.writer, deps.origin(agent), served.get(region)!, reports)));
   }
@@ -142,9 +149,10 @@ async function gatherListing(deps: AgentMessageDeps, tx: Queryable, agentId: str
     deps.logger.warn({ agent, region: page.region }, 'an agent sent a listing of a region it does not serve; ignored');
     return [];
   }
+  // Kept as text: the message was validated on arrival, and parsing it into jsonb cost the embedded database more than the rest of receiving it.
   await tx.query(
     `INSERT INTO agent_listing_pages (listing_id, page, region, agent_id, last, complete, at, instances, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) ON CONFLICT (listing_id, page) DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (listing_id, page) DO NOTHING`,
     [page.listingId, page.page, page.region, agentId, page.last, page.complete, page.at, JSON.stringify(page.instances), deps.clock.now().toISOString()],
   );
   // Serialises the pages of one listing arriving at several nodes: whoever sees the set complete reconciles.
@@ -156,7 +164,7 @@ async function gatherListing(deps: AgentMessageDeps, tx: Queryable, agentId: str
   );
   const gathered = rows[0]!;
   if (gathered.last === null || gathered.pages !== gathered.last + 1) return [];
-  const { rows: pages } = await tx.query<{ instances: CloudInstance[] }>(
+  const { rows: pages } = await tx.query<{ instances: string }>(
     'DELETE FROM agent_listing_pages WHERE listing_id = $1 RETURNING instances',
     [page.listingId],
   );
@@ -173,7 +181,7 @@ async function gatherListing(deps: AgentMessageDeps, tx: Queryable, agentId: str
   const report = await reconcileListing(
     tx,
     region,
-    pages.flatMap((p) => p.instances),
+    pages.flatMap((p) => JSON.parse(p.instances) as CloudInstance[]),
     new Date(page.at),
     { absencesBeforeVanished: caps[0]?.listings ?? LISTINGS_BEFORE_VANISHED },
     async (changes) => {

@@ -15,6 +15,7 @@ import {
   type CloudVolume,
   type Driver,
   type DriverCall,
+  type DeferredChanges,
   type DriverCapabilities,
   type KeyPairOperations,
   type NetworkOperations,
@@ -25,6 +26,7 @@ import {
   type SecurityGroupOperations,
   type ShapeOperations,
   type StateReport,
+  type TrackedCall,
 } from '../../clouds/driver.js';
 import type { InstanceAction } from '../../domain/instance-lifecycle.js';
 import type { CloudKind } from '../../protocol/clouds.js';
@@ -37,7 +39,15 @@ import { AppError } from '../../protocol/errors.js';
  * back as the same CloudErrors a local driver throws. States are not polled: the agent sends them.
  */
 export class RemoteDriver
-  implements Driver, ShapeOperations, NetworkOperations, SecurityGroupOperations, PublicIpOperations, KeyPairOperations, ResizeOperations
+  implements
+    Driver,
+    DeferredChanges,
+    ShapeOperations,
+    NetworkOperations,
+    SecurityGroupOperations,
+    PublicIpOperations,
+    KeyPairOperations,
+    ResizeOperations
 {
   constructor(
     readonly cloud: CloudKind,
@@ -54,6 +64,15 @@ export class RemoteDriver
         { method, args, tenant: call.tenant ?? null, operationId: call.operationId ?? randomUUID() },
         { timeoutMs: this.timeoutMs },
       );
+    } catch (error) {
+      throw this.#translated(error, region.name, method);
+    }
+  }
+
+  /** Answered once the agent has recorded the call; the outcome comes as its `operation.done`. */
+  async #accept(method: DriverMethod, region: RegionTarget, args: unknown[], call: TrackedCall): Promise<void> {
+    try {
+      await this.client.acceptDriverCall(region.name, { method, args, tenant: call.tenant ?? null, operationId: call.operationId }, { timeoutMs: this.timeoutMs });
     } catch (error) {
       throw this.#translated(error, region.name, method);
     }
@@ -107,6 +126,10 @@ export class RemoteDriver
   }
   createImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: DriverCall): Promise<CloudImage> {
     return this.#call('createImage', region, [request], call);
+  }
+  /** An image capture takes minutes on a real cloud: the agent takes it and reports its end. */
+  deferCreateImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: TrackedCall): Promise<void> {
+    return this.#accept('createImage', region, [request], call);
   }
   async deleteImage(region: RegionTarget, imageNativeId: string, call: DriverCall): Promise<void> {
     await this.#call('deleteImage', region, [imageNativeId], call);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CloudError, PartialRunError, type Driver, type DriverCall, type RegionTarget } from '../../clouds/driver.js';
+import { CloudError, PartialRunError, type Driver, type RegionTarget, type TrackedCall } from '../../clouds/driver.js';
 import { AppError } from '../../protocol/errors.js';
 import type { CommandContext } from '../context.js';
 import type { RegionRef } from '../queries/compute.js';
@@ -32,7 +32,7 @@ export function fromCloudError(error: unknown, region: string): unknown {
 export async function callCloud<T>(
   ctx: CommandContext,
   region: RegionRef,
-  fn: (driver: Driver, target: RegionTarget, call: DriverCall) => Promise<T>,
+  fn: (driver: Driver, target: RegionTarget, call: TrackedCall) => Promise<T>,
 ): Promise<T> {
   const driver = await ctx.services.clouds.forRegion(region, ctx.db);
   const timeoutMs = ctx.services.cloudCallTimeoutMs;
@@ -48,7 +48,7 @@ export async function callCloud<T>(
     () => new Promise<never>(() => undefined),
   );
   try {
-    const driverCall: DriverCall = {
+    const driverCall: TrackedCall = {
       db: ctx.db,
       now: ctx.services.clock.now(),
       signal: call.signal,

@@ -2,12 +2,23 @@ import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/compute.js';
 import { conflict, invalidState } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
+import { defersChanges } from '../../clouds/driver.js';
+import { lockOperation } from '../agents/operations.js';
 import { callCloud } from '../compute/cloud-call.js';
-import type { ManagerHandlers } from '../context.js';
+import type { CommandContext, ManagerHandlers } from '../context.js';
 import { regionRefById } from '../queries/compute.js';
 import { imageView, listImages, tenantImageRow } from '../queries/images.js';
 import { instanceRow } from '../queries/instances.js';
 import { tenantInScope, usableRegion } from './scope.js';
+
+/** What a capture is known to be before the cloud says: the source's OS and disk. */
+async function sourceOf(ctx: CommandContext, instanceId: string): Promise<{ os: string; minDiskGb: number }> {
+  const { rows } = await ctx.db.query<{ os: string | null; diskGb: number }>(
+    `SELECT img.os, i.disk_gb AS "diskGb" FROM instances i LEFT JOIN images img ON img.id = i.image_id WHERE i.id = $1`,
+    [instanceId],
+  );
+  return { os: rows[0]?.os ?? 'unknown', minDiskGb: rows[0]?.diskGb ?? 0 };
+}
 
 export const images: ManagerHandlers<Managers['images']> = {
   async describe(input, ctx) {
@@ -28,32 +39,51 @@ export const images: ManagerHandlers<Managers['images']> = {
       input.name,
     ]);
     if (rows.length > 0) throw conflict(`tenant ${tenant.name} already has an image named ${input.name} in ${region.name}`);
-    const image = await callCloud(ctx, region, (driver, target, call) =>
-      driver.createImage(target, { instanceNativeId: instance.nativeId, name: input.name, catalog: `tenant:${tenant.id}` }, call),
-    );
     const id = uuidv7();
-    await ctx.emit(
-      events.imageCreated,
-      {
-        id,
-        regionId: region.id,
-        tenantId: tenant.id,
-        name: image.name,
-        nativeId: image.nativeId,
-        os: image.os,
-        minDiskGb: image.minDiskGb,
-        sourceInstanceId: instance.id,
-        ownerId: ctx.actor.userId,
-      },
-      { target: { id, name: image.name }, customerId: tenant.customerId, tenantId: tenant.id, region: region.name },
-    );
+    const scope = { target: { id, name: input.name }, customerId: tenant.customerId, tenantId: tenant.id, region: region.name };
+    const request = { instanceNativeId: instance.nativeId, name: input.name, catalog: `tenant:${tenant.id}` };
+    const image = await callCloud(ctx, region, async (driver, target, call) => {
+      if (!defersChanges(driver)) return driver.createImage(target, request, call);
+      // Recorded before the agent is asked, so its report of the end always finds the image (docs/agent.md).
+      await lockOperation(ctx.db, call.operationId);
+      const source = await sourceOf(ctx, instance.id);
+      await ctx.emit(
+        events.imageCaptureStarted,
+        { id, regionId: region.id, tenantId: tenant.id, name: input.name, nativeId: null, ...source, sourceInstanceId: instance.id, ownerId: ctx.actor.userId, operationId: call.operationId },
+        scope,
+      );
+      await driver.deferCreateImage(target, request, call);
+      return null;
+    });
+    if (image) {
+      await ctx.emit(
+        events.imageCreated,
+        {
+          id,
+          regionId: region.id,
+          tenantId: tenant.id,
+          name: image.name,
+          nativeId: image.nativeId,
+          os: image.os,
+          minDiskGb: image.minDiskGb,
+          sourceInstanceId: instance.id,
+          ownerId: ctx.actor.userId,
+        },
+        { ...scope, target: { id, name: image.name } },
+      );
+    }
     return imageView(ctx.db, id);
   },
   async delete(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
     const image = await tenantImageRow(ctx.db, tenant.id, input.id);
+    if (image.state === 'pending') {
+      throw invalidState(`image ${image.name} is still being captured; delete it once it is available or has failed`);
+    }
     const region = await regionRefById(ctx.db, image.regionId);
-    await callCloud(ctx, region, (driver, target, call) => driver.deleteImage(target, image.nativeId, call));
+    // A failed capture left nothing in the cloud to remove.
+    const { nativeId } = image;
+    if (nativeId) await callCloud(ctx, region, (driver, target, call) => driver.deleteImage(target, nativeId, call));
     await ctx.emit(events.imageDeleted, { id: image.id }, {
       target: { id: image.id, name: image.name },
       customerId: tenant.customerId,

@@ -101,12 +101,16 @@ interface ImageRow {
   regionId: string;
   tenantId: string | null;
   name: string;
-  nativeId: string;
+  /** Null while a capture through an agent is pending, and after it failed. */
+  nativeId: string | null;
   os: string;
   state: string;
+  stateReason: string | null;
   minDiskGb: number;
   sourceInstanceId: string | null;
   ownerId: string | null;
+  /** The agent's operation of a capture started through it. */
+  operationId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -115,19 +119,43 @@ const images = entityProjection<ImageRow>({
   name: 'images',
   table: {
     table: 'images',
-    columns: ['id', 'regionId', 'tenantId', 'name', 'nativeId', 'os', 'state', 'minDiskGb', 'sourceInstanceId', 'ownerId', 'createdAt', 'updatedAt'],
+    columns: [
+      'id',
+      'regionId',
+      'tenantId',
+      'name',
+      'nativeId',
+      'os',
+      'state',
+      'stateReason',
+      'minDiskGb',
+      'sourceInstanceId',
+      'ownerId',
+      'operationId',
+      'createdAt',
+      'updatedAt',
+    ],
     key: ['id'],
   },
   reducers: (on) => [
     on.set(events.imageRegistered, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
       state: 'available',
+      stateReason: null,
       sourceInstanceId: null,
       ownerId: null,
+      operationId: null,
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on.set(events.imageCreated, (d) => ({ id: d.id }), (d, e) => ({ ...d, state: 'available', createdAt: e.time, updatedAt: e.time })),
+    on.set(events.imageCaptureStarted, (d) => ({ id: d.id }), (d, e) => ({ ...d, state: 'pending', stateReason: null, createdAt: e.time, updatedAt: e.time })),
+    // Also the end of a pending capture: the row is complete again, its operation id kept for the record.
+    on(events.imageCreated, (d) => ({ id: d.id }), (row, d, e) =>
+      row
+        ? updated(row, { ...d, state: 'available', stateReason: null }, e.time)
+        : { ...d, state: 'available', stateReason: null, operationId: null, createdAt: e.time, updatedAt: e.time },
+    ),
+    on(events.imageCaptureFailed, (d) => ({ id: d.id }), (row, d, e) => row && updated(row, { state: 'error', stateReason: d.reason }, e.time)),
     on.remove(events.imageDeleted, (d) => ({ id: d.id })),
   ],
 });

@@ -3,7 +3,7 @@ import { notFound } from '../../protocol/errors.js';
 import type { Queryable } from '../../store/database.js';
 
 const imageSelect = `SELECT i.id, i.name, r.name AS region, CASE WHEN i.tenant_id IS NULL THEN 'public' ELSE 'tenant' END AS catalog,
-  t.name AS tenant, i.os, i.min_disk_gb AS "minDiskGb", i.state, i.native_id AS "nativeId", i.created_at AS "createdAt"
+  t.name AS tenant, i.os, i.min_disk_gb AS "minDiskGb", i.state, i.state_reason AS "stateReason", i.native_id AS "nativeId", i.created_at AS "createdAt"
   FROM images i JOIN regions r ON r.id = i.region_id LEFT JOIN tenants t ON t.id = i.tenant_id`;
 
 /** The images a tenant may run in a region: the public catalog and its own private one. */
@@ -25,13 +25,15 @@ export interface TenantImageRow {
   id: string;
   name: string;
   regionId: string;
-  nativeId: string;
+  /** Null while a capture is pending or after it failed: nothing of it in the cloud to remove. */
+  nativeId: string | null;
+  state: string;
 }
 
 /** An image of the tenant's private catalog (public images cannot be deleted by tenants). */
 export async function tenantImageRow(db: Queryable, tenantId: string, id: string): Promise<TenantImageRow> {
   const { rows } = await db.query<TenantImageRow>(
-    'SELECT id, name, region_id AS "regionId", native_id AS "nativeId" FROM images WHERE id = $1 AND tenant_id = $2',
+    'SELECT id, name, region_id AS "regionId", native_id AS "nativeId", state FROM images WHERE id = $1 AND tenant_id = $2',
     [id, tenantId],
   );
   if (!rows[0]) throw notFound('image', id, "only images of the tenant's own catalog can be deleted");

@@ -15,6 +15,8 @@ import mappingAuthors from './0014-mapping-authors.js';
 import tenantPage from './0015-tenant-page.js';
 import agents from './0016-agents.js';
 import agentState from './0017-agent-state.js';
+import listingPagesText from './0018-listing-pages-text.js';
+import deferredImages from './0019-deferred-images.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +25,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages];
