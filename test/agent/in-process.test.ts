@@ -7,6 +7,7 @@ import { AgentEventConsumer, type ReceivedAgentMessage } from '../../src/agent/c
 import { AgentRpcClient } from '../../src/agent/client/rpc-client.js';
 import { KeyedLimiter } from '../../src/agent/concurrency.js';
 import { MemoryCloud } from '../../src/agent/drivers/memory.js';
+import type { DriverCall, RegionTarget, RunRequest } from '../../src/clouds/driver.js';
 import { sealCalls } from '../../src/agent/envelope.js';
 import { AgentStore, AgentStoreError } from '../../src/agent/store/agent-store.js';
 import { InProcessBroker } from '../../src/agent/transport/in-process.js';
@@ -25,11 +26,19 @@ describe('an agent embedded in a server node (in-process transport)', () => {
   let client: AgentRpcClient;
   let consumer: AgentEventConsumer;
   const server = broker.serverTransport();
+  /** The tenant each run reached the driver with: a driver works in the tenant's own project by it. */
+  const runsFor: Array<string | null | undefined> = [];
+  const cloud = new (class extends MemoryCloud {
+    override runInstances(region: RegionTarget, request: RunRequest, call: DriverCall) {
+      runsFor.push(call.tenant);
+      return super.runInstances(region, request, call);
+    }
+  })();
 
   before(async () => {
     store = await AgentStore.openEmbedded({ masterKey: randomBytes(32) });
     // Mid-rotation: the agent holds both keys and signs with the newer one.
-    agent = new Agent({ name: 'EMBEDDED', keys: [oldKey, key], regions: [{ name: 'SIM-1', nativeName: 'sim', driver: new MemoryCloud() }], transport: broker.agentTransport(), store, clock });
+    agent = new Agent({ name: 'EMBEDDED', keys: [oldKey, key], regions: [{ name: 'SIM-1', nativeName: 'sim', driver: cloud }], transport: broker.agentTransport(), store, clock });
     client = new AgentRpcClient({ transport: server, clock, signingKey: () => oldKey, lookupKey: (id) => keys.get(id) });
     consumer = new AgentEventConsumer({ transport: server, clock, lookupKey: (id) => keys.get(id), handle: async (message) => void received.push(message) });
     await client.start();
@@ -50,6 +59,7 @@ describe('an agent embedded in a server node (in-process transport)', () => {
       operationId: randomUUID(),
     });
     assert.equal(vm!.name, 'one');
+    assert.deepEqual(runsFor, ['T'], "the driver got the call's tenant");
     await assert.rejects(
       client.callDriver('SIM-1', { method: 'deleteImage', args: ['img-none'], tenant: 'T', operationId: randomUUID() }),
       (error: unknown) => error instanceof AgentCallFailedError && error.reason === 'not_found',
