@@ -6,6 +6,7 @@ import { againstTheTestCloud, testCloudAgentRegion, testCloudSettings } from '..
 import { waitForState } from '../compute/setup.js';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process.js';
 import { removeTopology } from '../support/amqp-topology.js';
+import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // The whole path, as an operator runs it: `maestro agent` in a process of its own next to the
@@ -95,6 +96,20 @@ await againstTheTestCloud(title, () => {
       await waitForState(admin, tenant, [vm!.id], 'stopped');
       await admin.instances.start({ tenant, id: vm!.id });
       await waitForState(admin, tenant, [vm!.id], 'running');
+
+      // A capture is answered at once, pending; the agent's report of Nova's end completes it.
+      const imageName = `${network}-img`;
+      const pending = await admin.images.create({ tenant, instance: vm!.id, name: imageName });
+      assert.deepEqual([pending.state, pending.nativeId], ['pending', null]);
+      const captured = await eventually(async () => {
+        const [image] = (await admin.images.describe({ tenant, region, name: imageName })).items;
+        return image?.state !== 'pending' && image;
+      }, 'the capture to be reported done');
+      assert.equal(captured.state, 'available', `${captured.state}: ${captured.stateReason}`);
+      const inGlance = await direct.ok('image', 'GET', `/v2/images/${captured.nativeId}`);
+      assert.equal(inGlance.name, imageName);
+      await admin.images.delete({ tenant, id: captured.id });
+      assert.equal((await direct.call('image', 'GET', `/v2/images/${captured.nativeId}`)).status, 404, 'deleted in Glance');
 
       // Someone stops it in OpenStack, behind Maestro's back: the agent sees it and says so.
       await direct.ok('compute', 'POST', `/servers/${running!.nativeId}/action`, { 'os-stop': null });
