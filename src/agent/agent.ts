@@ -100,6 +100,7 @@ export class Agent {
       clock: this.#clock,
       wake,
       reconcile: (region) => void this.#watches.get(region)?.list().done.catch(() => undefined),
+      stopped: this.#stop.signal,
     });
     for (const region of options.regions) {
       const timeoutMs = options.defaultTimeoutMs ?? 30_000;
@@ -133,6 +134,8 @@ export class Agent {
       startedAt: this.#clock.now().toISOString(),
     };
     await store.transaction((tx) => store.enqueue(tx, [{ id: randomUUID(), type: 'REGISTER', persistent: true, body: register }], this.#clock.now()));
+    const abandoned = await this.#executor.abandonUnfinished();
+    if (abandoned > 0) this.#log.warn({ operations: abandoned }, 'operations of an earlier run never finished; reported as of unknown outcome');
     this.#relay.start();
     const limits = this.#limiter.limits;
     await this.options.transport.consumeRequests([...this.#regions.keys()], { prefetch: Math.max(limits.total * 2, 16) }, (delivery) => {

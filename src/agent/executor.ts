@@ -39,6 +39,8 @@ export interface ExecutorOptions {
   wake(): void;
   /** Called when an operation's outcome is unknown: a listing shows the server what the cloud holds. */
   reconcile(region: string): void;
+  /** Aborted when the agent stops: what a call then returns is its interruption, not its outcome, and is not recorded. */
+  stopped?: AbortSignal;
 }
 
 /**
@@ -150,29 +152,48 @@ export class RequestExecutor {
 
   /** Runs a recorded operation, then records its outcome and sends it as `operation.done`. */
   async #finish(region: AgentRegion, request: z.infer<typeof driverCallRequest>, invoke: () => Promise<Outcome>): Promise<Outcome> {
-    const { store, clock, agent } = this.options;
     const { operationId, method, tenant } = request;
     const outcome = await invoke();
+    // Left running: the next start of the agent reports its outcome as unknown (abandonUnfinished).
+    if (this.options.stopped?.aborted) return outcome;
+    await this.#record(region.name, { operationId, method, tenant }, outcome);
+    this.options.wake();
+    return outcome;
+  }
+
+  /** Records an operation's outcome and sends it as `operation.done`, in one transaction of the store. */
+  async #record(region: string, operation: { operationId: string; method: string; tenant: string | null }, outcome: Outcome): Promise<void> {
+    const { store, clock, agent } = this.options;
     const record: OperationOutcome = outcome.ok ? { outcome: 'success', result: outcome.result } : { outcome: 'failure', failure: outcome.failure };
     await store.transaction(async (tx) => {
-      await store.finishOperation(tx, operationId, record, clock.now());
-      await recordEvents(store, tx, agent, region.name, [
+      await store.finishOperation(tx, operation.operationId, record, clock.now());
+      await recordEvents(store, tx, agent, region, [
         {
-          resource: operationId,
+          resource: operation.operationId,
           kind: 'operation.done',
           at: clock.now().toISOString(),
-          data: {
-            operationId,
-            method,
-            tenant,
-            outcome: record.outcome,
-            ...(outcome.ok ? { result: outcome.result } : { failure: outcome.failure }),
-          },
+          data: { ...operation, outcome: record.outcome, ...(outcome.ok ? { result: outcome.result } : { failure: outcome.failure }) },
         },
       ], clock.now());
     });
-    this.options.wake();
-    return outcome;
+  }
+
+  /**
+   * Ends the operations an earlier run of the agent started and never finished: their outcome is
+   * unknown, and saying so lets whoever waits for them (an accepted capture) stop waiting; a
+   * listing of each region then shows what the cloud holds. Returns how many there were.
+   */
+  async abandonUnfinished(): Promise<number> {
+    const unfinished = await this.options.store.unfinishedOperations();
+    for (const operation of unfinished) {
+      const message =
+        `the agent stopped before operation ${operation.operationId} (${operation.method}, started at ${operation.startedAt}) finished; ` +
+        'its outcome is unknown: look in the cloud before trying again';
+      await this.#record(operation.region, { operationId: operation.operationId, method: operation.method, tenant: null }, fail('conflict', message, false));
+    }
+    for (const region of new Set(unfinished.map((operation) => operation.region))) this.options.reconcile(region);
+    if (unfinished.length > 0) this.options.wake();
+    return unfinished.length;
   }
 
   /** A real call to the cloud with the region's credentials (a token request where the driver has one). */

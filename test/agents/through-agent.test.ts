@@ -29,10 +29,12 @@ for (const flavour of flavours) {
     // Captures wait for `holdCaptures` (a capture takes minutes on a real cloud), then fail if `refuseCaptures` says so.
     let holdCaptures: Promise<void> | null = null;
     let refuseCaptures: string | null = null;
+    let capturesReached = 0;
     const cloud = new MemoryCloud({
       hook: async (method) => {
         if (method === 'runInstances' && refuseRuns) throw new CloudError('quota', refuseRuns);
         if (method === 'createImage') {
+          capturesReached += 1;
           await holdCaptures;
           if (refuseCaptures) throw new CloudError('conflict', refuseCaptures);
         }
@@ -43,6 +45,7 @@ for (const flavour of flavours) {
     let admin: MaestroClient;
     let store: AgentStore;
     let agent: Agent | null = null;
+    let agentKey: { accessKey: string; secretKey: string };
 
     const startAgent = async (key: { accessKey: string; secretKey: string }) => {
       agent = new Agent({
@@ -72,6 +75,7 @@ for (const flavour of flavours) {
 
     it('sees the agent online once it registered, with the region it serves', async () => {
       const created = await admin.agents.create({ name: 'dc1' });
+      agentKey = created.key;
       await startAgent(created.key);
       const [described] = await eventually(async () => {
         const { items } = await admin.agents.describe({ name: 'dc1' });
@@ -189,6 +193,31 @@ for (const flavour of flavours) {
       const again = await admin.images.create({ tenant: T, instance: source.id, name: 'refused' });
       await eventually(async () => (await admin.images.describe({ tenant: T, region: R, name: 'refused' })).items[0]?.state === 'available', 'the second capture');
       assert.equal(again.state, 'pending');
+    });
+
+    it('ends a capture the agent stopped during as of unknown outcome when it starts again', async () => {
+      const source = (await admin.instances.describe({ tenant: T, state: 'running' })).items[0]!;
+      let release!: () => void;
+      holdCaptures = new Promise((resolve) => (release = resolve));
+      try {
+        const reached = capturesReached;
+        const pending = await admin.images.create({ tenant: T, instance: source.id, name: 'interrupted' });
+        await eventually(async () => capturesReached > reached, 'the capture to reach the cloud');
+        const stopping = agent!.stop();
+        release();
+        await stopping;
+        assert.equal((await admin.images.describe({ tenant: T, region: R, name: 'interrupted' })).items[0]!.state, 'pending', 'nothing reported by a stopping agent');
+        await startAgent(agentKey);
+        const [ended] = await eventually(async () => {
+          const { items } = await admin.images.describe({ tenant: T, region: R, name: 'interrupted' });
+          return items[0]?.state === 'error' && items;
+        }, 'the restarted agent to report the capture');
+        assert.equal(ended!.id, pending.id);
+        assert.match(ended!.stateReason!, /the agent stopped before operation .* \(createImage, started at .*\) finished; its outcome is unknown/);
+      } finally {
+        release();
+        holdCaptures = null;
+      }
     });
 
     it('fails a command at once, naming the agent and since when, once the agent is offline', async () => {

@@ -212,6 +212,14 @@ export class AgentStore {
     );
   }
 
+  /** Operations started and never finished: a run of the agent stopped during them. */
+  async unfinishedOperations(): Promise<Array<{ operationId: string; region: string; method: string; startedAt: string }>> {
+    const { rows } = await this.db.query<{ operationId: string; region: string; method: string; startedAt: string }>(
+      `SELECT operation_id AS "operationId", region, method, started_at AS "startedAt" FROM agent_operations WHERE state = 'running' ORDER BY started_at`,
+    );
+    return rows;
+  }
+
   /** Forgets operations finished before `before` (a retry that late is a new operation). */
   async pruneOperations(before: Date): Promise<number> {
     const { rowCount } = await this.db.query(`DELETE FROM agent_operations WHERE state = 'done' AND finished_at < $1`, [before.toISOString()]);
