@@ -238,6 +238,7 @@ export type TrackedCall = DriverCall & { operationId: string };
  */
 export interface DeferredChanges {
   deferCreateImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: TrackedCall): Promise<void>;
+  deferCreateVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: TrackedCall): Promise<void>;
 }
 
 export function defersChanges(driver: Driver): driver is Driver & DeferredChanges {

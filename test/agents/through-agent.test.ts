@@ -30,9 +30,11 @@ for (const flavour of flavours) {
     let holdCaptures: Promise<void> | null = null;
     let refuseCaptures: string | null = null;
     let capturesReached = 0;
+    let holdVolumes: Promise<void> | null = null;
     const cloud = new MemoryCloud({
       hook: async (method) => {
         if (method === 'runInstances' && refuseRuns) throw new CloudError('quota', refuseRuns);
+        if (method === 'createVolume') await holdVolumes;
         if (method === 'createImage') {
           capturesReached += 1;
           await holdCaptures;
@@ -193,6 +195,32 @@ for (const flavour of flavours) {
       const again = await admin.images.create({ tenant: T, instance: source.id, name: 'refused' });
       await eventually(async () => (await admin.images.describe({ tenant: T, region: R, name: 'refused' })).items[0]?.state === 'available', 'the second capture');
       assert.equal(again.state, 'pending');
+    });
+
+    it('creates a volume through the agent: creating at once, available when the agent reports it done; one that attaches is seen through in the call', async () => {
+      let release!: () => void;
+      holdVolumes = new Promise((resolve) => (release = resolve));
+      try {
+        const creating = await admin.volumes.create({ tenant: T, region: R, name: 'data', sizeGb: 10 });
+        assert.deepEqual([creating.state, creating.nativeId], ['creating', null]);
+        const vm = (await admin.instances.describe({ tenant: T, state: 'running' })).items[0]!;
+        await assert.rejects(admin.volumes.attach({ tenant: T, id: creating.id, instance: vm.id }), failsWith('invalid_state', /data .* is creating/));
+        await assert.rejects(admin.volumes.delete({ tenant: T, id: creating.id }), failsWith('invalid_state', /still being created/));
+        release();
+        const [done] = await eventually(async () => {
+          const { items } = await admin.volumes.describe({ tenant: T, ids: [creating.id] });
+          return items[0]?.state === 'available' && items;
+        }, 'the creation to be reported done');
+        assert.ok(done!.nativeId);
+        await admin.volumes.attach({ tenant: T, id: creating.id, instance: vm.id });
+        await admin.volumes.detach({ tenant: T, id: creating.id });
+        await admin.volumes.delete({ tenant: T, id: creating.id });
+        const attached = await admin.volumes.create({ tenant: T, region: R, name: 'logs', sizeGb: 5, instance: vm.id });
+        assert.deepEqual([attached.state, attached.instanceId], ['in-use', vm.id]);
+      } finally {
+        release();
+        holdVolumes = null;
+      }
     });
 
     it('ends a capture the agent stopped during as of unknown outcome when it starts again', async () => {

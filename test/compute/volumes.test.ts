@@ -46,7 +46,7 @@ describe('volumes', () => {
     assert.equal(volume.instanceId, null);
     assert.equal(volume.owner, 'admin');
     assert.deepEqual(volume.tags, { Team: 'core' });
-    assert.match(volume.nativeId, /^vol-/);
+    assert.match(volume.nativeId ?? '', /^vol-/);
     assert.ok((await simVolumes()).some((v) => v.nativeId === volume.nativeId && v.attachedTo === null));
     const listed = await admin.volumes.describe({ tenant: 'vol-a' });
     assert.deepEqual(listed.items.find((v) => v.id === volume.id), volume);

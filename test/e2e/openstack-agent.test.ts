@@ -111,6 +111,23 @@ await againstTheTestCloud(title, () => {
       await admin.images.delete({ tenant, id: captured.id });
       assert.equal((await direct.call('image', 'GET', `/v2/images/${captured.nativeId}`)).status, 404, 'deleted in Glance');
 
+      // A volume likewise (where the test cloud has Cinder): creating at once, available once Cinder says so, then attached.
+      const volumes = direct.has('block-storage') ? 'block-storage' : direct.has('volumev3') ? 'volumev3' : null;
+      if (volumes) {
+        const volumeName = `${network}-vol`;
+        const creating = await admin.volumes.create({ tenant, region, name: volumeName, sizeGb: 1 });
+        assert.deepEqual([creating.state, creating.nativeId], ['creating', null]);
+        const volume = await eventually(async () => {
+          const [found] = (await admin.volumes.describe({ tenant, ids: [creating.id] })).items;
+          return found?.state !== 'creating' && found;
+        }, 'the volume creation to be reported done');
+        assert.equal(volume.state, 'available', `${volume.state}: ${volume.stateReason}`);
+        assert.equal((await direct.ok(volumes, 'GET', `/volumes/${volume.nativeId}`)).volume.name, volumeName);
+        await admin.volumes.attach({ tenant, id: volume.id, instance: vm!.id });
+        await admin.volumes.detach({ tenant, id: volume.id });
+        await admin.volumes.delete({ tenant, id: volume.id });
+      }
+
       // Someone stops it in OpenStack, behind Maestro's back: the agent sees it and says so.
       await direct.ok('compute', 'POST', `/servers/${running!.nativeId}/action`, { 'os-stop': null });
       await waitForState(admin, tenant, [vm!.id], 'stopped');

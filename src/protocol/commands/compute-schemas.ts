@@ -67,9 +67,12 @@ export const volume = z.object({
   name: z.string(),
   tenant: z.string(),
   region: z.string(),
-  nativeId: z.string(),
+  /** The cloud's id; null while a creation through a private agent is pending, and after it failed. */
+  nativeId: z.string().nullable(),
   sizeGb: z.number(),
+  /** creating while a creation through a private agent runs; error when it failed (stateReason says why). */
   state: z.enum(volumeStates),
+  stateReason: z.string().nullable(),
   instanceId: z.string().nullable(),
   owner: z.string().nullable(),
   tags: z.record(z.string(), z.string()),

@@ -162,19 +162,38 @@ export const imageDeleted = defineEvent('image.deleted', {
   data: z.object({ id }),
 });
 
+const volumeFields = {
+  id,
+  tenantId: id,
+  regionId: id,
+  nativeId: z.string(),
+  name: z.string(),
+  sizeGb: z.number().int(),
+  ownerId: id.nullable(),
+  tags: tagSet,
+};
+
 export const volumeCreated = defineEvent('volume.created', {
   action: 'create',
   target: targetTypes.volume,
-  data: z.object({
-    id,
-    tenantId: id,
-    regionId: id,
-    nativeId: z.string(),
-    name: z.string(),
-    sizeGb: z.number().int(),
-    ownerId: id.nullable(),
-    tags: tagSet,
-  }),
+  data: z.object(volumeFields),
+});
+
+/**
+ * A volume creation handed to a private agent: the volume is creating, without a native id, until
+ * the agent reports the operation done (`volume.created` then, or `volume.creationFailed`).
+ */
+export const volumeCreationStarted = defineEvent('volume.creationStarted', {
+  action: 'create',
+  target: targetTypes.volume,
+  data: z.object({ ...volumeFields, nativeId: z.null(), operationId: z.string() }),
+});
+
+/** The cloud refused or failed a creation: the volume stays, in state error, with the cloud's reason. */
+export const volumeCreationFailed = defineEvent('volume.creationFailed', {
+  action: 'update',
+  target: targetTypes.volume,
+  data: z.object({ id, reason: z.string() }),
 });
 
 export const volumeAttached = defineEvent('volume.attached', {

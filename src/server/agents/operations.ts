@@ -1,7 +1,7 @@
 import { driverMethods } from '../../agent/driver-methods.js';
 import type { AgentEvent } from '../../agent/messages.js';
 import * as events from '../../protocol/events/compute.js';
-import type { RecordedEvent } from '../../protocol/events.js';
+import type { EventDefinition, RecordedEvent } from '../../protocol/events.js';
 import type { Queryable } from '../../store/database.js';
 import type { EventOrigin, EventWriter } from '../event-writer.js';
 
@@ -19,6 +19,52 @@ export async function lockOperation(tx: Queryable, operationId: string): Promise
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OPERATION_LOCK, operationId]);
 }
 
+/** Where a deferred change waits, what its report completes it with, and how a failure ends it. */
+interface Completion {
+  /** The pending row by operation id and region: the subject's id, name, tenant and customer. */
+  pending: string;
+  done(subject: PendingSubject, result: unknown, region: { id: string; name: string }): { definition: EventDefinition; data: object } | null;
+  failed: EventDefinition;
+}
+
+interface PendingSubject {
+  id: string;
+  name: string;
+  tenantId: string;
+  customerId: string;
+  row: Record<string, unknown>;
+}
+
+const completions: Partial<Record<string, Completion>> = {
+  createImage: {
+    pending: `SELECT i.id, i.name, i.tenant_id AS "tenantId", t.customer_id AS "customerId",
+                     json_build_object('sourceInstanceId', i.source_instance_id, 'ownerId', i.owner_id) AS row
+                FROM images i JOIN tenants t ON t.id = i.tenant_id
+               WHERE i.operation_id = $1 AND i.region_id = $2 AND i.state = 'pending'`,
+    done(image, result, region) {
+      const captured = driverMethods.createImage.result.safeParse(result);
+      if (!captured.success) return null;
+      // Maestro's name stays: it is what the user asked for and what the catalog is unique by.
+      const { nativeId, os, minDiskGb } = captured.data;
+      return { definition: events.imageCreated, data: { id: image.id, regionId: region.id, tenantId: image.tenantId, name: image.name, nativeId, os, minDiskGb, ...image.row } };
+    },
+    failed: events.imageCaptureFailed,
+  },
+  createVolume: {
+    pending: `SELECT v.id, v.name, v.tenant_id AS "tenantId", t.customer_id AS "customerId",
+                     json_build_object('ownerId', v.owner_id, 'tags', v.tags) AS row
+                FROM volumes v JOIN tenants t ON t.id = v.tenant_id
+               WHERE v.operation_id = $1 AND v.region_id = $2 AND v.state = 'creating'`,
+    done(volume, result, region) {
+      const created = driverMethods.createVolume.result.safeParse(result);
+      if (!created.success) return null;
+      const { nativeId, sizeGb } = created.data;
+      return { definition: events.volumeCreated, data: { id: volume.id, regionId: region.id, tenantId: volume.tenantId, name: volume.name, nativeId, sizeGb, ...volume.row } };
+    },
+    failed: events.volumeCreationFailed,
+  },
+};
+
 /**
  * Finishes, from an agent's reports of operations done, the changes deferred to it. A report
  * nothing waits for (a change the server saw through in its call, a command that failed after
@@ -33,55 +79,24 @@ export async function completeDeferredChanges(
 ): Promise<RecordedEvent[]> {
   const recorded: RecordedEvent[] = [];
   for (const report of reports) {
-    if (report.data.method !== 'createImage') continue;
+    const completion = completions[report.data.method];
+    if (!completion) continue;
     await lockOperation(tx, report.data.operationId);
-    recorded.push(...(await completeCapture(tx, writer, origin, region, report)));
+    const { rows } = await tx.query<PendingSubject>(completion.pending, [report.data.operationId, region.id]);
+    const subject = rows[0];
+    if (!subject) continue;
+    const scope = { target: { id: subject.id, name: subject.name }, customerId: subject.customerId, tenantId: subject.tenantId, region: region.name };
+    const done = report.data.outcome === 'success' ? completion.done(subject, report.data.result, region) : null;
+    const event = done
+      ? writer.build(done.definition, done.data as never, scope, origin)
+      : // A fact about the subject, recorded as such (an event of outcome failure would be a refused request, which projections skip).
+        writer.build(completion.failed, { id: subject.id, reason: failureReason(report) } as never, scope, origin);
+    recorded.push(...(await writer.append(tx, [event])));
   }
   return recorded;
 }
 
-interface PendingCapture {
-  id: string;
-  name: string;
-  tenantId: string;
-  customerId: string;
-  sourceInstanceId: string;
-  ownerId: string | null;
-}
-
-async function completeCapture(tx: Queryable, writer: EventWriter, origin: EventOrigin, region: { id: string; name: string }, report: OperationDone): Promise<RecordedEvent[]> {
-  const { rows } = await tx.query<PendingCapture>(
-    `SELECT i.id, i.name, i.tenant_id AS "tenantId", t.customer_id AS "customerId", i.source_instance_id AS "sourceInstanceId", i.owner_id AS "ownerId"
-       FROM images i JOIN tenants t ON t.id = i.tenant_id
-      WHERE i.operation_id = $1 AND i.region_id = $2 AND i.state = 'pending'`,
-    [report.data.operationId, region.id],
-  );
-  const image = rows[0];
-  if (!image) return [];
-  const scope = { target: { id: image.id, name: image.name }, customerId: image.customerId, tenantId: image.tenantId, region: region.name };
-  // A fact about the image, recorded as such (an event of outcome failure would be a refused request, which projections skip).
-  const failed = (reason: string) => writer.append(tx, [writer.build(events.imageCaptureFailed, { id: image.id, reason }, scope, origin)]);
-  if (report.data.outcome === 'failure') return failed(report.data.failure?.message ?? 'the cloud did not say why');
-  const result = driverMethods.createImage.result.safeParse(report.data.result);
-  if (!result.success) return failed('the agent reported the capture done without a readable image; look for it in the cloud before capturing again');
-  const captured = result.data;
-  return writer.append(tx, [
-    writer.build(
-      events.imageCreated,
-      {
-        id: image.id,
-        regionId: region.id,
-        tenantId: image.tenantId,
-        // Maestro's name stays: it is what the user asked for and what the catalog is unique by.
-        name: image.name,
-        nativeId: captured.nativeId,
-        os: captured.os,
-        minDiskGb: captured.minDiskGb,
-        sourceInstanceId: image.sourceInstanceId,
-        ownerId: image.ownerId,
-      },
-      scope,
-      origin,
-    ),
-  ]);
+function failureReason(report: OperationDone): string {
+  if (report.data.outcome === 'success') return 'the agent reported the change done without a readable result; look for it in the cloud before trying again';
+  return report.data.failure?.message ?? 'the cloud did not say why';
 }

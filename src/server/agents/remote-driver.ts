@@ -115,6 +115,10 @@ export class RemoteDriver
   createVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: DriverCall): Promise<CloudVolume> {
     return this.#call('createVolume', region, [request], call);
   }
+  /** A volume takes a while to become available on a real cloud: the agent takes it and reports its end. */
+  deferCreateVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: TrackedCall): Promise<void> {
+    return this.#accept('createVolume', region, [request], call);
+  }
   async attachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: DriverCall): Promise<void> {
     await this.#call('attachVolume', region, [volumeNativeId, instanceNativeId], call);
   }

@@ -18,7 +18,8 @@ interface Taggable {
   id: string;
   name: string;
   regionId: string;
-  nativeId: string;
+  /** Null for a volume whose creation through an agent has not finished. */
+  nativeId: string | null;
   state: string;
   tags: TagSet;
 }
@@ -56,8 +57,9 @@ const scopeOf = (tenant: TenantRow, region: RegionRef, resource: Taggable): Even
 
 /** Gives the cloud an instance's new tag set (volume tags are Maestro's own record). */
 async function pushToCloud(ctx: CommandContext, region: RegionRef, resource: Taggable, tags: TagSet): Promise<void> {
-  if (resource.type !== 'instance') return;
-  await callCloud(ctx, region, (driver, target, call) => driver.setInstanceTags(target, resource.nativeId, tags, call));
+  const { type, nativeId } = resource;
+  if (type !== 'instance' || nativeId === null) return;
+  await callCloud(ctx, region, (driver, target, call) => driver.setInstanceTags(target, nativeId, tags, call));
 }
 
 export const tags: ManagerHandlers<Managers['tags']> = {

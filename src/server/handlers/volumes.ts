@@ -3,6 +3,8 @@ import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/compute.js';
 import { AppError, invalidInput, invalidState } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
+import { defersChanges } from '../../clouds/driver.js';
+import { lockOperation } from '../agents/operations.js';
 import { callCloud } from '../compute/cloud-call.js';
 import { admitVolume } from '../quotas/admission.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
@@ -39,14 +41,23 @@ async function attachableInstance(ctx: CommandContext, tenant: TenantRow, region
   return instance;
 }
 
+/** The cloud's id of a volume Maestro acts on; one still being created (or whose creation failed) has none. */
+function cloudIdOf(volume: Pick<VolumeRow, 'id' | 'name' | 'nativeId' | 'state'>): string {
+  if (volume.nativeId === null) {
+    throw invalidState(`volume ${volume.name} (${volume.id}) is ${volume.state}: it does not exist in the cloud yet`, { state: volume.state });
+  }
+  return volume.nativeId;
+}
+
 async function attach(
   ctx: CommandContext,
   tenant: TenantRow,
   region: RegionRef,
-  volume: Pick<VolumeRow, 'id' | 'name' | 'nativeId'>,
+  volume: Pick<VolumeRow, 'id' | 'name' | 'nativeId' | 'state'>,
   instance: InstanceRow,
 ): Promise<void> {
-  await callCloud(ctx, region, (driver, target, call) => driver.attachVolume(target, volume.nativeId, instance.nativeId, call));
+  const nativeId = cloudIdOf(volume);
+  await callCloud(ctx, region, (driver, target, call) => driver.attachVolume(target, nativeId, instance.nativeId, call));
   await ctx.emit(events.volumeAttached, { id: volume.id, instanceId: instance.id }, scopeOf(tenant, region, volume));
 }
 
@@ -86,27 +97,24 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     const instance = input.instance === undefined ? null : await attachableInstance(ctx, tenant, region, input.instance);
     await admitVolume(ctx, { tenant, region }, input.sizeGb);
 
-    const created = await callCloud(ctx, region, (driver, target, call) =>
-      driver.createVolume(target, { name: input.name, sizeGb: input.sizeGb }, call),
-    );
     const id = uuidv7();
-    await ctx.emit(
-      events.volumeCreated,
-      {
-        id,
-        tenantId: tenant.id,
-        regionId: region.id,
-        nativeId: created.nativeId,
-        name: input.name,
-        sizeGb: created.sizeGb,
-        ownerId: ctx.actor.userId,
-        tags,
-      },
-      scopeOf(tenant, region, { id, name: input.name }),
-    );
+    const scope = scopeOf(tenant, region, { id, name: input.name });
+    const fields = { id, tenantId: tenant.id, regionId: region.id, name: input.name, ownerId: ctx.actor.userId, tags };
+    const request = { name: input.name, sizeGb: input.sizeGb };
+    const created = await callCloud(ctx, region, async (driver, target, call) => {
+      // A create that also attaches is seen through in the call: the attach needs the volume.
+      if (instance || !defersChanges(driver)) return driver.createVolume(target, request, call);
+      // Recorded before the agent is asked, so its report of the end always finds the volume (docs/agent.md).
+      await lockOperation(ctx.db, call.operationId);
+      await ctx.emit(events.volumeCreationStarted, { ...fields, nativeId: null, sizeGb: input.sizeGb, operationId: call.operationId }, scope);
+      await driver.deferCreateVolume(target, request, call);
+      return null;
+    });
+    if (!created) return volumeView(ctx.db, id);
+    await ctx.emit(events.volumeCreated, { ...fields, nativeId: created.nativeId, sizeGb: created.sizeGb }, scope);
     if (instance) {
       try {
-        await attach(ctx, tenant, region, { id, name: input.name, nativeId: created.nativeId }, instance);
+        await attach(ctx, tenant, region, { id, name: input.name, nativeId: created.nativeId, state: 'available' }, instance);
       } catch (error) {
         await undoCreate(ctx, region, created.nativeId, error);
       }
@@ -147,7 +155,8 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     }
     // Whatever state the instance is in: detaching from a dead instance is how its data is saved.
     const region = await regionRefById(ctx.db, volume.regionId);
-    await callCloud(ctx, region, (driver, target, call) => driver.detachVolume(target, volume.nativeId, call));
+    const nativeId = cloudIdOf(volume);
+    await callCloud(ctx, region, (driver, target, call) => driver.detachVolume(target, nativeId, call));
     await ctx.emit(events.volumeDetached, { id: volume.id, instanceId: volume.instanceId }, scopeOf(tenant, region, volume));
     return volumeView(ctx.db, volume.id);
   },
@@ -161,8 +170,13 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
         { state: volume.state, instanceId: volume.instanceId },
       );
     }
+    if (volume.state === 'creating') {
+      throw invalidState(`volume ${volume.name} (${volume.id}) is still being created; delete it once it is available or has failed`, { state: volume.state });
+    }
     const region = await regionRefById(ctx.db, volume.regionId);
-    await callCloud(ctx, region, (driver, target, call) => driver.deleteVolume(target, volume.nativeId, call));
+    // A failed creation left nothing in the cloud to remove.
+    const { nativeId } = volume;
+    if (nativeId) await callCloud(ctx, region, (driver, target, call) => driver.deleteVolume(target, nativeId, call));
     await ctx.emit(events.volumeDeleted, { id: volume.id }, scopeOf(tenant, region, volume));
     return { ok: true as const };
   },

@@ -164,10 +164,14 @@ interface VolumeRow {
   id: string;
   tenantId: string;
   regionId: string;
-  nativeId: string;
+  /** Null while a creation through an agent is pending, and after it failed. */
+  nativeId: string | null;
   name: string;
   sizeGb: number;
   state: string;
+  stateReason: string | null;
+  /** The agent's operation of a creation started through it. */
+  operationId: string | null;
   instanceId: string | null;
   ownerId: string | null;
   tags: Record<string, string>;
@@ -180,18 +184,42 @@ const volumes = entityProjection<VolumeRow>({
   name: 'volumes',
   table: {
     table: 'volumes',
-    columns: ['id', 'tenantId', 'regionId', 'nativeId', 'name', 'sizeGb', 'state', 'instanceId', 'ownerId', 'tags', 'tagsFolded', 'createdAt', 'updatedAt'],
+    columns: [
+      'id',
+      'tenantId',
+      'regionId',
+      'nativeId',
+      'name',
+      'sizeGb',
+      'state',
+      'stateReason',
+      'instanceId',
+      'ownerId',
+      'operationId',
+      'tags',
+      'tagsFolded',
+      'createdAt',
+      'updatedAt',
+    ],
     key: ['id'],
   },
   reducers: (on) => [
-    on.set(events.volumeCreated, (d) => ({ id: d.id }), (d, e) => ({
+    on.set(events.volumeCreationStarted, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
-      state: 'available',
+      state: 'creating',
+      stateReason: null,
       instanceId: null,
       tagsFolded: foldTags(d.tags),
       createdAt: e.time,
       updatedAt: e.time,
     })),
+    // Also the end of a pending creation: the row is complete again, its operation id kept for the record.
+    on(events.volumeCreated, (d) => ({ id: d.id }), (row, d, e) =>
+      row
+        ? updated(row, { ...d, state: 'available', stateReason: null, tagsFolded: foldTags(d.tags) }, e.time)
+        : { ...d, state: 'available', stateReason: null, instanceId: null, operationId: null, tagsFolded: foldTags(d.tags), createdAt: e.time, updatedAt: e.time },
+    ),
+    on(events.volumeCreationFailed, (d) => ({ id: d.id }), (row, d, e) => row && updated(row, { state: 'error', stateReason: d.reason }, e.time)),
     on(events.volumeAttached, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: 'in-use', instanceId: d.instanceId }, e.time)),
     on(events.volumeDetached, (d) => ({ id: d.id }), (row, _d, e) => updated(row, { state: 'available', instanceId: null }, e.time)),
     on.remove(events.volumeDeleted, (d) => ({ id: d.id })),

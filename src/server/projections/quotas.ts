@@ -64,16 +64,13 @@ const quotaCreations = entityProjection<CreationRow>({
       storageGb: 0,
       createdAt: e.time,
     })),
-    on.set(compute.volumeCreated, (d) => ({ resourceId: d.id }), (d, e) => ({
-      resourceId: d.id,
-      tenantId: d.tenantId,
-      regionId: d.regionId,
-      kind: 'volume',
-      cpu: 0,
-      ramMb: 0,
-      storageGb: d.sizeGb,
-      createdAt: e.time,
-    })),
+    // A creation through an agent counts when it starts, and stops counting if the cloud refused it.
+    ...[compute.volumeCreated, compute.volumeCreationStarted].map((definition) =>
+      on(definition, (d) => ({ resourceId: d.id }), (row, d, e) =>
+        row ?? { resourceId: d.id, tenantId: d.tenantId, regionId: d.regionId, kind: 'volume', cpu: 0, ramMb: 0, storageGb: d.sizeGb, createdAt: e.time },
+      ),
+    ),
+    on.remove(compute.volumeCreationFailed, (d) => ({ resourceId: d.id })),
   ],
 });
 

@@ -10,7 +10,8 @@ export interface VolumeRow {
   id: string;
   tenantId: string;
   regionId: string;
-  nativeId: string;
+  /** Null while a creation through an agent is pending, and after it failed: nothing in the cloud yet. */
+  nativeId: string | null;
   name: string;
   state: VolumeState;
   instanceId: string | null;
@@ -41,7 +42,7 @@ export async function volumeRow(db: Queryable, tenantId: string, id: string, for
 }
 
 const volumeSelect = `SELECT v.id, v.name, t.name AS tenant, r.name AS region, v.native_id AS "nativeId", v.size_gb AS "sizeGb",
-  v.state, v.instance_id AS "instanceId", u.name AS owner, v.tags, v.created_at AS "createdAt", v.updated_at AS "updatedAt"
+  v.state, v.state_reason AS "stateReason", v.instance_id AS "instanceId", u.name AS owner, v.tags, v.created_at AS "createdAt", v.updated_at AS "updatedAt"
   FROM volumes v
   JOIN tenants t ON t.id = v.tenant_id
   JOIN regions r ON r.id = v.region_id
