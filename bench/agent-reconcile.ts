@@ -56,12 +56,14 @@ function pagesOf(known: ReadonlyArray<{ nativeId: string }>, agent: string): Rec
 /** The bare cost of receiving a listing: its pages stored and read back, and the region's instances read. */
 async function receiveOnly(maestro: Maestro, pages: readonly ReceivedAgentMessage[]): Promise<number> {
   const started = performance.now();
-  await maestro.db.exec('CREATE TEMP TABLE IF NOT EXISTS bench_pages (page integer, instances jsonb)');
+  // As agent_listing_pages keeps them: JSON text, parsed when read back.
+  await maestro.db.exec('CREATE TEMP TABLE IF NOT EXISTS bench_pages (page integer, instances text)');
   await maestro.db.transaction(async (tx) => {
     for (const [index, page] of pages.entries()) {
-      await tx.query('INSERT INTO bench_pages (page, instances) VALUES ($1, $2::jsonb)', [index, JSON.stringify((page.body as { instances: unknown }).instances)]);
+      await tx.query('INSERT INTO bench_pages (page, instances) VALUES ($1, $2)', [index, JSON.stringify((page.body as { instances: unknown }).instances)]);
     }
-    await tx.query('DELETE FROM bench_pages RETURNING instances');
+    const { rows } = await tx.query<{ instances: string }>('DELETE FROM bench_pages RETURNING instances');
+    rows.flatMap((row) => JSON.parse(row.instances) as unknown[]);
     await tx.query(
       `SELECT i.id, i.native_id AS "nativeId", i.name, i.state, i.tenant_id AS "tenantId" FROM instances i JOIN regions r ON r.id = i.region_id WHERE r.name = $1`,
       [REGION],

@@ -53,6 +53,9 @@ interface Known {
   launchedAt: string | Date;
 }
 
+/** A row of the listing compared with the region: a known instance and the listed id it matched, or a listed id Maestro does not know. */
+type Compared = ({ listedId: string | null } & Known) | ({ listedId: string } & { [K in keyof Known]: null });
+
 /**
  * Reconciles Maestro's view of a region with a COMPLETE listing of its cloud (a partial or failed
  * one must never get here): instances created outside Maestro are adopted as unmanaged
@@ -71,14 +74,29 @@ export async function reconcileListing(
   chunk = 2000,
 ): Promise<Omit<DiscoveryReport, 'milliseconds'>> {
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DISCOVERY_LOCK, region.name]);
-  const { rows: known } = await tx.query<Known>(
-    `SELECT i.id, i.native_id AS "nativeId", i.name, i.state, i.tenant_id AS "tenantId", t.customer_id AS "customerId",
-            COALESCE(a.listings, 0) AS absences, i.launched_at AS "launchedAt"
-       FROM instances i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN instance_absences a ON a.instance_id = i.id
-      WHERE i.region_id = $1`,
-    [region.id],
+  // The database compares and returns only what may change: listed ids it does not know, live
+  // instances not listed, and listed ones that were missing or terminated. Reading every instance
+  // of a region of 100,000 to compare here cost PGlite 1.5 s (it decodes each field in JS).
+  const { rows: compared } = await tx.query<Compared>(
+    `SELECT l.native_id AS "listedId", k.*
+       FROM (SELECT i.id, i.native_id AS "nativeId", i.name, i.state, i.tenant_id AS "tenantId", t.customer_id AS "customerId",
+                    COALESCE(a.listings, 0) AS absences, i.launched_at AS "launchedAt"
+               FROM instances i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN instance_absences a ON a.instance_id = i.id
+              WHERE i.region_id = $1) k
+       FULL JOIN (SELECT DISTINCT unnest($2::text[]) AS native_id) l ON l.native_id = k."nativeId"
+      WHERE k.id IS NULL
+         OR (l.native_id IS NULL AND k.state <> 'terminated')
+         OR (l.native_id IS NOT NULL AND (k.absences > 0 OR k.state = 'terminated'))`,
+    [region.id, cloud.map((vm) => vm.nativeId)],
   );
-  const knownByNative = new Map(known.map((row) => [row.nativeId, row]));
+  const unknown = new Set<string>();
+  const listedKnown = new Map<string, Known>();
+  const unlisted: Known[] = [];
+  for (const { listedId, ...row } of compared) {
+    if (row.id === null) unknown.add(listedId!);
+    else if (listedId === null) unlisted.push(row);
+    else listedKnown.set(listedId, row);
+  }
   const scope = (row: Pick<Known, 'id' | 'name' | 'customerId' | 'tenantId'>) => ({
     target: { id: row.id, name: row.name },
     customerId: row.customerId,
@@ -91,7 +109,7 @@ export async function reconcileListing(
   const present: string[] = [];
 
   for (const vm of cloud) {
-    const row = knownByNative.get(vm.nativeId);
+    const row = listedKnown.get(vm.nativeId);
     if (row) {
       if (row.absences > 0) present.push(row.id);
       if (row.state === 'terminated' && vm.state !== 'terminated') {
@@ -101,6 +119,10 @@ export async function reconcileListing(
       } else {
         report.unchanged += 1;
       }
+      continue;
+    }
+    if (!unknown.has(vm.nativeId)) {
+      report.unchanged += 1;
       continue;
     }
     const owner = owners.byName.get((vm.tenant ?? vm.tags.tenant ?? '').toUpperCase()) ?? owners.fallback;
@@ -135,10 +157,8 @@ export async function reconcileListing(
     );
   }
 
-  const inCloud = new Set(cloud.map((vm) => vm.nativeId));
   const missing: string[] = [];
-  for (const row of known) {
-    if (row.state === 'terminated' || inCloud.has(row.nativeId)) continue;
+  for (const row of unlisted) {
     // Launched since the listing began: the listing could not show it. (On PostgreSQL each
     // statement sees what committed before it, so a run committed between the listing and this
     // read is known here yet absent there; the simulator's one listing would have ended it.)
