@@ -116,10 +116,11 @@ export function entityProjection<Row>(spec: {
 
   const keyString = (key: Partial<Row>) =>
     table.key.map((column) => String(key[column] ?? '')).join('\u0000');
+  const namePairs = table.columns.map((column) => [column, snake(column)] as const);
   const toSqlRow = (row: Partial<Row>) => {
     const out: Record<string, unknown> = {};
-    for (const column of table.columns) {
-      if (column in (row as object)) out[snake(column)] = row[column] ?? null;
+    for (const [column, sqlColumn] of namePairs) {
+      if (column in (row as object)) out[sqlColumn] = row[column] ?? null;
     }
     return out;
   };

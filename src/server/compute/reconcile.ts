@@ -76,26 +76,27 @@ export async function reconcileListing(
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DISCOVERY_LOCK, region.name]);
   // The database compares and returns only what may change: listed ids it does not know, live
   // instances not listed, and listed ones that were missing or terminated. Reading every instance
-  // of a region of 100,000 to compare here cost PGlite 1.5 s (it decodes each field in JS).
+  // of a region of 100,000 to compare here cost PGlite 1.5 s (it decodes each field in JS); this, about 0.4 s.
   const { rows: compared } = await tx.query<Compared>(
     `SELECT l.native_id AS "listedId", k.*
        FROM (SELECT i.id, i.native_id AS "nativeId", i.name, i.state, i.tenant_id AS "tenantId", t.customer_id AS "customerId",
                     COALESCE(a.listings, 0) AS absences, i.launched_at AS "launchedAt"
                FROM instances i JOIN tenants t ON t.id = i.tenant_id LEFT JOIN instance_absences a ON a.instance_id = i.id
               WHERE i.region_id = $1) k
-       FULL JOIN (SELECT DISTINCT unnest($2::text[]) AS native_id) l ON l.native_id = k."nativeId"
+       FULL JOIN json_array_elements_text($2::json) l(native_id) ON l.native_id = k."nativeId"
       WHERE k.id IS NULL
          OR (l.native_id IS NULL AND k.state <> 'terminated')
          OR (l.native_id IS NOT NULL AND (k.absences > 0 OR k.state = 'terminated'))`,
-    [region.id, cloud.map((vm) => vm.nativeId)],
+    // The ids as one JSON text: as a text[] they took twice as long to pass.
+    [region.id, JSON.stringify(cloud.map((vm) => vm.nativeId))],
   );
   const unknown = new Set<string>();
   const listedKnown = new Map<string, Known>();
   const unlisted: Known[] = [];
-  for (const { listedId, ...row } of compared) {
-    if (row.id === null) unknown.add(listedId!);
-    else if (listedId === null) unlisted.push(row);
-    else listedKnown.set(listedId, row);
+  for (const row of compared) {
+    if (row.id === null) unknown.add(row.listedId);
+    else if (row.listedId === null) unlisted.push(row);
+    else listedKnown.set(row.listedId, row);
   }
   const scope = (row: Pick<Known, 'id' | 'name' | 'customerId' | 'tenantId'>) => ({
     target: { id: row.id, name: row.name },

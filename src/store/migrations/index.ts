@@ -18,6 +18,7 @@ import agentState from './0017-agent-state.js';
 import listingPagesText from './0018-listing-pages-text.js';
 import deferredImages from './0019-deferred-images.js';
 import deferredVolumes from './0020-deferred-volumes.js';
+import listingPagesUncompressed from './0021-listing-pages-uncompressed.js';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed];
