@@ -239,6 +239,8 @@ export type TrackedCall = DriverCall & { operationId: string };
 export interface DeferredChanges {
   deferCreateImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: TrackedCall): Promise<void>;
   deferCreateVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: TrackedCall): Promise<void>;
+  deferAttachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: TrackedCall): Promise<void>;
+  deferDetachVolume(region: RegionTarget, volumeNativeId: string, call: TrackedCall): Promise<void>;
 }
 
 export function defersChanges(driver: Driver): driver is Driver & DeferredChanges {

@@ -32,7 +32,7 @@ export const instanceStates = [
 ] as const;
 export type InstanceState = (typeof instanceStates)[number];
 
-export const volumeStates = ['creating', 'available', 'in-use', 'deleting', 'deleted', 'error'] as const;
+export const volumeStates = ['creating', 'available', 'attaching', 'in-use', 'detaching', 'deleting', 'deleted', 'error'] as const;
 export type VolumeState = (typeof volumeStates)[number];
 
 export const imageStates = ['pending', 'available', 'deleted', 'error'] as const;

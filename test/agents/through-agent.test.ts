@@ -31,10 +31,17 @@ for (const flavour of flavours) {
     let refuseCaptures: string | null = null;
     let capturesReached = 0;
     let holdVolumes: Promise<void> | null = null;
+    // Attaches and detaches wait for `holdAttachments`, then fail if `refuseAttachments` says so.
+    let holdAttachments: Promise<void> | null = null;
+    let refuseAttachments: string | null = null;
     const cloud = new MemoryCloud({
       hook: async (method) => {
         if (method === 'runInstances' && refuseRuns) throw new CloudError('quota', refuseRuns);
         if (method === 'createVolume') await holdVolumes;
+        if (method === 'attachVolume' || method === 'detachVolume') {
+          await holdAttachments;
+          if (refuseAttachments) throw new CloudError('conflict', refuseAttachments);
+        }
         if (method === 'createImage') {
           capturesReached += 1;
           await holdCaptures;
@@ -213,13 +220,82 @@ for (const flavour of flavours) {
         }, 'the creation to be reported done');
         assert.ok(done!.nativeId);
         await admin.volumes.attach({ tenant: T, id: creating.id, instance: vm.id });
+        await eventually(async () => (await admin.volumes.describe({ tenant: T, ids: [creating.id] })).items[0]?.state === 'in-use', 'the attach');
         await admin.volumes.detach({ tenant: T, id: creating.id });
+        await eventually(async () => (await admin.volumes.describe({ tenant: T, ids: [creating.id] })).items[0]?.state === 'available', 'the detach');
         await admin.volumes.delete({ tenant: T, id: creating.id });
         const attached = await admin.volumes.create({ tenant: T, region: R, name: 'logs', sizeGb: 5, instance: vm.id });
         assert.deepEqual([attached.state, attached.instanceId], ['in-use', vm.id]);
       } finally {
         release();
         holdVolumes = null;
+      }
+    });
+
+    it('attaches and detaches through the agent: attaching and detaching at once, ended by its reports; a refusal leaves the volume as it was, with the reason', async () => {
+      const vm = (await admin.instances.describe({ tenant: T, state: 'running' })).items[0]!;
+      const volume = await admin.volumes.create({ tenant: T, region: R, name: 'scratch', sizeGb: 2 });
+      const stateOf = async () => (await admin.volumes.describe({ tenant: T, ids: [volume.id] })).items[0]!;
+      await eventually(async () => (await stateOf()).state === 'available', 'the volume to be created');
+      let release!: () => void;
+      holdAttachments = new Promise((resolve) => (release = resolve));
+      try {
+        const attaching = await admin.volumes.attach({ tenant: T, id: volume.id, instance: vm.id });
+        assert.deepEqual([attaching.state, attaching.instanceId], ['attaching', vm.id]);
+        for (const refused of [
+          () => admin.volumes.detach({ tenant: T, id: volume.id }),
+          () => admin.volumes.delete({ tenant: T, id: volume.id }),
+          () => admin.volumes.attach({ tenant: T, id: volume.id, instance: vm.id }),
+        ]) {
+          await assert.rejects(refused(), failsWith('invalid_state', /scratch .* is attaching; \w+ it once that has finished/));
+        }
+        await assert.rejects(admin.instances.terminate({ tenant: T, id: vm.id }), failsWith('invalid_state', /volume scratch .* is attaching/));
+        release();
+        await eventually(async () => (await stateOf()).state === 'in-use', 'the attach to be reported done');
+
+        holdAttachments = new Promise((resolve) => (release = resolve));
+        refuseAttachments = 'Volume is busy: the guest did not release it';
+        const detaching = await admin.volumes.detach({ tenant: T, id: volume.id });
+        assert.equal(detaching.state, 'detaching');
+        release();
+        const stillAttached = await eventually(async () => {
+          const now = await stateOf();
+          return now.state === 'in-use' && now.stateReason !== null && now;
+        }, 'the refused detach to be reported');
+        assert.deepEqual([stillAttached.instanceId, stillAttached.stateReason], [vm.id, 'Volume is busy: the guest did not release it']);
+        refuseAttachments = null;
+        await admin.volumes.detach({ tenant: T, id: volume.id });
+        const detached = await eventually(async () => {
+          const now = await stateOf();
+          return now.state === 'available' && now;
+        }, 'the detach to be reported done');
+        assert.deepEqual([detached.instanceId, detached.stateReason], [null, null]);
+
+        refuseAttachments = 'Invalid volume: the instance has no free device';
+        await admin.volumes.attach({ tenant: T, id: volume.id, instance: vm.id });
+        const notAttached = await eventually(async () => {
+          const now = await stateOf();
+          return now.state === 'available' && now.stateReason !== null && now;
+        }, 'the refused attach to be reported');
+        assert.deepEqual([notAttached.instanceId, notAttached.stateReason], [null, 'Invalid volume: the instance has no free device']);
+        const { rows } = await server.maestro.db.query<{ type: string }>('SELECT type FROM event_log WHERE target_id = $1 ORDER BY seq', [volume.id]);
+        assert.deepEqual(rows.map((row) => row.type), [
+          'volume.creationStarted',
+          'volume.created',
+          'volume.attachStarted',
+          'volume.attached',
+          'volume.detachStarted',
+          'volume.detachFailed',
+          'volume.detachStarted',
+          'volume.detached',
+          'volume.attachStarted',
+          'volume.attachFailed',
+        ]);
+        await admin.volumes.delete({ tenant: T, id: volume.id });
+      } finally {
+        release();
+        holdAttachments = null;
+        refuseAttachments = null;
       }
     });
 

@@ -123,8 +123,21 @@ await againstTheTestCloud(title, () => {
         }, 'the volume creation to be reported done');
         assert.equal(volume.state, 'available', `${volume.state}: ${volume.stateReason}`);
         assert.equal((await direct.ok(volumes, 'GET', `/volumes/${volume.nativeId}`)).volume.name, volumeName);
-        await admin.volumes.attach({ tenant, id: volume.id, instance: vm!.id });
-        await admin.volumes.detach({ tenant, id: volume.id });
+        // Attach and detach are taken by the agent at once and ended by its reports, with Cinder's attachment as the proof.
+        assert.equal((await admin.volumes.attach({ tenant, id: volume.id, instance: vm!.id })).state, 'attaching');
+        const attached = await eventually(async () => {
+          const [found] = (await admin.volumes.describe({ tenant, ids: [volume.id] })).items;
+          return found?.state !== 'attaching' && found;
+        }, 'the attach to be reported done');
+        assert.equal(attached.state, 'in-use', `${attached.state}: ${attached.stateReason}`);
+        const inCinder = (await direct.ok(volumes, 'GET', `/volumes/${volume.nativeId}`)).volume;
+        assert.deepEqual([inCinder.status, inCinder.attachments[0]?.server_id], ['in-use', running!.nativeId]);
+        assert.equal((await admin.volumes.detach({ tenant, id: volume.id })).state, 'detaching');
+        const detached = await eventually(async () => {
+          const [found] = (await admin.volumes.describe({ tenant, ids: [volume.id] })).items;
+          return found?.state !== 'detaching' && found;
+        }, 'the detach to be reported done');
+        assert.equal(detached.state, 'available', `${detached.state}: ${detached.stateReason}`);
         await admin.volumes.delete({ tenant, id: volume.id });
       }
 

@@ -70,7 +70,10 @@ export const volume = z.object({
   /** The cloud's id; null while a creation through a private agent is pending, and after it failed. */
   nativeId: z.string().nullable(),
   sizeGb: z.number(),
-  /** creating while a creation through a private agent runs; error when it failed (stateReason says why). */
+  /**
+   * creating, attaching or detaching while a private agent carries the change out; error when a
+   * creation failed; a failed attach or detach leaves the state as it was. stateReason says why.
+   */
   state: z.enum(volumeStates),
   stateReason: z.string().nullable(),
   instanceId: z.string().nullable(),

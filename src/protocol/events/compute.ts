@@ -208,6 +208,37 @@ export const volumeDetached = defineEvent('volume.detached', {
   data: z.object({ id, instanceId: id }),
 });
 
+/**
+ * An attach handed to a private agent: the volume is attaching to the instance until the agent
+ * reports the operation done (`volume.attached` then, or `volume.attachFailed`).
+ */
+export const volumeAttachStarted = defineEvent('volume.attachStarted', {
+  action: 'attach',
+  target: targetTypes.volume,
+  data: z.object({ id, instanceId: id, operationId: z.string() }),
+});
+
+/** The cloud refused or failed an attach: the volume is available again, with the cloud's reason. */
+export const volumeAttachFailed = defineEvent('volume.attachFailed', {
+  action: 'update',
+  target: targetTypes.volume,
+  data: z.object({ id, reason: z.string() }),
+});
+
+/** A detach handed to a private agent: the volume is detaching until the agent reports it done. */
+export const volumeDetachStarted = defineEvent('volume.detachStarted', {
+  action: 'detach',
+  target: targetTypes.volume,
+  data: z.object({ id, instanceId: id, operationId: z.string() }),
+});
+
+/** The cloud refused or failed a detach: the volume stays attached (in use), with the cloud's reason. */
+export const volumeDetachFailed = defineEvent('volume.detachFailed', {
+  action: 'update',
+  target: targetTypes.volume,
+  data: z.object({ id, reason: z.string() }),
+});
+
 export const volumeDeleted = defineEvent('volume.deleted', {
   action: 'delete',
   target: targetTypes.volume,

@@ -35,6 +35,13 @@ interface PendingSubject {
   row: Record<string, unknown>;
 }
 
+/** A volume attaching or detaching by the operation's id: `row.instanceId` is the instance it concerns. */
+function volumeChanging(state: 'attaching' | 'detaching'): string {
+  return `SELECT v.id, v.name, v.tenant_id AS "tenantId", t.customer_id AS "customerId", json_build_object('instanceId', v.instance_id) AS row
+            FROM volumes v JOIN tenants t ON t.id = v.tenant_id
+           WHERE v.operation_id = $1 AND v.region_id = $2 AND v.state = '${state}'`;
+}
+
 const completions: Partial<Record<string, Completion>> = {
   createImage: {
     pending: `SELECT i.id, i.name, i.tenant_id AS "tenantId", t.customer_id AS "customerId",
@@ -62,6 +69,16 @@ const completions: Partial<Record<string, Completion>> = {
       return { definition: events.volumeCreated, data: { id: volume.id, regionId: region.id, tenantId: volume.tenantId, name: volume.name, nativeId, sizeGb, ...volume.row } };
     },
     failed: events.volumeCreationFailed,
+  },
+  attachVolume: {
+    pending: volumeChanging('attaching'),
+    done: (volume) => ({ definition: events.volumeAttached, data: { id: volume.id, instanceId: volume.row.instanceId } }),
+    failed: events.volumeAttachFailed,
+  },
+  detachVolume: {
+    pending: volumeChanging('detaching'),
+    done: (volume) => ({ definition: events.volumeDetached, data: { id: volume.id, instanceId: volume.row.instanceId } }),
+    failed: events.volumeDetachFailed,
   },
 };
 

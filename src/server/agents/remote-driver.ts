@@ -125,6 +125,13 @@ export class RemoteDriver
   async detachVolume(region: RegionTarget, volumeNativeId: string, call: DriverCall): Promise<void> {
     await this.#call('detachVolume', region, [volumeNativeId], call);
   }
+  /** An attach or detach waits for the guest and the storage backend (seconds to minutes): deferred too. */
+  deferAttachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: TrackedCall): Promise<void> {
+    return this.#accept('attachVolume', region, [volumeNativeId, instanceNativeId], call);
+  }
+  deferDetachVolume(region: RegionTarget, volumeNativeId: string, call: TrackedCall): Promise<void> {
+    return this.#accept('detachVolume', region, [volumeNativeId], call);
+  }
   async deleteVolume(region: RegionTarget, volumeNativeId: string, call: DriverCall): Promise<void> {
     await this.#call('deleteVolume', region, [volumeNativeId], call);
   }

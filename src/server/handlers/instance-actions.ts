@@ -21,10 +21,17 @@ interface Subject {
 
 /** Volumes outlive their instance: terminating one detaches them first, as clouds do. */
 async function detachAll(ctx: CommandContext, { instance, region, scope }: Subject): Promise<void> {
-  const { rows } = await ctx.db.query<{ id: string; name: string; nativeId: string }>(
-    'SELECT id, name, native_id AS "nativeId" FROM volumes WHERE instance_id = $1',
+  const { rows } = await ctx.db.query<{ id: string; name: string; nativeId: string; state: string }>(
+    'SELECT id, name, native_id AS "nativeId", state FROM volumes WHERE instance_id = $1',
     [instance.id],
   );
+  const changing = rows.find((volume) => volume.state === 'attaching' || volume.state === 'detaching');
+  if (changing) {
+    throw invalidState(
+      `cannot terminate instance ${instance.name} (${instance.id}): volume ${changing.name} (${changing.id}) is ${changing.state}; terminate it once that has finished`,
+      { state: instance.state, volumeId: changing.id },
+    );
+  }
   for (const volume of rows) {
     await callCloud(ctx, region, (driver, target, call) => driver.detachVolume(target, volume.nativeId, call));
     await ctx.emit(events.volumeDetached, { id: volume.id, instanceId: instance.id }, { ...scope, target: { id: volume.id, name: volume.name } });

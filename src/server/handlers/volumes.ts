@@ -49,16 +49,35 @@ function cloudIdOf(volume: Pick<VolumeRow, 'id' | 'name' | 'nativeId' | 'state'>
   return volume.nativeId;
 }
 
+/**
+ * Attaches in the call, or, where the region's agent takes long changes (`deferred`), records the
+ * volume attaching and hands the attach to the agent, whose report ends it (docs/agent.md).
+ */
 async function attach(
   ctx: CommandContext,
   tenant: TenantRow,
   region: RegionRef,
   volume: Pick<VolumeRow, 'id' | 'name' | 'nativeId' | 'state'>,
   instance: InstanceRow,
+  deferred: 'may defer' | 'in the call',
 ): Promise<void> {
   const nativeId = cloudIdOf(volume);
-  await callCloud(ctx, region, (driver, target, call) => driver.attachVolume(target, nativeId, instance.nativeId, call));
-  await ctx.emit(events.volumeAttached, { id: volume.id, instanceId: instance.id }, scopeOf(tenant, region, volume));
+  const scope = scopeOf(tenant, region, volume);
+  const done = await callCloud(ctx, region, async (driver, target, call) => {
+    if (deferred === 'in the call' || !defersChanges(driver)) return driver.attachVolume(target, nativeId, instance.nativeId, call).then(() => true);
+    await lockOperation(ctx.db, call.operationId);
+    await ctx.emit(events.volumeAttachStarted, { id: volume.id, instanceId: instance.id, operationId: call.operationId }, scope);
+    await driver.deferAttachVolume(target, nativeId, instance.nativeId, call);
+    return false;
+  });
+  if (done) await ctx.emit(events.volumeAttached, { id: volume.id, instanceId: instance.id }, scope);
+}
+
+/** Refuses to act on a volume whose attach or detach an agent has not reported finished yet. */
+function refuseWhileChanging(volume: VolumeRow, action: string): void {
+  if (volume.state === 'attaching' || volume.state === 'detaching') {
+    throw invalidState(`volume ${volume.name} (${volume.id}) is ${volume.state}; ${action} it once that has finished`, { state: volume.state });
+  }
 }
 
 /** The instance a volume is attached to, named for messages ("web-1 (id)"). */
@@ -114,7 +133,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     await ctx.emit(events.volumeCreated, { ...fields, nativeId: created.nativeId, sizeGb: created.sizeGb }, scope);
     if (instance) {
       try {
-        await attach(ctx, tenant, region, { id, name: input.name, nativeId: created.nativeId, state: 'available' }, instance);
+        await attach(ctx, tenant, region, { id, name: input.name, nativeId: created.nativeId, state: 'available' }, instance, 'in the call');
       } catch (error) {
         await undoCreate(ctx, region, created.nativeId, error);
       }
@@ -125,6 +144,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
   async attach(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
     const volume = await volumeRow(ctx.db, tenant.id, input.id, true);
+    refuseWhileChanging(volume, 'attach');
     if (volume.state === 'in-use') {
       const attachedTo = await attachedToName(ctx, volume);
       throw invalidState(
@@ -141,13 +161,14 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     }
     const region = await regionRefById(ctx.db, volume.regionId);
     const instance = await attachableInstance(ctx, tenant, region, input.instance);
-    await attach(ctx, tenant, region, volume, instance);
+    await attach(ctx, tenant, region, volume, instance, 'may defer');
     return volumeView(ctx.db, volume.id);
   },
 
   async detach(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
     const volume = await volumeRow(ctx.db, tenant.id, input.id, true);
+    refuseWhileChanging(volume, 'detach');
     if (volume.state !== 'in-use' || volume.instanceId === null) {
       throw invalidState(`volume ${volume.name} (${volume.id}) is ${volume.state} and not attached to any instance; there is nothing to detach`, {
         state: volume.state,
@@ -156,14 +177,23 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     // Whatever state the instance is in: detaching from a dead instance is how its data is saved.
     const region = await regionRefById(ctx.db, volume.regionId);
     const nativeId = cloudIdOf(volume);
-    await callCloud(ctx, region, (driver, target, call) => driver.detachVolume(target, nativeId, call));
-    await ctx.emit(events.volumeDetached, { id: volume.id, instanceId: volume.instanceId }, scopeOf(tenant, region, volume));
+    const { instanceId } = volume;
+    const scope = scopeOf(tenant, region, volume);
+    const done = await callCloud(ctx, region, async (driver, target, call) => {
+      if (!defersChanges(driver)) return driver.detachVolume(target, nativeId, call).then(() => true);
+      await lockOperation(ctx.db, call.operationId);
+      await ctx.emit(events.volumeDetachStarted, { id: volume.id, instanceId, operationId: call.operationId }, scope);
+      await driver.deferDetachVolume(target, nativeId, call);
+      return false;
+    });
+    if (done) await ctx.emit(events.volumeDetached, { id: volume.id, instanceId }, scope);
     return volumeView(ctx.db, volume.id);
   },
 
   async delete(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
     const volume = await volumeRow(ctx.db, tenant.id, input.id, true);
+    refuseWhileChanging(volume, 'delete');
     if (volume.state === 'in-use') {
       throw invalidState(
         `volume ${volume.name} (${volume.id}) is attached to instance ${await attachedToName(ctx, volume)}; detach it first`,

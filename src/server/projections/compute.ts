@@ -220,8 +220,16 @@ const volumes = entityProjection<VolumeRow>({
         : { ...d, state: 'available', stateReason: null, instanceId: null, operationId: null, tagsFolded: foldTags(d.tags), createdAt: e.time, updatedAt: e.time },
     ),
     on(events.volumeCreationFailed, (d) => ({ id: d.id }), (row, d, e) => row && updated(row, { state: 'error', stateReason: d.reason }, e.time)),
-    on(events.volumeAttached, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: 'in-use', instanceId: d.instanceId }, e.time)),
-    on(events.volumeDetached, (d) => ({ id: d.id }), (row, _d, e) => updated(row, { state: 'available', instanceId: null }, e.time)),
+    on(events.volumeAttachStarted, (d) => ({ id: d.id }), (row, d, e) =>
+      row && updated(row, { state: 'attaching', instanceId: d.instanceId, operationId: d.operationId, stateReason: null }, e.time),
+    ),
+    on(events.volumeAttachFailed, (d) => ({ id: d.id }), (row, d, e) => row && updated(row, { state: 'available', instanceId: null, stateReason: d.reason }, e.time)),
+    on(events.volumeAttached, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: 'in-use', instanceId: d.instanceId, stateReason: null }, e.time)),
+    on(events.volumeDetachStarted, (d) => ({ id: d.id }), (row, d, e) =>
+      row && updated(row, { state: 'detaching', operationId: d.operationId, stateReason: null }, e.time),
+    ),
+    on(events.volumeDetachFailed, (d) => ({ id: d.id }), (row, d, e) => row && updated(row, { state: 'in-use', stateReason: d.reason }, e.time)),
+    on(events.volumeDetached, (d) => ({ id: d.id }), (row, _d, e) => updated(row, { state: 'available', instanceId: null, stateReason: null }, e.time)),
     on.remove(events.volumeDeleted, (d) => ({ id: d.id })),
     on(events.volumeTagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
     on(events.volumeUntagged, (d) => ({ id: d.id }), (row, d, e) => withTags(row, d.tags, e.time)),
