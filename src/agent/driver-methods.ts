@@ -14,6 +14,7 @@ import {
   type CloudVolume,
   type DriverCapabilities,
   type OptionalOperation,
+  type ResizeRequest,
   type RunRequest,
   type StateReport,
 } from '../clouds/driver.js';
@@ -57,6 +58,8 @@ export const runRequest = z.object({
   networkNativeId: id.nullable().optional(),
   securityGroups: z.array(id).max(64).optional(),
 }) satisfies z.ZodType<RunRequest>;
+
+export const resizeRequest = runRequest.pick({ cpu: true, ramMb: true, diskGb: true, shapeNativeId: true }) satisfies z.ZodType<ResizeRequest>;
 
 export const cloudImage = z.object({ nativeId: id, name: text(), os: text(), minDiskGb: z.number().nonnegative() }) satisfies z.ZodType<CloudImage>;
 export const cloudVolume = z.object({ nativeId: id, name: text(), sizeGb: z.number().nonnegative(), attachedTo: id.nullable() }) satisfies z.ZodType<CloudVolume>;
@@ -148,7 +151,7 @@ export const driverMethods = {
   disassociatePublicIp: { args: z.tuple([id]), result: none, mutating: true, optional: 'publicIps' },
   releasePublicIp: { args: z.tuple([id]), result: none, mutating: true, optional: 'publicIps' },
   importKeyPair: { args: z.tuple([z.string().max(16_384)]), result: cloudKeyPair, mutating: true, optional: 'keyPairs' },
-  resizeInstance: { args: z.tuple([id, id]), result: cloudInstance, mutating: true, optional: 'resize' },
+  resizeInstance: { args: z.tuple([id, resizeRequest]), result: cloudInstance, mutating: true, optional: 'resize' },
 } as const satisfies Record<string, MethodSpec>;
 
 export type DriverMethod = keyof typeof driverMethods;

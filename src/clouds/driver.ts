@@ -202,9 +202,12 @@ export interface KeyPairOperations {
   importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair>;
 }
 
+/** The size an instance is moved to: a named shape, or (clouds that pick one) the smallest that fits. */
+export type ResizeRequest = Pick<RunRequest, 'cpu' | 'ramMb' | 'diskGb' | 'shapeNativeId'>;
+
 export interface ResizeOperations {
   /** Moves an instance to another shape and waits until the cloud has finished (or refused). */
-  resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance>;
+  resizeInstance(region: RegionTarget, nativeId: string, request: ResizeRequest, call: DriverCall): Promise<CloudInstance>;
 }
 
 /**
@@ -241,6 +244,7 @@ export interface DeferredChanges {
   deferCreateVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: TrackedCall): Promise<void>;
   deferAttachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: TrackedCall): Promise<void>;
   deferDetachVolume(region: RegionTarget, volumeNativeId: string, call: TrackedCall): Promise<void>;
+  deferResizeInstance(region: RegionTarget, nativeId: string, request: ResizeRequest, call: TrackedCall): Promise<void>;
 }
 
 export function defersChanges(driver: Driver): driver is Driver & DeferredChanges {

@@ -56,6 +56,7 @@ export const permissionActions = {
   STOP_INSTANCE: writes('resources', 'Stop instances'),
   REBOOT_INSTANCE: writes('resources', 'Reboot instances'),
   TERMINATE_INSTANCE: writes('resources', 'Terminate instances'),
+  RESIZE_INSTANCE: writes('resources', 'Move instances to another shape'),
   MANAGE_TERMINATION_PROTECTION: writes('resources', 'Turn termination protection on or off'),
   DESCRIBE_IMAGE: reads('resources', 'List images'),
   CREATE_IMAGE: writes('resources', 'Create an image from an instance'),

@@ -69,6 +69,7 @@ export const samples: Record<string, Sample> = {
   'instances.stop': (_f, h) => ({ tenant: h.tenant, id: randomUUID() }),
   'instances.reboot': (_f, h) => ({ tenant: h.tenant, id: h.instanceId }),
   'instances.terminate': (_f, h) => ({ tenant: h.tenant, id: randomUUID() }),
+  'instances.resize': (_f, h) => ({ tenant: h.tenant, id: randomUUID(), shape: 'MEDIUM' }),
   'instances.setTerminationProtection': (_f, h) => ({ tenant: h.tenant, id: h.instanceId, enabled: false }),
   'volumes.create': (_f, h) => ({ tenant: h.tenant, region: h.region, name: fresh('vol'), sizeGb: 1 }),
   'volumes.attach': (_f, h) => ({ tenant: h.tenant, id: randomUUID(), instance: h.instanceId }),

@@ -34,10 +34,16 @@ for (const flavour of flavours) {
     // Attaches and detaches wait for `holdAttachments`, then fail if `refuseAttachments` says so.
     let holdAttachments: Promise<void> | null = null;
     let refuseAttachments: string | null = null;
+    let holdResizes: Promise<void> | null = null;
+    let refuseResizes: string | null = null;
     const cloud = new MemoryCloud({
       hook: async (method) => {
         if (method === 'runInstances' && refuseRuns) throw new CloudError('quota', refuseRuns);
         if (method === 'createVolume') await holdVolumes;
+        if (method === 'resizeInstance') {
+          await holdResizes;
+          if (refuseResizes) throw new CloudError('capacity', refuseResizes);
+        }
         if (method === 'attachVolume' || method === 'detachVolume') {
           await holdAttachments;
           if (refuseAttachments) throw new CloudError('conflict', refuseAttachments);
@@ -296,6 +302,44 @@ for (const flavour of flavours) {
         release();
         holdAttachments = null;
         refuseAttachments = null;
+      }
+    });
+
+    it('resizes through the agent: the instance keeps its size until the report, then has the new one; a refusal keeps it, with the reason', async () => {
+      const { instances } = await admin.instances.run({ tenant: T, region: R, image: 'ubuntu-24.04', shape: 'SMALL', name: 'to-resize' });
+      const id = instances[0]!.id;
+      await agent!.pollNow(R);
+      await waitForState(admin, T, [id], 'running');
+      const now = async () => (await admin.instances.describe({ tenant: T, ids: [id] })).items[0]!;
+      let release!: () => void;
+      holdResizes = new Promise((resolve) => (release = resolve));
+      try {
+        const resizing = await admin.instances.resize({ tenant: T, id, shape: 'MEDIUM' });
+        assert.deepEqual([resizing.shape, resizing.cpu, resizing.resizingTo], ['SMALL', 1, { shape: 'MEDIUM', cpu: 2, ramGb: 4, diskGb: resizing.diskGb }]);
+        await assert.rejects(admin.instances.resize({ tenant: T, id, shape: 'LARGE' }), failsWith('invalid_state', /to-resize .* is being resized to MEDIUM \(2 vCPU, 4 GB of RAM\)/));
+        release();
+        const resized = await eventually(async () => {
+          const instance = await now();
+          return instance.resizingTo === null && instance;
+        }, 'the resize to be reported done');
+        assert.deepEqual([resized.shape, resized.cpu, resized.ramGb, resized.stateReason], ['MEDIUM', 2, 4, null]);
+
+        refuseResizes = 'No valid host was found: not enough vCPU';
+        assert.ok((await admin.instances.resize({ tenant: T, id, shape: '2XL' })).resizingTo);
+        const refused = await eventually(async () => {
+          const instance = await now();
+          return instance.resizingTo === null && instance;
+        }, 'the refused resize to be reported');
+        assert.deepEqual([refused.shape, refused.cpu, refused.stateReason], ['MEDIUM', 2, 'No valid host was found: not enough vCPU']);
+        const { rows } = await server.maestro.db.query<{ type: string }>(
+          `SELECT type FROM event_log WHERE target_id = $1 AND type LIKE 'instance.resize%' ORDER BY seq`,
+          [id],
+        );
+        assert.deepEqual(rows.map((row) => row.type), ['instance.resizeStarted', 'instance.resized', 'instance.resizeStarted', 'instance.resizeFailed']);
+      } finally {
+        release();
+        holdResizes = null;
+        refuseResizes = null;
       }
     });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it, type TestContext } from 'node:test';
-import { CloudError, supports, type CloudInstance, type Driver, type DriverCall, type OptionalOperation, type RegionTarget, type RunRequest } from '../../src/clouds/driver.js';
+import { CloudError, supports, type CloudInstance, type Driver, type DriverCall, type OptionalOperation, type RegionTarget, type ResizeRequest, type RunRequest } from '../../src/clouds/driver.js';
 import { waitForState } from '../../src/clouds/waiter.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { instanceStates, type InstanceState } from '../../src/protocol/compute.js';
@@ -30,8 +30,8 @@ export interface ConformanceTarget {
   createOutside(name: string): Promise<string>;
   /** Makes the next listing of instances fail after its first page. */
   failListingAfterFirstPage?: () => { fired(): boolean; cancel(): void };
-  /** Another shape than the one runRequest asks for (resize). */
-  otherShape?: string;
+  /** Another size than the one runRequest asks for (resize): a named shape of the cloud, or custom CPU and RAM. */
+  resizeTo?: ResizeRequest;
   /** Tells the target's cleanup about a resource a case created (public IPs carry no name). */
   created?(kind: 'publicIp' | 'keyPair' | 'image' | 'volume', nativeId: string): void;
 }
@@ -333,12 +333,15 @@ export function conformanceSuite(name: string, target: ConformanceTarget, skip: 
     });
 
     test('resize', 'moves an instance to another shape and reports its new size', async () => {
-      assert.ok(supports(driver, 'resize') && supports(driver, 'shapes') && target.otherShape);
+      assert.ok(supports(driver, 'resize') && target.resizeTo, 'a driver that resizes needs a size to resize to in its target');
       const id = await sharedInstance();
-      const shape = (await driver.listShapes(region, target.call())).find((s) => s.nativeId === target.otherShape)!;
-      const resized = await driver.resizeInstance(region, id, shape.nativeId, target.call());
-      assert.deepEqual([resized.cpu, resized.ramMb, resized.state], [shape.cpu, shape.ramMb, 'running']);
-      assert.equal((await listed()).get(id)?.ramMb, shape.ramMb);
+      const size = target.resizeTo;
+      const resized = await driver.resizeInstance(region, id, size, target.call());
+      assert.deepEqual([resized.cpu, resized.ramMb, resized.state], [size.cpu, size.ramMb, 'running']);
+      assert.equal((await listed()).get(id)?.ramMb, size.ramMb);
+      // Beyond what the region has: refused with a CloudError, the instance as it was.
+      await assert.rejects(driver.resizeInstance(region, id, { cpu: 4096, ramMb: 4096 * 1024, diskGb: size.diskGb }, target.call()), (error) => error instanceof CloudError);
+      assert.equal((await listed()).get(id)?.ramMb, size.ramMb);
     });
   });
 }

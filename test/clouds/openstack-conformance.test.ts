@@ -92,7 +92,7 @@ async function registerConformance(): Promise<void> {
         proxy.fail((method, path) => method === 'GET' && path.includes('/servers/detail') && path.includes('marker='), 503, 'Service Unavailable', {
           times: fastRetry.attempts,
         }),
-      ...(bigger ? { otherShape: bigger.nativeId } : {}),
+      ...(bigger ? { resizeTo: { shapeNativeId: bigger.nativeId, cpu: bigger.cpu, ramMb: bigger.ramMb, diskGb: bigger.diskGb } } : {}),
       created: (kind, id) => {
         if (kind === 'publicIp') floatingIps.push(id);
         if (kind === 'keyPair') keyPairs.add(id);

@@ -38,6 +38,7 @@ conformanceSuite(
     prefix: 'conformance',
     runRequest: (names) => ({ names, cpu: 1, ramMb: 1024, diskGb: 10, imageNativeId: image!.nativeId, publicKey: null, userData: null, tags: {} }),
     publicKeys: [openSshPublicKey(), openSshPublicKey()],
+    resizeTo: { cpu: 2, ramMb: 4096, diskGb: 10 },
     createOutside: async (name) => (await sim.createOutsideMaestro(db, region, [{ name, cpu: 1, ramMb: 1024 }], clock.now()))[0]!,
   },
   {

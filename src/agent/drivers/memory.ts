@@ -9,6 +9,8 @@ import {
   type Driver,
   type DriverCall,
   type RegionTarget,
+  type ResizeOperations,
+  type ResizeRequest,
   type RunRequest,
   type StateReport,
 } from '../../clouds/driver.js';
@@ -30,7 +32,7 @@ interface Vm extends CloudInstance {
  * transition completes at the next poll), tags, volumes and images, with no database of its own.
  * It is not the simulator (src/clouds/sim), which lives in Maestro's database.
  */
-export class MemoryCloud implements Driver, CredentialCheck {
+export class MemoryCloud implements Driver, ResizeOperations, CredentialCheck {
   readonly cloud = 'SIMULATED' as const;
   readonly capabilities = {
     billingGranularity: 'second',
@@ -40,7 +42,7 @@ export class MemoryCloud implements Driver, CredentialCheck {
     tagMatching: 'case-insensitive',
     reservedTagPrefixes: [],
     maxInstancesPerRun: 1000,
-    optional: [],
+    optional: ['resize'],
   } as const;
   readonly #vms = new Map<string, Vm>();
   readonly #volumes = new Map<string, CloudVolume>();
@@ -117,6 +119,15 @@ export class MemoryCloud implements Driver, CredentialCheck {
   async listInstances(region: RegionTarget): Promise<CloudInstance[]> {
     await this.#enter('listInstances', region, []);
     return [...this.#vms.values()].filter((vm) => vm.state !== 'terminated').map((vm) => this.#public(vm));
+  }
+
+  /** At once, for a running or stopped instance; the disk never shrinks. */
+  async resizeInstance(region: RegionTarget, id: string, request: ResizeRequest): Promise<CloudInstance> {
+    await this.#enter('resizeInstance', region, [id, request]);
+    const vm = this.#vm(id);
+    if (vm.state !== 'running' && vm.state !== 'stopped') throw new CloudError('conflict', `instance ${id} is ${vm.state}; the cloud cannot resize it`);
+    Object.assign(vm, { cpu: request.cpu, ramMb: request.ramMb, diskGb: Math.max(vm.diskGb, request.diskGb) });
+    return this.#public(vm);
   }
 
   async setInstanceTags(region: RegionTarget, id: string, tags: Record<string, string>): Promise<void> {

@@ -20,6 +20,7 @@ import {
   type OptionalOperations,
   type PublicIpOperations,
   type RegionTarget,
+  type ResizeRequest,
   type ResizeOperations,
   type RunRequest,
   type SecurityGroupOperations,
@@ -151,8 +152,8 @@ export class ReconnectingDriver
   async importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair> {
     return (await this.#offering('keyPairs')).importKeyPair(region, publicKey, call);
   }
-  async resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance> {
-    return (await this.#offering('resize')).resizeInstance(region, nativeId, shapeNativeId, call);
+  async resizeInstance(region: RegionTarget, nativeId: string, request: ResizeRequest, call: DriverCall): Promise<CloudInstance> {
+    return (await this.#offering('resize')).resizeInstance(region, nativeId, request, call);
   }
 
   /** The connected driver, when it implements `operation`. */

@@ -19,6 +19,7 @@ import {
   type PublicIpOperations,
   type RegionTarget,
   type ResizeOperations,
+  type ResizeRequest,
   type ChangeFeed,
   type RunRequest,
   type SecurityGroupOperations,
@@ -283,9 +284,10 @@ export class OpenStackDriver
   }
 
   /** Resizes and confirms the resize, waiting for both (src/clouds/openstack/waits.ts). */
-  async resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance> {
+  async resizeInstance(region: RegionTarget, nativeId: string, request: ResizeRequest, call: DriverCall): Promise<CloudInstance> {
     this.#serves(region);
-    return this.#project(call).waits.resize(nativeId, shapeNativeId, call.signal);
+    const project = this.#project(call);
+    return project.waits.resize(nativeId, await resolveShape(project.compute, request, call.signal), call.signal);
   }
 
   /** The project a call works in: its tenant's, where the region maps the tenant to one. */

@@ -1,4 +1,4 @@
-import { CloudError, PartialRunError, type CloudInstance, type CloudShape, type DriverCall, type RunRequest } from '../driver.js';
+import { CloudError, PartialRunError, type CloudInstance, type CloudShape, type DriverCall, type ResizeRequest, type RunRequest } from '../driver.js';
 import type { ComputeApi, NovaServerRequest } from './compute.js';
 
 /**
@@ -12,7 +12,7 @@ export function smallestFitting(shapes: readonly CloudShape[], need: { cpu: numb
   return fitting[0] ?? null;
 }
 
-export async function resolveShape(compute: ComputeApi, request: RunRequest, signal: AbortSignal): Promise<CloudShape> {
+export async function resolveShape(compute: ComputeApi, request: ResizeRequest, signal: AbortSignal): Promise<CloudShape> {
   if (request.shapeNativeId) return compute.getFlavor(request.shapeNativeId, signal);
   const shapes = await compute.listFlavors(signal);
   const shape = smallestFitting(shapes, request);

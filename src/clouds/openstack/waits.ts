@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
-import { CloudError, type CloudImage, type CloudInstance, type CloudVolume } from '../driver.js';
+import { CloudError, type CloudImage, type CloudInstance, type CloudShape, type CloudVolume } from '../driver.js';
 import { waitForState } from '../waiter.js';
 import type { BlockStorageApi } from './block-storage.js';
 import type { ComputeApi } from './compute.js';
@@ -26,9 +26,8 @@ export class Waits {
   ) {}
 
   /** Resizes and confirms: Nova holds a resized server in VERIFY_RESIZE until told to keep it. */
-  async resize(id: string, shapeNativeId: string, signal: AbortSignal): Promise<CloudInstance> {
+  async resize(id: string, shape: CloudShape, signal: AbortSignal): Promise<CloudInstance> {
     const { compute } = this.apis;
-    const shape = await compute.getFlavor(shapeNativeId, signal);
     await compute.action(id, { resize: { flavorRef: shape.nativeId } }, signal);
     // A cloud that confirms resizes itself (resize_confirm_window) skips VERIFY_RESIZE: done once the flavor is the new one.
     const resized = (server: NovaServer) =>

@@ -10,6 +10,8 @@ import {
   type Driver,
   type DriverCall,
   type RegionTarget,
+  type ResizeOperations,
+  type ResizeRequest,
   type RunRequest,
   type StateReport,
   PartialRunError,
@@ -35,7 +37,7 @@ const vmColumns = `native_id AS "nativeId", name, state, cpu, ram_mb AS "ramMb",
  * faults. It is what the embedded default and the tests run against, and the example to follow
  * when writing a driver for a real cloud.
  */
-export class SimulatedCloud implements Driver {
+export class SimulatedCloud implements Driver, ResizeOperations {
   readonly cloud = 'SIMULATED' as const;
   readonly capabilities = {
     billingGranularity: 'second',
@@ -47,7 +49,7 @@ export class SimulatedCloud implements Driver {
     maxInstancesPerRun: 500,
     // Its listing reads the caller's own transaction: what it lacks is gone.
     listingsBeforeVanished: 1,
-    optional: [],
+    optional: ['resize'],
   } as const;
   readonly faults = new FaultPlan();
 
@@ -90,23 +92,7 @@ export class SimulatedCloud implements Driver {
     const fault = await this.#fault(region, 'run', call);
     const settings = await this.#lockRegion(region, call.db);
     const count = request.names.length;
-    const { rows: usage } = await call.db.query<{ cpu: number; ramMb: number; diskGb: number }>(
-      `SELECT COALESCE(sum(cpu), 0)::bigint AS cpu, COALESCE(sum(ram_mb), 0)::bigint AS "ramMb", COALESCE(sum(disk_gb), 0)::bigint AS "diskGb"
-         FROM sim_vms WHERE region = $1 AND state <> 'terminated'`,
-      [region.nativeName],
-    );
-    const used = usage[0]!;
-    const shortfalls = [
-      ['vCPU', settings.cpu - used.cpu, request.cpu * count],
-      ['MB of RAM', settings.ramMb - used.ramMb, request.ramMb * count],
-      ['GB of disk', settings.diskGb - used.diskGb, request.diskGb * count],
-    ].filter(([, free, needed]) => (needed as number) > (free as number));
-    if (shortfalls.length > 0) {
-      throw new CloudError(
-        'capacity',
-        `region ${region.name} lacks capacity: ${shortfalls.map(([what, free, needed]) => `${needed} ${what} needed, ${free} free`).join('; ')}`,
-      );
-    }
+    await this.#ensureCapacity(region, settings, { cpu: request.cpu * count, ramMb: request.ramMb * count, diskGb: request.diskGb * count }, call.db);
     const { rows: image } = await call.db.query('SELECT 1 FROM sim_images WHERE region = $1 AND native_id = $2', [
       region.nativeName,
       request.imageNativeId,
@@ -181,6 +167,26 @@ export class SimulatedCloud implements Driver {
       [region.nativeName],
     );
     return rows;
+  }
+
+  /**
+   * Moves a running or stopped instance to another size at once (nothing to migrate here), within
+   * the region's capacity; the disk can grow, never shrink.
+   */
+  async resizeInstance(region: RegionTarget, id: string, request: ResizeRequest, call: DriverCall): Promise<CloudInstance> {
+    await this.#fault(region, 'resize', call);
+    const settings = await this.#lockRegion(region, call.db);
+    const { rows: found } = await call.db.query<CloudInstance>(`SELECT ${vmColumns} FROM sim_vms WHERE region = $1 AND native_id = $2`, [region.nativeName, id]);
+    const vm = found[0];
+    if (!vm || vm.state === 'terminated') throw new CloudError('not_found', `instance ${id} does not exist in ${region.name}`);
+    if (vm.state !== 'running' && vm.state !== 'stopped') throw new CloudError('conflict', `instance ${id} is ${vm.state}; the cloud resizes running or stopped instances only`);
+    const diskGb = Math.max(vm.diskGb, request.diskGb);
+    await this.#ensureCapacity(region, settings, { cpu: request.cpu, ramMb: request.ramMb, diskGb }, call.db, id);
+    const { rows } = await call.db.query<CloudInstance>(
+      `UPDATE sim_vms SET cpu = $3, ram_mb = $4, disk_gb = $5 WHERE region = $1 AND native_id = $2 RETURNING ${vmColumns}`,
+      [region.nativeName, id, request.cpu, request.ramMb, diskGb],
+    );
+    return rows[0]!;
   }
 
   async setInstanceTags(region: RegionTarget, id: string, tags: Record<string, string>, call: DriverCall): Promise<void> {
@@ -318,6 +324,27 @@ export class SimulatedCloud implements Driver {
   }
 
   /** Capacity checks serialise per region, so two runs cannot both take the last free vCPU. */
+  /** Refuses, naming each shortfall, what the region's capacity cannot hold besides its other instances (all but `excluding`). */
+  async #ensureCapacity(region: RegionTarget, settings: SimRegionSettings, need: { cpu: number; ramMb: number; diskGb: number }, db: Queryable, excluding = ''): Promise<void> {
+    const { rows } = await db.query<{ cpu: string; ramMb: string; diskGb: string }>(
+      `SELECT COALESCE(sum(cpu), 0)::bigint AS cpu, COALESCE(sum(ram_mb), 0)::bigint AS "ramMb", COALESCE(sum(disk_gb), 0)::bigint AS "diskGb"
+         FROM sim_vms WHERE region = $1 AND state <> 'terminated' AND native_id <> $2`,
+      [region.nativeName, excluding],
+    );
+    const used = rows[0]!;
+    const shortfalls = [
+      ['vCPU', settings.cpu - Number(used.cpu), need.cpu],
+      ['MB of RAM', settings.ramMb - Number(used.ramMb), need.ramMb],
+      ['GB of disk', settings.diskGb - Number(used.diskGb), need.diskGb],
+    ].filter(([, free, needed]) => (needed as number) > (free as number));
+    if (shortfalls.length > 0) {
+      throw new CloudError(
+        'capacity',
+        `region ${region.name} lacks capacity: ${shortfalls.map(([what, free, needed]) => `${needed} ${what} needed, ${free} free`).join('; ')}`,
+      );
+    }
+  }
+
   #lockRegion(region: RegionTarget, db: Queryable): Promise<SimRegionSettings> {
     return this.#settings(region, db, true);
   }

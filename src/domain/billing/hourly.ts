@@ -34,7 +34,8 @@ export function policyAt(policies: readonly PolicyPeriod[], at: number): PolicyP
  * What a resource costs in the hour starting at `hourStart`, one charge per billed state.
  * Per second: each second at the rate of the policy in force then (a policy that takes effect
  * mid-hour prices the rest of the hour). By the hour: every state the resource was in during
- * the hour counts as the whole hour, at the policy in force when the hour began.
+ * the hour counts as the whole hour, at the policy in force when the hour began (and the size the
+ * resource had when its use in the hour began, should it have been resized in it).
  */
 export function chargesForHour(
   segments: readonly Segment[],
@@ -45,14 +46,15 @@ export function chargesForHour(
   fallbackCurrency: string,
 ): HourCharge[] {
   const hourEnd = hourStart + HOUR_MS;
-  const byState = new Map<BilledState, { ms: number; pieces: Array<[number, number]> }>();
+  const byState = new Map<BilledState, { ms: number; pieces: Array<[number, number, BillableSpec]> }>();
   for (const segment of segments) {
     const from = Math.max(Date.parse(segment.from), hourStart);
     const to = Math.min(segment.to === null ? hourEnd : Date.parse(segment.to), hourEnd);
     if (to <= from) continue;
     const entry = byState.get(segment.state) ?? { ms: 0, pieces: [] };
     entry.ms += to - from;
-    entry.pieces.push([from, to]);
+    // A stretch before a resize is priced at the size it had then.
+    entry.pieces.push([from, to, segment.size ? { ...spec, ...segment.size } : spec]);
     byState.set(segment.state, entry);
   }
   const charges: HourCharge[] = [];
@@ -61,13 +63,14 @@ export function chargesForHour(
     if (seconds === 0) continue;
     const first = policyAt(policies, pieces[0]![0]);
     if (granularity === 'hour') {
+      // The whole hour at the policy and the size in force when the hour's use began.
       const policy = policyAt(policies, hourStart);
-      const cost = policy ? perSecond(monthlyPrice(policy.prices, spec, state)) * 3600 : 0;
+      const cost = policy ? perSecond(monthlyPrice(policy.prices, pieces[0]![2], state)) * 3600 : 0;
       charges.push({ state, seconds, billedSeconds: 3600, cost, currency: policy?.currency ?? fallbackCurrency, policyId: policy?.id ?? null });
       continue;
     }
     let cost = 0;
-    for (const [from, to] of pieces) cost += costBetween(from, to, spec, state, policies);
+    for (const [from, to, size] of pieces) cost += costBetween(from, to, size, state, policies);
     charges.push({ state, seconds, billedSeconds: seconds, cost, currency: first?.currency ?? fallbackCurrency, policyId: first?.id ?? null });
   }
   return charges;

@@ -1,11 +1,24 @@
 import type { BilledState } from '../../protocol/billing.js';
 import type { InstanceState } from '../../protocol/compute.js';
 
-/** One stretch of time a resource spent in one billed state; `to` is null while it lasts. */
+/**
+ * One stretch of time a resource spent in one billed state; `to` is null while it lasts. `size`
+ * is what a resized instance was during a stretch before its resize; absent, the timeline's own
+ * (current) size applies.
+ */
 export interface Segment {
   state: BilledState;
   from: string;
   to: string | null;
+  size?: SegmentSize;
+}
+
+/** The sizes that price an instance. */
+export interface SegmentSize {
+  cpu?: number;
+  ramMb?: number;
+  diskGb?: number;
+  shape?: string | null;
 }
 
 /**
@@ -37,3 +50,14 @@ export function enter(segments: readonly Segment[], state: BilledState | null, a
 }
 
 export const isOpen = (segments: readonly Segment[]) => segments.at(-1)?.to === null;
+
+/**
+ * The segments after a resource that was `before` got another size at `at`: the time until then
+ * keeps the old size, and the current stretch goes on, in the same state, at the new one.
+ */
+export function resize(segments: readonly Segment[], before: SegmentSize, at: string): Segment[] {
+  const sized = segments.map((segment) => (segment.size ? segment : { ...segment, size: before }));
+  const current = sized.at(-1);
+  if (!current || current.to !== null) return sized;
+  return [...sized.slice(0, -1), { ...current, to: at }, { state: current.state, from: at, to: null }];
+}

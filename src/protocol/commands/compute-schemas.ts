@@ -27,6 +27,8 @@ export const instance = z.object({
   cpu: z.number(),
   ramGb: z.number(),
   diskGb: z.number(),
+  /** While a resize through a private agent runs, the size it moves to; null otherwise. */
+  resizingTo: z.object({ shape: z.string().nullable(), cpu: z.number(), ramGb: z.number(), diskGb: z.number() }).nullable(),
   image: z.string().nullable(),
   keyName: z.string().nullable(),
   owner: z.string().nullable(),

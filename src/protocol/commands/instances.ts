@@ -9,6 +9,25 @@ export const MAX_INSTANCES_PER_RUN = 500;
 
 const instanceRef = z.strictObject({ ...tenantScope, id: resourceId('instance') });
 
+/** A size: a named shape, or custom CPU and RAM (clouds that run any). */
+const size = {
+  shape: z.string().trim().min(1).max(32).optional().describe('shape name, e.g. SMALL; or give cpu and ramGb'),
+  cpu: z.number().int().min(1).max(256).optional(),
+  ramGb: z.number().min(0.5).max(4096).optional(),
+};
+
+/** Either a shape or both cpu and ramGb, each error naming the field to fix. */
+const oneSize = <T extends z.ZodType<{ shape?: string | undefined; cpu?: number | undefined; ramGb?: number | undefined }>>(schema: T) =>
+  schema
+    .refine((v) => (v.shape !== undefined) !== (v.cpu !== undefined || v.ramGb !== undefined), {
+      message: 'give either shape, or cpu and ramGb for a custom shape',
+      path: ['shape'],
+    })
+    .refine((v) => v.shape !== undefined || (v.cpu !== undefined && v.ramGb !== undefined), {
+      message: 'a custom shape needs both cpu and ramGb',
+      path: ['cpu'],
+    });
+
 const lifecycle = (summary: string, permission: 'START_INSTANCE' | 'STOP_INSTANCE' | 'REBOOT_INSTANCE' | 'TERMINATE_INSTANCE', audit: 'start' | 'stop' | 'reboot' | 'delete') =>
   defineCommand({
     summary,
@@ -35,14 +54,12 @@ export const instances = defineManager('instances', 'instance', {
       'so does a monthly cost quota with action deny that is 100% spent. One with action approval holds the run instead: nothing is ' +
       'created, instances is empty and approval says which request was recorded (pending); once an approver approves it, Maestro ' +
       'runs it as the requester (approvals.describe shows its outcome).',
-    input: z
-      .strictObject({
+    input: oneSize(
+      z.strictObject({
         ...tenantScope,
         region: identifier('region name'),
         image: z.string().trim().min(1).max(128).describe('image name or id'),
-        shape: z.string().trim().min(1).max(32).optional().describe('shape name, e.g. SMALL; or give cpu and ramGb'),
-        cpu: z.number().int().min(1).max(256).optional(),
-        ramGb: z.number().min(0.5).max(4096).optional(),
+        ...size,
         diskGb: z.number().int().min(1).max(65536).optional().describe("root disk; at least the image's minimum"),
         count: z
           .number()
@@ -74,15 +91,8 @@ export const instances = defineManager('instances', 'instance', {
           .optional()
           .describe('Maestro terminates the instance once when this time passes, unless termination protection is on then'),
         terminationProtection: z.boolean().optional(),
-      })
-      .refine((v) => (v.shape !== undefined) !== (v.cpu !== undefined || v.ramGb !== undefined), {
-        message: 'give either shape, or cpu and ramGb for a custom shape',
-        path: ['shape'],
-      })
-      .refine((v) => v.shape !== undefined || (v.cpu !== undefined && v.ramGb !== undefined), {
-        message: 'a custom shape needs both cpu and ramGb',
-        path: ['cpu'],
       }),
+    ),
     output: z.object({
       instances: z.array(instance),
       approval: heldRequest.optional().describe('present when a monthly cost quota held the run for approval; instances is then empty'),
@@ -120,6 +130,24 @@ export const instances = defineManager('instances', 'instance', {
   stop: lifecycle('Stop a running instance', 'STOP_INSTANCE', 'stop'),
   reboot: lifecycle('Reboot a running instance', 'REBOOT_INSTANCE', 'reboot'),
   terminate: lifecycle('Terminate an instance (refused while termination protection is on)', 'TERMINATE_INSTANCE', 'delete'),
+  resize: defineCommand({
+    summary: 'Move a running or stopped instance to another shape (or custom CPU/RAM)',
+    description:
+      'The instance keeps its disk (a larger one is kept as it is), its addresses and its volumes; clouds that move it to another host ' +
+      'restart it, and one that was stopped stays stopped. In a region reached through a private agent the resize runs there: the ' +
+      'instance is returned with resizingTo set and keeps its size until the agent reports the end (instance.resized, or ' +
+      'instance.resizeFailed with the cloud\'s reason in stateReason). Billing prices the instance at its new size from the moment ' +
+      'the cloud reports it resized. A resize to more CPU or RAM is refused while a monthly cost quota of the tenant covering the region ' +
+      'is 100% spent, whatever its action; daily quotas count creations and do not apply.',
+    input: oneSize(instanceRef.extend(size)),
+    output: instance,
+    permission: 'RESIZE_INSTANCE',
+    feature: 'compute',
+    audit: 'update',
+    audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
+    cli: { columns: ['id', 'name', 'state', 'shape', 'cpu', 'ramGb'] },
+  }),
   setTerminationProtection: defineCommand({
     summary: 'Turn termination protection of an instance on or off',
     input: instanceRef.extend({ enabled: z.boolean() }),

@@ -67,6 +67,34 @@ export const instanceStateChanged = defineEvent('instance.stateChanged', {
   data: z.object({ id, state, previous: state, reason: z.string().nullable() }),
 });
 
+/** An instance's size: a shape's name where it has one, and what it amounts to. */
+const instanceSize = { shape: z.string().nullable(), cpu: z.number().int(), ramMb: z.number().int(), diskGb: z.number().int() };
+
+/** The cloud moved the instance to another size; billing prices it at the new size from here on. */
+export const instanceResized = defineEvent('instance.resized', {
+  action: 'update',
+  target: targetTypes.instance,
+  data: z.object({ id, ...instanceSize }),
+});
+
+/**
+ * A resize handed to a private agent (a real cloud migrates the server, minutes): the instance
+ * keeps its size until the agent reports the operation done (`instance.resized` then, or
+ * `instance.resizeFailed`).
+ */
+export const instanceResizeStarted = defineEvent('instance.resizeStarted', {
+  action: 'update',
+  target: targetTypes.instance,
+  data: z.object({ id, operationId: z.string(), to: z.object(instanceSize) }),
+});
+
+/** The cloud refused or failed a resize: the instance keeps its size, with the cloud's reason. */
+export const instanceResizeFailed = defineEvent('instance.resizeFailed', {
+  action: 'update',
+  target: targetTypes.instance,
+  data: z.object({ id, reason: z.string() }),
+});
+
 export const instanceProtectionChanged = defineEvent('instance.protectionChanged', {
   action: 'update',
   target: targetTypes.instance,

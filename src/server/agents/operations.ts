@@ -70,6 +70,19 @@ const completions: Partial<Record<string, Completion>> = {
     },
     failed: events.volumeCreationFailed,
   },
+  resizeInstance: {
+    pending: `SELECT i.id, i.name, i.tenant_id AS "tenantId", t.customer_id AS "customerId", json_build_object('to', i.resizing_to) AS row
+                FROM instances i JOIN tenants t ON t.id = i.tenant_id
+               WHERE i.operation_id = $1 AND i.region_id = $2 AND i.resizing_to IS NOT NULL`,
+    done(instance, result) {
+      const resized = driverMethods.resizeInstance.result.safeParse(result);
+      if (!resized.success) return null;
+      const { cpu, ramMb, diskGb } = resized.data;
+      // The shape's name is Maestro's, as asked; the sizes are what the cloud reports.
+      return { definition: events.instanceResized, data: { id: instance.id, shape: (instance.row.to as { shape: string | null }).shape, cpu, ramMb, diskGb } };
+    },
+    failed: events.instanceResizeFailed,
+  },
   attachVolume: {
     pending: volumeChanging('attaching'),
     done: (volume) => ({ definition: events.volumeAttached, data: { id: volume.id, instanceId: volume.row.instanceId } }),

@@ -22,6 +22,7 @@ import {
   type PublicIpOperations,
   type RegionTarget,
   type ResizeOperations,
+  type ResizeRequest,
   type RunRequest,
   type SecurityGroupOperations,
   type ShapeOperations,
@@ -172,7 +173,11 @@ export class RemoteDriver
   importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair> {
     return this.#call('importKeyPair', region, [publicKey], call);
   }
-  resizeInstance(region: RegionTarget, nativeId: string, shapeNativeId: string, call: DriverCall): Promise<CloudInstance> {
-    return this.#call('resizeInstance', region, [nativeId, shapeNativeId], call);
+  resizeInstance(region: RegionTarget, nativeId: string, request: ResizeRequest, call: DriverCall): Promise<CloudInstance> {
+    return this.#call('resizeInstance', region, [nativeId, request], call);
+  }
+  /** A resize migrates the server and waits for its confirmation (a minute or more): deferred. */
+  deferResizeInstance(region: RegionTarget, nativeId: string, request: ResizeRequest, call: TrackedCall): Promise<void> {
+    return this.#accept('resizeInstance', region, [nativeId, request], call);
   }
 }

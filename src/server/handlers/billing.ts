@@ -9,7 +9,8 @@ import { uuidv7 } from '../../protocol/ids.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import { regionRef } from '../queries/compute.js';
 import { billingReport, toCsv } from '../queries/billing-reports.js';
-import { resolveImage, resolveShape } from './instances.js';
+import { resolveImage } from './instances.js';
+import { resolveShape } from './shape-choice.js';
 import { tenantInScope, tenantsInView, usableRegion } from './scope.js';
 
 interface PolicyRow extends PolicyPeriod {

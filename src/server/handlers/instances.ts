@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { PartialRunError, type CloudInstance } from '../../clouds/driver.js';
 import { newResourceTags, tagRulesOf } from '../../domain/tag-rules.js';
 import type { Managers } from '../../protocol/commands/index.js';
-import { standardShapes } from '../../protocol/compute.js';
 import * as events from '../../protocol/events/compute.js';
 import { AppError, invalidInput, invalidState, notFound } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
@@ -14,6 +13,8 @@ import type { RegionRef } from '../queries/compute.js';
 import { instanceRow, instanceView, instanceViews, listInstances } from '../queries/instances.js';
 import type { TenantRow } from '../queries/organisation.js';
 import { act } from './instance-actions.js';
+import { resize } from './instance-resize.js';
+import { resolveShape } from './shape-choice.js';
 import { networkOf, notOffered } from './networks.js';
 import { tenantInScope, usableRegion } from './scope.js';
 import type { CloudKind } from '../../protocol/clouds.js';
@@ -27,24 +28,6 @@ async function tenantClouds(ctx: CommandContext, tenantId: string): Promise<Clou
 }
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-
-export async function resolveShape(ctx: CommandContext, region: RegionRef, input: { shape?: string | undefined; cpu?: number | undefined; ramGb?: number | undefined }) {
-  if (input.shape !== undefined) {
-    const name = input.shape.toUpperCase().replace(/\s+/g, '');
-    const standard = standardShapes.find((s) => s.name === name);
-    if (standard) return { shape: standard.name as string, cpu: standard.cpu, ramMb: Math.round(standard.ramGb * 1024) };
-    const { rows } = await ctx.db.query<{ cpu: number; ramMb: number }>(
-      'SELECT cpu, ram_mb AS "ramMb" FROM region_shapes WHERE region_id = $1 AND name = $2',
-      [region.id, name],
-    );
-    if (!rows[0]) throw notFound('shape', input.shape, `list the shapes of ${region.name} with \`maestro shapes describe --region ${region.name}\``);
-    return { shape: name, cpu: rows[0].cpu, ramMb: rows[0].ramMb };
-  }
-  if (!(await ctx.services.clouds.forRegion(region, ctx.db)).capabilities.customShapes) {
-    throw invalidInput(`${region.cloud} regions run named shapes only; give shape instead of cpu and ramGb`, { field: 'shape' });
-  }
-  return { shape: null, cpu: input.cpu!, ramMb: Math.round(input.ramGb! * 1024) };
-}
 
 interface ImageRef {
   id: string;
@@ -211,6 +194,8 @@ export const instances: ManagerHandlers<Managers['instances']> = {
   stop: (input, ctx) => act('stop', input, ctx),
   reboot: (input, ctx) => act('reboot', input, ctx),
   terminate: (input, ctx) => act('terminate', input, ctx),
+
+  resize,
 
   async setTerminationProtection(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);

@@ -1,4 +1,4 @@
-import { billedInstanceState, enter, isOpen, type Segment } from '../../domain/billing/timeline.js';
+import { billedInstanceState, enter, isOpen, resize, type Segment } from '../../domain/billing/timeline.js';
 import { serviceResourceId } from '../../domain/billing/service-id.js';
 import type { BillableType, BilledState, PriceSchedule } from '../../protocol/billing.js';
 import * as billing from '../../protocol/events/billing.js';
@@ -29,7 +29,7 @@ const pricePolicies = entityProjection<PricePolicyRow>({
   ],
 });
 
-/** What billing needs to price a resource, as it was created (sizes do not change). */
+/** What billing needs to price a resource: its size now (segments before a resize keep theirs). */
 export interface TimelineSpec {
   cpu?: number;
   ramMb?: number;
@@ -88,6 +88,12 @@ const billingTimelines = entityProjection<TimelineRow>({
     ),
     on(compute.instanceStateChanged, (d) => ({ resourceId: d.id }), (row, d, e) => row && moved(row, billedInstanceState(d.state), e.time)),
     on(compute.instanceVanished, (d) => ({ resourceId: d.id }), (row, _d, e) => row && moved(row, null, e.time)),
+    on(compute.instanceResized, (d) => ({ resourceId: d.id }), (row, d, e) => {
+      if (!row) return row;
+      const { cpu, ramMb, diskGb, shape } = row.spec;
+      const segments = resize(row.segments, { cpu, ramMb, diskGb, shape }, e.time);
+      return { ...row, spec: { ...row.spec, cpu: d.cpu, ramMb: d.ramMb, diskGb: d.diskGb, shape: d.shape }, segments, updatedAt: e.time };
+    }),
     on.set(compute.volumeCreated, (d) => ({ resourceId: d.id }), (d, e) =>
       started({ resourceId: d.id, resourceType: 'volume', tenantId: d.tenantId, regionId: d.regionId, spec: { sizeGb: d.sizeGb } }, 'present', e.time),
     ),

@@ -24,6 +24,9 @@ interface InstanceRow {
   stopAfter: string | null;
   terminateAfter: string | null;
   stateReason: string | null;
+  /** While a resize through an agent runs: the size it moves to, and the operation that reports its end. */
+  resizingTo: { shape: string | null; cpu: number; ramMb: number; diskGb: number } | null;
+  operationId: string | null;
   launchedAt: string;
   createdAt: string;
   updatedAt: string;
@@ -39,7 +42,7 @@ const instances = entityProjection<InstanceRow>({
     columns: [
       'id', 'tenantId', 'regionId', 'nativeId', 'name', 'state', 'shape', 'cpu', 'ramMb', 'diskGb', 'imageId', 'keyName',
       'ownerId', 'managed', 'terminationProtection', 'tags', 'tagsFolded', 'stopAfter', 'terminateAfter', 'stateReason',
-      'launchedAt', 'createdAt', 'updatedAt',
+      'resizingTo', 'operationId', 'launchedAt', 'createdAt', 'updatedAt',
     ],
     key: ['id'],
   },
@@ -49,6 +52,8 @@ const instances = entityProjection<InstanceRow>({
       managed: true,
       tagsFolded: foldTags(d.tags),
       stateReason: null,
+      resizingTo: null,
+      operationId: null,
       createdAt: e.time,
       updatedAt: e.time,
     })),
@@ -60,6 +65,8 @@ const instances = entityProjection<InstanceRow>({
       stopAfter: null,
       terminateAfter: null,
       stateReason: 'discovered in the cloud',
+      resizingTo: null,
+      operationId: null,
       createdAt: e.time,
       updatedAt: e.time,
     })),
@@ -70,6 +77,9 @@ const instances = entityProjection<InstanceRow>({
       (definition) => on(definition, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: d.state, stateReason: null }, e.time)),
     ),
     on(events.instanceStateChanged, (d) => ({ id: d.id }), (row, d, e) => updated(row, { state: d.state, stateReason: d.reason }, e.time)),
+    on(events.instanceResizeStarted, (d) => ({ id: d.id }), (row, d, e) => updated(row, { resizingTo: d.to, operationId: d.operationId, stateReason: null }, e.time)),
+    on(events.instanceResized, (d) => ({ id: d.id }), (row, { id: _id, ...size }, e) => updated(row, { ...size, resizingTo: null, stateReason: null }, e.time)),
+    on(events.instanceResizeFailed, (d) => ({ id: d.id }), (row, d, e) => updated(row, { resizingTo: null, stateReason: d.reason }, e.time)),
     on(events.instanceProtectionChanged, (d) => ({ id: d.id }), (row, d, e) =>
       updated(row, { terminationProtection: d.terminationProtection }, e.time),
     ),

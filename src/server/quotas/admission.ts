@@ -33,10 +33,10 @@ async function spentCostQuotas(ctx: CommandContext, { tenant, region }: Place): 
   return standings.filter((quota) => reached(quota.spent, quota.limit, 100));
 }
 
-function denied(quota: CostStanding, tenant: TenantRow): AppError {
+function denied(quota: CostStanding, tenant: TenantRow, refused = 'new instances are refused'): AppError {
   return new AppError(
     'limit_exceeded',
-    `${describeSpent(quota, tenant)}, and its action is deny: new instances are refused until the month ends (${quota.monthEndsAt}) ` +
+    `${describeSpent(quota, tenant)}, and its action is ${quota.action}: ${refused} until the month ends (${quota.monthEndsAt}) ` +
       'or the limit is raised (`maestro quotas set-monthly`)',
     {
       quota: 'monthly',
@@ -81,6 +81,16 @@ export async function admitRun(
   if (holding.length === 0) return null;
   const reason = `${holding.map((quota) => describeSpent(quota, place.tenant)).join('; ')}: new instances need an approver's approval`;
   return holdForApproval(ctx, place, request, holding.map((quota) => quota.id), reason);
+}
+
+/**
+ * instances.resize to more CPU or RAM: refused while a monthly cost quota covering the region is
+ * spent, whatever its action (a resize is not held for approval: it would change a running
+ * instance at a moment nobody chose). Daily quotas count creations, which a resize is not.
+ */
+export async function admitGrowth(ctx: CommandContext, place: Place): Promise<void> {
+  const spent = await spentCostQuotas(ctx, place);
+  if (spent[0]) throw denied(spent[0], place.tenant, 'resizes to a larger size are refused');
 }
 
 /** volumes.create: the daily resource quota's volumes and storage. */
