@@ -74,12 +74,13 @@ await againstTheTestCloud(title, () => {
       assert.ok(networks.some((n) => n.name === network && !n.external && n.cidrs.includes('10.96.0.0/24')), JSON.stringify(networks));
       const groups = (await admin.securityGroups.describe({ tenant, region })).items.map((group) => group.name);
       assert.ok(groups.includes('default'), groups.join(', '));
-      await assert.rejects(admin.instances.run({ tenant, region, image: 'fake-image', shape: 'SMALL', network: 'no-such-net' }), /network 'no-such-net' does not exist/);
+      await assert.rejects(admin.instances.run({ tenant, region, image: 'fake-image', shape: 'MICRO', network: 'no-such-net' }), /network 'no-such-net' does not exist/);
+      // MICRO fits the test cloud's m1.tiny, SMALL its m1.small (the resize below).
       const { instances } = await admin.instances.run({
         tenant,
         region,
         image: 'fake-image',
-        shape: 'SMALL',
+        shape: 'MICRO',
         name: `e2e-${suffix}-web`,
         network,
         securityGroups: ['default'],
@@ -95,6 +96,17 @@ await againstTheTestCloud(title, () => {
       await admin.instances.stop({ tenant, id: vm!.id });
       await waitForState(admin, tenant, [vm!.id], 'stopped');
       await admin.instances.start({ tenant, id: vm!.id });
+      await waitForState(admin, tenant, [vm!.id], 'running');
+
+      // A resize is taken by the agent at once; Nova migrates, the agent confirms and reports the new size.
+      const resizing = await admin.instances.resize({ tenant, id: vm!.id, shape: 'SMALL' });
+      assert.deepEqual([resizing.shape, resizing.resizingTo?.shape], ['MICRO', 'SMALL']);
+      const resized = await eventually(async () => {
+        const [found] = (await admin.instances.describe({ tenant, ids: [vm!.id] })).items;
+        return found?.resizingTo === null && found;
+      }, 'the resize to be reported done');
+      assert.deepEqual([resized.shape, resized.cpu, resized.ramGb, resized.stateReason], ['SMALL', 1, 2, null]);
+      assert.equal((await direct.ok('compute', 'GET', `/servers/${running!.nativeId}`)).server.flavor.original_name, 'm1.small');
       await waitForState(admin, tenant, [vm!.id], 'running');
 
       // A capture is answered at once, pending; the agent's report of Nova's end completes it.
