@@ -202,6 +202,11 @@ const settings = {
     env: 'MAESTRO_DEFAULT_SIM_REGION',
     schema: flag(true),
   },
+  /** The embedded default's simulated region through an in-process private agent (on PGlite, without MAESTRO_AMQP_URL). */
+  embeddedAgent: {
+    env: 'MAESTRO_EMBEDDED_AGENT',
+    schema: flag(true),
+  },
 } as const;
 
 /** Never echoed in error messages. */

@@ -10,6 +10,7 @@ import type { Actor } from './actor.js';
 import type { Access, Authorizer } from './access/authorizer.js';
 import type { License } from '../domain/access/license.js';
 import type { HourlyBilling } from './billing/hourly-billing.js';
+import type { EmbeddedSimulator } from './embedded-agent.js';
 import type { EventScope } from './event-writer.js';
 import type { PendingEvent } from './pending-event.js';
 import type { JobEngine } from './jobs/engine.js';
@@ -27,6 +28,8 @@ export interface Services {
   readonly clouds: DriverRegistry;
   /** The built-in simulated cloud, for its administrative commands. */
   readonly simulator: SimulatedCloud;
+  /** The simulator behind the embedded agent and the store it keeps its state in, when this server runs one. */
+  embeddedSimulator(): EmbeddedSimulator | null;
   readonly cloudCallTimeoutMs: number;
   /** Decides every call from its definition (permissions, licence). */
   readonly authorizer: Authorizer;

@@ -1,5 +1,8 @@
+import type { Database } from '../store/database.js';
 import { systemActor } from './actor.js';
 import type { Dispatcher } from './dispatch.js';
+import type { EmbeddedAgent } from './embedded-agent.js';
+import { EMBEDDED_AGENT } from './embedded-agent-names.js';
 import type { Logger } from './logger.js';
 
 /** What the first start made so that an instance can be run at once, as the API names them. */
@@ -7,6 +10,14 @@ export interface DefaultRegion {
   region: string;
   customer: string;
   tenant: string;
+  /** The in-process agent that serves the region, where the server runs one (docs/agent.md). */
+  agent?: string;
+}
+
+/** How to make the embedded agent, where this server can run one. */
+export interface EmbeddedAgentMaker {
+  open(): Promise<EmbeddedAgent>;
+  db: Database;
 }
 
 // Not sim-1: benchmarks and scripts commonly create regions named sim-1, sim-2 … themselves.
@@ -21,15 +32,30 @@ const TENANT = { name: 'default', description: 'Tenant created at first start, a
  * actor `bootstrap`, audited like an administrator's. Tied to the administrator's creation, so
  * it happens once per installation: a region an administrator later renames or retires is never
  * made again. A failure does not stop the start: the log says what is missing and how to add it.
+ *
+ * Where the server can run the embedded agent, the region is reached through it: the agent is
+ * registered (`agents.create`), started with the key pair it was given, and the region created
+ * with it, so every command for the region crosses the same path as a real private cloud's.
  */
-export async function createDefaultRegion(dispatcher: Dispatcher, logger: Logger): Promise<DefaultRegion | null> {
+export async function createDefaultRegion(dispatcher: Dispatcher, logger: Logger, embedded: EmbeddedAgentMaker | null = null): Promise<DefaultRegion | null> {
   const options = { actor: systemActor('bootstrap') };
   try {
-    const region = (await dispatcher.call('regions.create', { ...REGION, cloud: 'SIMULATED', kind: 'private' }, options)) as { name: string };
+    let agent: string | undefined;
+    if (embedded) {
+      const { key } = (await dispatcher.call('agents.create', { name: EMBEDDED_AGENT, description: 'The in-process agent of the embedded default' }, options)) as {
+        key: { accessKey: string; secretKey: string };
+      };
+      const running = await embedded.open();
+      await running.adopt(key, REGION, embedded.db);
+      agent = running.name;
+    }
+    const region = (await dispatcher.call('regions.create', { ...REGION, cloud: 'SIMULATED', kind: 'private', ...(agent ? { agent } : {}) }, options)) as {
+      name: string;
+    };
     const customer = (await dispatcher.call('customers.create', CUSTOMER, options)) as { name: string };
     const tenant = (await dispatcher.call('tenants.create', { ...TENANT, customer: customer.name }, options)) as { name: string };
     await dispatcher.call('tenants.activateRegion', { tenant: tenant.name, region: region.name }, options);
-    return { region: region.name, customer: customer.name, tenant: tenant.name };
+    return { region: region.name, customer: customer.name, tenant: tenant.name, ...(agent ? { agent } : {}) };
   } catch (error) {
     logger.warn(
       { err: error },

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createInProcessBus } from '../bus/in-process.js';
@@ -38,6 +39,8 @@ import { createDefaultRegion, type DefaultRegion } from './default-region.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import type { AgentLink } from './agents/agent-link.js';
+import { embeddedAgentDirectory } from './embedded-agent-names.js';
+import type { EmbeddedAgent } from './embedded-agent.js';
 import type { ServerTransport } from '../agent/transport/transport.js';
 import { Dispatcher } from './dispatch.js';
 import { EventWriter, NOTIFY_CHANNEL, type CommittedMessage, type EventOrigin } from './event-writer.js';
@@ -213,6 +216,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const notifications = await setUpNotifications(config, { db, clock, logger, secrets, authorizer });
     cleanups.unshift(() => notifications.stop());
 
+    let embedded: EmbeddedAgent | null = null;
     const services: Services = {
       db,
       clock,
@@ -222,6 +226,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       startedAt,
       clouds,
       simulator,
+      embeddedSimulator: () => embedded?.simulatorView() ?? null,
       cloudCallTimeoutMs: config.cloudCallTimeoutMs,
       authorizer,
       notifications: notifications.services,
@@ -354,7 +359,13 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
         ? new SharedReplayCache(db, windowMs, logger, (version, readStartedAt) => accessStore.observeChecked(version, readStartedAt))
         : new ReplayCache(windowMs);
     if (replays instanceof SharedReplayCache) cleanups.unshift(() => replays.close());
-    const agentTransport = options.agentTransport ?? (config.amqpUrl ? { amqpUrl: config.amqpUrl, prefix: config.amqpPrefix } : null);
+    // The embedded default (one node on PGlite, no broker of its own): an agent in this process may serve its simulated region.
+    const embeddedBroker =
+      config.embeddedAgent && db.kind === 'pglite' && !options.agentTransport && !config.amqpUrl
+        ? new (await import('../agent/transport/in-process.js')).InProcessBroker()
+        : null;
+    const agentTransport =
+      options.agentTransport ?? (config.amqpUrl ? { amqpUrl: config.amqpUrl, prefix: config.amqpPrefix } : embeddedBroker?.serverTransport() ?? null);
     if (agentTransport) {
       // Loaded only here: a node without agents never loads the AMQP client.
       const { connectAgents } = await import('./agents/agent-link.js');
@@ -373,6 +384,28 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       });
       const link = agents;
       cleanups.unshift(() => link.close());
+    }
+    const embeddedAgentOptions = embeddedBroker && {
+      dataDir: config.dataDir,
+      masterKey: masterKey.key,
+      broker: embeddedBroker,
+      clock,
+      simLatencyMs: config.simLatencyMs,
+      logger,
+      version,
+    };
+    // Loaded only where it can run; closed before the link it speaks through.
+    const openEmbeddedAgent = embeddedAgentOptions && (async () => {
+      const { EmbeddedAgent } = await import('./embedded-agent.js');
+      const agent = await EmbeddedAgent.open(embeddedAgentOptions);
+      cleanups.unshift(() => agent.close());
+      embedded = agent;
+      return agent;
+    });
+    // An earlier start made it: it serves its region again before anyone can call.
+    if (openEmbeddedAgent && existsSync(embeddedAgentDirectory(config.dataDir))) {
+      const agent = await openEmbeddedAgent();
+      if (!(await agent.resume())) logger.warn({ dir: embeddedAgentDirectory(config.dataDir) }, 'the embedded agent has no identity yet; its region is not served');
     }
     const app = await buildApp({
       dispatcher,
@@ -421,7 +454,10 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       const { rows } = await db.query('SELECT 1 FROM users LIMIT 1');
       return rows.length > 0;
     });
-    const defaultRegion = bootstrap && config.defaultSimulatedRegion ? await createDefaultRegion(dispatcher, logger) : null;
+    const defaultRegion =
+      bootstrap && config.defaultSimulatedRegion
+        ? await createDefaultRegion(dispatcher, logger, openEmbeddedAgent && { open: openEmbeddedAgent, db })
+        : null;
     phase('bootstrapMs');
     logger.debug(phases, 'start-up phases');
 

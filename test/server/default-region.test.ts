@@ -29,11 +29,12 @@ const regionEvents = async (db: Database) =>
 
 describe('the default simulated region of a first start', () => {
   let credentials: { accessKey: string; secretKey: string };
+  let firstInstance: string;
 
   it('is created with the administrator, by audited commands, and an instance runs in it at once', async () => {
     const maestro = await start();
     try {
-      assert.deepEqual(maestro.defaultRegion, { region: 'SIM-LOCAL', customer: 'DEFAULT', tenant: 'DEFAULT' });
+      assert.deepEqual(maestro.defaultRegion, { region: 'SIM-LOCAL', customer: 'DEFAULT', tenant: 'DEFAULT', agent: 'EMBEDDED' });
       credentials = { accessKey: maestro.bootstrap!.accessKey, secretKey: maestro.bootstrap!.secretKey };
       const events = await regionEvents(maestro.db);
       assert.deepEqual(events.map((e) => e.type), ['region.created', 'customer.created', 'tenant.created', 'tenant.regionActivated']);
@@ -44,7 +45,38 @@ describe('the default simulated region of a first start', () => {
       assert.deepEqual([region!.name, region!.cloud, region!.kind], ['SIM-LOCAL', 'SIMULATED', 'private']);
       assert.ok((await admin.images.describe({ tenant: 'default', region: 'sim-local' })).items.some((image) => image.name === 'ubuntu-24.04'));
       const { instances } = await admin.instances.run({ tenant: 'default', region: 'sim-local', image: 'ubuntu-24.04', shape: 'SMALL' });
-      await waitForState(admin, 'default', [instances[0]!.id], 'running');
+      firstInstance = instances[0]!.id;
+      await waitForState(admin, 'default', [firstInstance], 'running');
+    } finally {
+      await maestro.close();
+    }
+  });
+
+  it('is reached through the in-process agent: the same envelope, executor and events as a private cloud behind its agent', async () => {
+    const maestro = await start();
+    try {
+      const admin = createClient({ url: maestro.url, ...credentials });
+      const [region] = (await admin.regions.describe({})).items;
+      assert.equal(region!.agent, 'EMBEDDED');
+      const [agent] = (await admin.agents.describe({ name: 'embedded' })).items;
+      assert.deepEqual([agent!.state, agent!.reportedRegions], ['online', ['SIM-LOCAL']]);
+      // The running state of the first start's instance was reported by the agent, and its state lives in the agent's store.
+      const { rows } = await maestro.db.query<{ observer: string }>(
+        `SELECT observer->>'id' AS observer FROM event_log WHERE target_id = $1 AND type = 'instance.stateChanged' ORDER BY seq DESC LIMIT 1`,
+        [firstInstance],
+      );
+      assert.equal(rows[0]?.observer, 'EMBEDDED');
+      assert.equal((await maestro.db.query("SELECT to_regclass('sim_vms') IS NOT NULL AND EXISTS (SELECT 1 FROM sim_vms) AS held")).rows[0]!.held, false);
+      // The simulator's own commands reach the simulator behind the agent.
+      const settings = await admin.simulator.configure({ region: 'sim-local', cpu: 1 });
+      assert.equal(settings.cpu, 1);
+      await assert.rejects(
+        admin.instances.run({ tenant: 'default', region: 'sim-local', image: 'ubuntu-24.04', shape: 'SMALL' }),
+        /lacks capacity: 1 vCPU needed, 0 free/,
+      );
+      await admin.simulator.configure({ region: 'sim-local', cpu: 64 });
+      await admin.instances.stop({ tenant: 'default', id: firstInstance });
+      await waitForState(admin, 'default', [firstInstance], 'stopped');
     } finally {
       await maestro.close();
     }
@@ -58,6 +90,22 @@ describe('the default simulated region of a first start', () => {
       assert.equal((await regionEvents(maestro.db)).length, 4);
     } finally {
       await maestro.close();
+    }
+  });
+
+  it('can be left to Maestro itself (MAESTRO_EMBEDDED_AGENT=false): the region then has no agent', async () => {
+    const other = tempDir('maestro-default-region-direct-');
+    try {
+      const maestro = await startMaestro({ config: loadConfig({ MAESTRO_EMBEDDED_AGENT: 'false' }, { port: 0, dataDir: other.dir, logLevel: 'silent', simLatencyMs: 0 }) });
+      try {
+        assert.deepEqual(maestro.defaultRegion, { region: 'SIM-LOCAL', customer: 'DEFAULT', tenant: 'DEFAULT' });
+        const admin = createClient({ url: maestro.url, accessKey: maestro.bootstrap!.accessKey, secretKey: maestro.bootstrap!.secretKey });
+        assert.equal((await admin.regions.describe({})).items[0]!.agent, null);
+      } finally {
+        await maestro.close();
+      }
+    } finally {
+      other.remove();
     }
   });
 

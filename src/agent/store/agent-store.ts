@@ -187,6 +187,16 @@ export class AgentStore {
     );
   }
 
+  /** A value kept sealed with the master key under a name (the embedded agent's own identity). */
+  async setSealed(name: string, value: unknown, now: Date): Promise<void> {
+    await this.setCheckpoint(this.db, `sealed:${name}`, { sealed: this.#box.seal(JSON.stringify(value)) }, now);
+  }
+
+  async sealed<T>(name: string): Promise<T | null> {
+    const kept = await this.checkpoint<{ sealed: string }>(`sealed:${name}`);
+    return kept ? (JSON.parse(this.#box.open(kept.sealed)) as T) : null;
+  }
+
   // ---- operations ----
 
   /** Records that an operation starts; null when it is new, else what is known of it. */

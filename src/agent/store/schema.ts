@@ -1,3 +1,5 @@
+import { simTablesIfMissing } from '../../clouds/sim/schema.js';
+
 /**
  * The agent's own small database (PGlite under its data directory by default). Statements are
  * idempotent, so opening runs them all; a later change adds a step with the next version.
@@ -49,4 +51,6 @@ export const agentSchema: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX IF NOT EXISTS agent_operations_finished ON agent_operations (finished_at);
     `,
   },
+  // The simulator's tables, for an agent that serves a simulated region (the embedded default).
+  { version: 2, sql: simTablesIfMissing },
 ];

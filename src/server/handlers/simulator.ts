@@ -4,10 +4,19 @@ import { fromCloudError } from '../compute/cloud-call.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import { regionRef } from '../queries/compute.js';
 
+/**
+ * A simulated region with the simulator that holds it and where its state is: Maestro's own
+ * database, or the embedded agent's store for the region the agent serves.
+ */
 async function simulatedRegion(ctx: CommandContext, name: string) {
   const region = await regionRef(ctx.db, name);
   if (region.cloud !== 'SIMULATED') throw invalidInput(`region ${name} is a ${region.cloud} region, not a simulated one`, { field: 'region' });
-  return { name: region.name, nativeName: region.nativeName };
+  const target = { name: region.name, nativeName: region.nativeName };
+  if (region.agentId === null) return { ...target, simulator: ctx.services.simulator, db: ctx.db };
+  const { rows } = await ctx.db.query<{ name: string }>('SELECT name FROM agents WHERE id = $1', [region.agentId]);
+  const embedded = ctx.services.embeddedSimulator();
+  if (embedded && embedded.agent === rows[0]?.name) return { ...target, simulator: embedded.simulator, db: embedded.db };
+  throw invalidInput(`region ${name} is simulated by agent ${rows[0]?.name ?? region.agentId}, in its own process; its simulator is out of this server's reach`, { field: 'region' });
 }
 
 /** Wraps simulator calls so that its errors read like any cloud's. */
@@ -23,7 +32,7 @@ export const simulator: ManagerHandlers<Managers['simulator']> = {
   async configure(input, ctx) {
     const region = await simulatedRegion(ctx, input.region);
     const settings = await sim(region, () =>
-      ctx.services.simulator.configureRegion(ctx.db, region.nativeName, {
+      region.simulator.configureRegion(region.db, region.nativeName, {
         ...(input.cpu !== undefined ? { cpu: input.cpu } : {}),
         ...(input.ramGb !== undefined ? { ramMb: Math.round(input.ramGb * 1024) } : {}),
         ...(input.diskGb !== undefined ? { diskGb: input.diskGb } : {}),
@@ -37,7 +46,7 @@ export const simulator: ManagerHandlers<Managers['simulator']> = {
     if (input.kind === 'partial' && input.operation !== 'run') {
       throw invalidInput('partial faults apply to run only', { field: 'kind' });
     }
-    ctx.services.simulator.faults.inject(region.nativeName, {
+    region.simulator.faults.inject(region.nativeName, {
       operation: input.operation,
       kind: input.kind,
       times: input.times,
@@ -48,7 +57,7 @@ export const simulator: ManagerHandlers<Managers['simulator']> = {
   },
   async clearFaults(input, ctx) {
     const region = await simulatedRegion(ctx, input.region);
-    ctx.services.simulator.faults.clear(region.nativeName);
+    region.simulator.faults.clear(region.nativeName);
     return { ok: true as const };
   },
   async createOutside(input, ctx) {
@@ -59,15 +68,15 @@ export const simulator: ManagerHandlers<Managers['simulator']> = {
       ramMb: Math.round(input.ramGb * 1024),
       ...(input.tags ? { tags: input.tags } : {}),
     }));
-    return { nativeIds: await sim(region, () => ctx.services.simulator.createOutsideMaestro(ctx.db, region, vms, ctx.services.clock.now())) };
+    return { nativeIds: await sim(region, () => region.simulator.createOutsideMaestro(region.db, region, vms, ctx.services.clock.now())) };
   },
   async destroyOutside(input, ctx) {
     const region = await simulatedRegion(ctx, input.region);
-    return { destroyed: await sim(region, () => ctx.services.simulator.destroyOutsideMaestro(ctx.db, region, input.nativeIds)) };
+    return { destroyed: await sim(region, () => region.simulator.destroyOutsideMaestro(region.db, region, input.nativeIds)) };
   },
   async kill(input, ctx) {
     const region = await simulatedRegion(ctx, input.region);
-    await sim(region, () => ctx.services.simulator.kill(ctx.db, region, input.nativeId));
+    await sim(region, () => region.simulator.kill(region.db, region, input.nativeId));
     return { ok: true as const };
   },
 };

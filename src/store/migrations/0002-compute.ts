@@ -3,6 +3,8 @@
  * state of the simulated cloud. The `sim_` tables are the simulator's own store, the way a real
  * cloud keeps its own database: they are not projections and a rebuild leaves them alone.
  */
+import { simTables } from '../../clouds/sim/schema.js';
+
 export default {
   version: 2,
   name: 'compute',
@@ -96,54 +98,5 @@ CREATE INDEX volumes_tenant ON volumes (tenant_id, id);
 CREATE INDEX volumes_instance ON volumes (instance_id);
 CREATE INDEX volumes_tags ON volumes USING gin (tags jsonb_path_ops);
 
-CREATE TABLE sim_regions (
-  native_name   text PRIMARY KEY,
-  cpu           integer NOT NULL,
-  ram_mb        bigint NOT NULL,
-  disk_gb       bigint NOT NULL,
-  latency_ms    integer NOT NULL,
-  faults        jsonb NOT NULL DEFAULT '[]'::jsonb,
-  next_id       bigint NOT NULL DEFAULT 1
-);
-
-CREATE TABLE sim_vms (
-  region       text NOT NULL,
-  native_id    text NOT NULL,
-  name         text NOT NULL,
-  state        text NOT NULL,
-  cpu          integer NOT NULL,
-  ram_mb       integer NOT NULL,
-  disk_gb      integer NOT NULL,
-  image        text,
-  public_key   text,
-  user_data    text,
-  tags         jsonb NOT NULL,
-  launched_at  timestamptz NOT NULL,
-  due_at       timestamptz,
-  reported     boolean NOT NULL DEFAULT true,
-  PRIMARY KEY (region, native_id)
-);
-CREATE INDEX sim_vms_due ON sim_vms (region, due_at) WHERE due_at IS NOT NULL;
-CREATE INDEX sim_vms_unreported ON sim_vms (region) WHERE NOT reported;
-
-CREATE TABLE sim_volumes (
-  region      text NOT NULL,
-  native_id   text NOT NULL,
-  name        text NOT NULL,
-  size_gb     integer NOT NULL,
-  attached_to text,
-  PRIMARY KEY (region, native_id)
-);
-
-CREATE TABLE sim_images (
-  region     text NOT NULL,
-  native_id  text NOT NULL,
-  catalog    text NOT NULL,
-  name       text NOT NULL,
-  os         text NOT NULL,
-  min_disk_gb integer NOT NULL,
-  PRIMARY KEY (region, native_id),
-  UNIQUE (region, catalog, name)
-);
-`,
+${simTables}`,
 };
