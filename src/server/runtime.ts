@@ -359,9 +359,15 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
         ? new SharedReplayCache(db, windowMs, logger, (version, readStartedAt) => accessStore.observeChecked(version, readStartedAt))
         : new ReplayCache(windowMs);
     if (replays instanceof SharedReplayCache) cleanups.unshift(() => replays.close());
-    // The embedded default (one node on PGlite, no broker of its own): an agent in this process may serve its simulated region.
+    const hasUsers = async () => (await db.query('SELECT 1 FROM users LIMIT 1')).rows.length > 0;
+    // The embedded default (one node on PGlite, no broker of its own): an agent in this process serves its simulated
+    // region, made by the first start (docs/agent.md). Elsewhere no agent code is loaded.
     const embeddedBroker =
-      config.embeddedAgent && db.kind === 'pglite' && !options.agentTransport && !config.amqpUrl
+      config.embeddedAgent &&
+      db.kind === 'pglite' &&
+      !options.agentTransport &&
+      !config.amqpUrl &&
+      (existsSync(embeddedAgentDirectory(config.dataDir)) || (config.defaultSimulatedRegion && !(await hasUsers())))
         ? new (await import('../agent/transport/in-process.js')).InProcessBroker()
         : null;
     const agentTransport =
@@ -450,10 +456,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     phase('httpMs');
     // After listening: a start that cannot listen creates no administrator whose only showing of
     // its secret key it would then miss.
-    const bootstrap = await bootstrapAdministrator(dispatcher, async () => {
-      const { rows } = await db.query('SELECT 1 FROM users LIMIT 1');
-      return rows.length > 0;
-    });
+    const bootstrap = await bootstrapAdministrator(dispatcher, hasUsers);
     const defaultRegion =
       bootstrap && config.defaultSimulatedRegion
         ? await createDefaultRegion(dispatcher, logger, openEmbeddedAgent && { open: openEmbeddedAgent, db })
