@@ -65,6 +65,17 @@ async function servedRegions(tx: Queryable, agentId: string): Promise<Map<string
   return new Map(rows.map((row) => [row.name, row]));
 }
 
+/**
+ * Says why something an agent sent about a region was dropped: a region Maestro does not have yet
+ * is the usual order of setting one up (the agent first, then the region with --agent); a region
+ * reached otherwise is an agent speaking out of turn.
+ */
+async function ignored(deps: AgentMessageDeps, tx: Queryable, agent: string, region: string, what: string): Promise<void> {
+  const { rows } = await tx.query('SELECT 1 FROM regions WHERE name = $1', [region]);
+  if (rows.length === 0) deps.logger.info({ agent, region }, `an agent sent ${what} of a region Maestro does not have yet (create it with --agent ${agent.toLowerCase()}); ignored`);
+  else deps.logger.warn({ agent, region }, `an agent sent ${what} of a region it does not serve; ignored`);
+}
+
 async function register(deps: AgentMessageDeps, tx: Queryable, agentId: string, body: RegisterMessage, keyId: string): Promise<RecordedEvent[]> {
   const now = deps.clock.now();
   await recordHeartbeat(
@@ -102,7 +113,7 @@ async function applyEvents(deps: AgentMessageDeps, tx: Queryable, agentId: strin
   const done = new Map<string, OperationDone[]>();
   for (const event of events) {
     if (!served.has(event.region)) {
-      deps.logger.warn({ agent, region: event.region, kind: event.kind }, 'an agent reported on a region it does not serve; ignored');
+      await ignored(deps, tx, agent, event.region, `an event (${event.kind})`);
       continue;
     }
     if (event.kind === 'operation.done') done.set(event.region, [...(done.get(event.region) ?? []), event]);
@@ -146,7 +157,7 @@ async function applyEvents(deps: AgentMessageDeps, tx: Queryable, agentId: strin
 async function gatherListing(deps: AgentMessageDeps, tx: Queryable, agentId: string, agent: string, page: ListingPageMessage): Promise<RecordedEvent[]> {
   const served = await servedRegions(tx, agentId);
   if (!served.has(page.region)) {
-    deps.logger.warn({ agent, region: page.region }, 'an agent sent a listing of a region it does not serve; ignored');
+    await ignored(deps, tx, agent, page.region, 'a listing');
     return [];
   }
   // Kept as text: the message was validated on arrival, and parsing it into jsonb cost the embedded database more than the rest of receiving it.
