@@ -360,22 +360,10 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
         : new ReplayCache(windowMs);
     if (replays instanceof SharedReplayCache) cleanups.unshift(() => replays.close());
     const hasUsers = async () => (await db.query('SELECT 1 FROM users LIMIT 1')).rows.length > 0;
-    // The embedded default (one node on PGlite, no broker of its own): an agent in this process serves its simulated
-    // region, made by the first start (docs/agent.md). Elsewhere no agent code is loaded.
-    const embeddedBroker =
-      config.embeddedAgent &&
-      db.kind === 'pglite' &&
-      !options.agentTransport &&
-      !config.amqpUrl &&
-      (existsSync(embeddedAgentDirectory(config.dataDir)) || (config.defaultSimulatedRegion && !(await hasUsers())))
-        ? new (await import('../agent/transport/in-process.js')).InProcessBroker()
-        : null;
-    const agentTransport =
-      options.agentTransport ?? (config.amqpUrl ? { amqpUrl: config.amqpUrl, prefix: config.amqpPrefix } : embeddedBroker?.serverTransport() ?? null);
-    if (agentTransport) {
-      // Loaded only here: a node without agents never loads the AMQP client.
+    // Loaded only here: a node without agents never loads the agent or AMQP code.
+    const connectAgentLink = async (transport: ServerTransport | { amqpUrl: string; prefix: string }) => {
       const { connectAgents } = await import('./agents/agent-link.js');
-      agents = await connectAgents({
+      const link = await connectAgents({
         db,
         writer,
         clock,
@@ -386,32 +374,37 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
         nodeName: config.nodeName,
         callTimeoutMs: config.cloudCallTimeoutMs,
         heartbeatMs: config.agentHeartbeatMs,
-        transport: agentTransport,
+        transport,
       });
-      const link = agents;
       cleanups.unshift(() => link.close());
-    }
-    const embeddedAgentOptions = embeddedBroker && {
-      dataDir: config.dataDir,
-      masterKey: masterKey.key,
-      broker: embeddedBroker,
-      clock,
-      simLatencyMs: config.simLatencyMs,
-      logger,
-      version,
+      agents = link;
+      phase('agentLinkMs');
     };
-    // Loaded only where it can run; closed before the link it speaks through.
-    const openEmbeddedAgent = embeddedAgentOptions && (async () => {
-      const { EmbeddedAgent } = await import('./embedded-agent.js');
-      const agent = await EmbeddedAgent.open(embeddedAgentOptions);
-      cleanups.unshift(() => agent.close());
-      embedded = agent;
-      return agent;
-    });
-    // An earlier start made it: it serves its region again before anyone can call.
+    const agentTransport = options.agentTransport ?? (config.amqpUrl ? { amqpUrl: config.amqpUrl, prefix: config.amqpPrefix } : null);
+    if (agentTransport) await connectAgentLink(agentTransport);
+    // The embedded default (one node on PGlite, no broker of its own): an agent in this process
+    // serves its simulated region (docs/agent.md). Made by the first start, after listening like
+    // the rest of the bootstrap; started again by every later start before anyone can call.
+    const openEmbeddedAgent =
+      config.embeddedAgent && db.kind === 'pglite' && !agentTransport
+        ? async () => {
+            const { InProcessBroker } = await import('../agent/transport/in-process.js');
+            const broker = new InProcessBroker();
+            await connectAgentLink(broker.serverTransport());
+            const { EmbeddedAgent } = await import('./embedded-agent.js');
+            const options = { dataDir: config.dataDir, masterKey: masterKey.key, broker, clock, simLatencyMs: config.simLatencyMs, logger, version };
+            const agent = await EmbeddedAgent.open(options);
+            // Closed before the link it speaks through.
+            cleanups.unshift(() => agent.close());
+            embedded = agent;
+            phase('embeddedAgentOpenMs');
+            return agent;
+          }
+        : null;
     if (openEmbeddedAgent && existsSync(embeddedAgentDirectory(config.dataDir))) {
       const agent = await openEmbeddedAgent();
       if (!(await agent.resume())) logger.warn({ dir: embeddedAgentDirectory(config.dataDir) }, 'the embedded agent has no identity yet; its region is not served');
+      phase('embeddedAgentMs');
     }
     const app = await buildApp({
       dispatcher,

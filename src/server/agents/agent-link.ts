@@ -1,6 +1,5 @@
 import { AgentEventConsumer } from '../../agent/client/event-consumer.js';
 import { AgentRpcClient } from '../../agent/client/rpc-client.js';
-import { AmqpServerTransport } from '../../agent/transport/amqp/server-transport.js';
 import type { ServerTransport } from '../../agent/transport/transport.js';
 import type { DriverRegistry } from '../../clouds/registry.js';
 import type { Clock } from '../../domain/clock.js';
@@ -47,9 +46,16 @@ export interface AgentLink {
 export async function connectAgents(options: AgentLinkOptions): Promise<AgentLink> {
   const { db, clock, logger } = options;
   const log = logger.child({ component: 'agents' });
+  // amqplib is loaded only for RabbitMQ: the embedded agent's in-process broker does without it.
   const transport =
     'amqpUrl' in options.transport
-      ? new AmqpServerTransport({ url: options.transport.amqpUrl, prefix: options.transport.prefix, name: `maestro ${options.nodeName}`, clock, log })
+      ? new (await import('../../agent/transport/amqp/server-transport.js')).AmqpServerTransport({
+          url: options.transport.amqpUrl,
+          prefix: options.transport.prefix,
+          name: `maestro ${options.nodeName}`,
+          clock,
+          log,
+        })
       : options.transport;
   const keyring = new AgentKeyring(db, options.secrets, clock);
   const client = new AgentRpcClient({
