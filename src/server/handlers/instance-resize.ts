@@ -34,10 +34,9 @@ export async function resize(
   await lockInstance(ctx.db, input.id);
   const instance = await instanceRow(ctx.db, tenant.id, input.id);
   const region = await regionRefById(ctx.db, instance.regionId);
-  const driver = await ctx.services.clouds.forRegion(region, ctx.db);
-  if (!supports(driver, 'resize')) {
-    throw invalidInput(`${region.cloud} regions (${region.name}) do not resize instances through Maestro; run a new instance of the size you need`, { field: 'id' });
-  }
+  const unsupported = () =>
+    invalidInput(`${region.cloud} regions (${region.name}) do not resize instances through Maestro; run a new instance of the size you need`, { field: 'id' });
+  if (!supports(await ctx.services.clouds.forRegion(region, ctx.db), 'resize')) throw unsupported();
   const { rows } = await ctx.db.query<Size & { resizingTo: Size | null }>(
     'SELECT shape, cpu, ram_mb AS "ramMb", disk_gb AS "diskGb", resizing_to AS "resizingTo" FROM instances WHERE id = $1',
     [instance.id],
@@ -60,7 +59,7 @@ export async function resize(
   const request = { cpu: to.cpu, ramMb: to.ramMb, diskGb: to.diskGb, shapeNativeId: null };
   const scope = { target: { id: instance.id, name: instance.name }, customerId: tenant.customerId, tenantId: tenant.id, region: region.name };
   const resized = await callCloud(ctx, region, async (cloud, target, call) => {
-    if (!supports(cloud, 'resize')) return null;
+    if (!supports(cloud, 'resize')) throw unsupported();
     if (!defersChanges(cloud)) return cloud.resizeInstance(target, instance.nativeId, request, call);
     // Recorded before the agent is asked, so its report of the end always finds the instance (docs/agent.md).
     await lockOperation(ctx.db, call.operationId);
