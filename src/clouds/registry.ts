@@ -43,7 +43,8 @@ export class DriverRegistry {
     if (!this.#remote) {
       throw new AppError(
         'unavailable',
-        `region ${region.name} is served by a private agent, and this Maestro node is not connected to agents; set MAESTRO_AMQP_URL`,
+        `region ${region.name} is served by a private agent, and this Maestro node is not connected to agents; set MAESTRO_AMQP_URL ` +
+          '(for the region of the embedded default, leave MAESTRO_EMBEDDED_AGENT on)',
       );
     }
     return this.#remote.forRegion({ name: region.name, cloud: region.cloud, agentId: region.agentId }, db);

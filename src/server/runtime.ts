@@ -401,6 +401,13 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
             return agent;
           }
         : null;
+    if (!openEmbeddedAgent && db.kind === 'pglite' && existsSync(embeddedAgentDirectory(config.dataDir))) {
+      logger.warn(
+        { dir: embeddedAgentDirectory(config.dataDir) },
+        'this data directory has an embedded agent, which serves its simulated region, but it is not started here ' +
+          '(MAESTRO_EMBEDDED_AGENT=false or an agent transport is set): commands for that region fail until it runs',
+      );
+    }
     if (openEmbeddedAgent && existsSync(embeddedAgentDirectory(config.dataDir))) {
       const agent = await openEmbeddedAgent();
       if (!(await agent.resume())) logger.warn({ dir: embeddedAgentDirectory(config.dataDir) }, 'the embedded agent has no identity yet; its region is not served');

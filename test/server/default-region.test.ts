@@ -93,6 +93,19 @@ describe('the default simulated region of a first start', () => {
     }
   });
 
+  it('says what to do when the embedded agent of an installation is turned off', async () => {
+    const maestro = await start({ embeddedAgent: false });
+    try {
+      const admin = createClient({ url: maestro.url, ...credentials });
+      await assert.rejects(
+        admin.instances.run({ tenant: 'default', region: 'sim-local', image: 'ubuntu-24.04', shape: 'SMALL' }),
+        /SIM-LOCAL is served by a private agent, .* leave MAESTRO_EMBEDDED_AGENT on/,
+      );
+    } finally {
+      await maestro.close();
+    }
+  });
+
   it('can be left to Maestro itself (MAESTRO_EMBEDDED_AGENT=false): the region then has no agent', async () => {
     const other = tempDir('maestro-default-region-direct-');
     try {
