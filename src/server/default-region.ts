@@ -1,4 +1,3 @@
-import type { Database } from '../store/database.js';
 import { systemActor } from './actor.js';
 import type { Dispatcher } from './dispatch.js';
 import type { EmbeddedAgent } from './embedded-agent.js';
@@ -14,11 +13,6 @@ export interface DefaultRegion {
   agent?: string;
 }
 
-/** How to make the embedded agent, where this server can run one. */
-export interface EmbeddedAgentMaker {
-  open(): Promise<EmbeddedAgent>;
-  db: Database;
-}
 
 // Not sim-1: benchmarks and scripts commonly create regions named sim-1, sim-2 … themselves.
 const REGION = { name: 'sim-local', nativeName: 'local', description: 'Simulated private region created at first start' };
@@ -37,16 +31,20 @@ const TENANT = { name: 'default', description: 'Tenant created at first start, a
  * registered (`agents.create`), started with the key pair it was given, and the region created
  * with it, so every command for the region crosses the same path as a real private cloud's.
  */
-export async function createDefaultRegion(dispatcher: Dispatcher, logger: Logger, embedded: EmbeddedAgentMaker | null = null): Promise<DefaultRegion | null> {
+export async function createDefaultRegion(
+  dispatcher: Dispatcher,
+  logger: Logger,
+  openEmbeddedAgent: (() => Promise<EmbeddedAgent>) | null = null,
+): Promise<DefaultRegion | null> {
   const options = { actor: systemActor('bootstrap') };
   try {
     let agent: string | undefined;
-    if (embedded) {
+    if (openEmbeddedAgent) {
       const { key } = (await dispatcher.call('agents.create', { name: EMBEDDED_AGENT, description: 'The in-process agent of the embedded default' }, options)) as {
         key: { accessKey: string; secretKey: string };
       };
-      const running = await embedded.open();
-      await running.adopt(key, REGION, embedded.db);
+      const running = await openEmbeddedAgent();
+      await running.adopt(key, REGION);
       agent = running.name;
     }
     const region = (await dispatcher.call('regions.create', { ...REGION, cloud: 'SIMULATED', kind: 'private', ...(agent ? { agent } : {}) }, options)) as {

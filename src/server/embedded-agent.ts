@@ -27,6 +27,8 @@ export interface EmbeddedSimulator {
 }
 
 export interface EmbeddedAgentOptions {
+  /** The server's database, where the agent's registration is seen. */
+  db: Database;
   dataDir: string;
   masterKey: Buffer;
   broker: InProcessBroker;
@@ -73,11 +75,11 @@ export class EmbeddedAgent {
    * waits until the server has recorded the agent's registration, so that the region can be
    * created through it at once.
    */
-  async adopt(key: { accessKey: string; secretKey: string }, region: { name: string; nativeName: string }, db: Database): Promise<void> {
+  async adopt(key: { accessKey: string; secretKey: string }, region: { name: string; nativeName: string }): Promise<void> {
     const identity: Identity = { keyId: key.accessKey, secret: key.secretKey, regions: [{ name: region.name.toUpperCase(), nativeName: region.nativeName }] };
     await this.store.setSealed(IDENTITY, identity, this.options.clock.now());
     await this.#start(identity);
-    await this.#registered(db, identity.regions[0]!.name);
+    await this.#registered(identity.regions[0]!.name);
   }
 
   simulatorView(): EmbeddedSimulator {
@@ -107,10 +109,10 @@ export class EmbeddedAgent {
   }
 
   /** Until the server knows the agent serves the region (its REGISTER, through the outbox and the broker). */
-  async #registered(db: Database, region: string): Promise<void> {
+  async #registered(region: string): Promise<void> {
     const deadline = Date.now() + REGISTRATION_WAIT_MS;
     for (;;) {
-      const { rows } = await db.query(
+      const { rows } = await this.options.db.query(
         'SELECT 1 FROM agent_regions ar JOIN agents a ON a.id = ar.agent_id WHERE a.name = $1 AND ar.region = $2',
         [this.name, region],
       );

@@ -392,7 +392,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
             const broker = new InProcessBroker();
             await connectAgentLink(broker.serverTransport());
             const { EmbeddedAgent } = await import('./embedded-agent.js');
-            const options = { dataDir: config.dataDir, masterKey: masterKey.key, broker, clock, simLatencyMs: config.simLatencyMs, logger, version };
+            const options = { db, dataDir: config.dataDir, masterKey: masterKey.key, broker, clock, simLatencyMs: config.simLatencyMs, logger, version };
             const agent = await EmbeddedAgent.open(options);
             // Closed before the link it speaks through.
             cleanups.unshift(() => agent.close());
@@ -459,7 +459,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const bootstrap = await bootstrapAdministrator(dispatcher, hasUsers);
     const defaultRegion =
       bootstrap && config.defaultSimulatedRegion
-        ? await createDefaultRegion(dispatcher, logger, openEmbeddedAgent && { open: openEmbeddedAgent, db })
+        ? await createDefaultRegion(dispatcher, logger, openEmbeddedAgent)
         : null;
     phase('bootstrapMs');
     logger.debug(phases, 'start-up phases');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { CloudError, PartialRunError, type Driver, type RegionTarget, type TrackedCall } from '../../clouds/driver.js';
+import { CloudError, defersChanges, PartialRunError, type DeferredChanges, type Driver, type RegionTarget, type TrackedCall } from '../../clouds/driver.js';
 import { AppError } from '../../protocol/errors.js';
+import { lockOperation } from '../agents/operations.js';
 import type { CommandContext } from '../context.js';
 import type { RegionRef } from '../queries/compute.js';
 
@@ -61,4 +62,28 @@ export async function callCloud<T>(
   } finally {
     timer.abort();
   }
+}
+
+/** A change a region's driver sees through in the call (`now`), or takes and finishes later (`defer`). */
+export interface DeferrableChange<T> {
+  now(driver: Driver, target: RegionTarget, call: TrackedCall): Promise<T>;
+  /** Records that the change started (the event a report of its end completes), by the operation's id. */
+  started(operationId: string): Promise<unknown>;
+  defer(driver: Driver & DeferredChanges, target: RegionTarget, call: TrackedCall): Promise<void>;
+}
+
+/**
+ * Calls the cloud for a long change: where the region's driver defers (a private agent's region),
+ * the start is recorded under the operation's lock before the agent is asked, so its report of the
+ * end always finds it (src/server/agents/operations.ts, docs/agent.md), and the answer is null;
+ * elsewhere the change is seen through in the call and its result returned.
+ */
+export function callCloudOrDefer<T>(ctx: CommandContext, region: RegionRef, change: DeferrableChange<T>): Promise<T | null> {
+  return callCloud(ctx, region, async (driver, target, call) => {
+    if (!defersChanges(driver)) return change.now(driver, target, call);
+    await lockOperation(ctx.db, call.operationId);
+    await change.started(call.operationId);
+    await change.defer(driver, target, call);
+    return null;
+  });
 }

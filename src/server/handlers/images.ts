@@ -2,9 +2,7 @@ import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/compute.js';
 import { conflict, invalidState } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
-import { defersChanges } from '../../clouds/driver.js';
-import { lockOperation } from '../agents/operations.js';
-import { callCloud } from '../compute/cloud-call.js';
+import { callCloud, callCloudOrDefer } from '../compute/cloud-call.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import { regionRefById } from '../queries/compute.js';
 import { imageView, listImages, tenantImageRow } from '../queries/images.js';
@@ -42,18 +40,15 @@ export const images: ManagerHandlers<Managers['images']> = {
     const id = uuidv7();
     const scope = { target: { id, name: input.name }, customerId: tenant.customerId, tenantId: tenant.id, region: region.name };
     const request = { instanceNativeId: instance.nativeId, name: input.name, catalog: `tenant:${tenant.id}` };
-    const image = await callCloud(ctx, region, async (driver, target, call) => {
-      if (!defersChanges(driver)) return driver.createImage(target, request, call);
-      // Recorded before the agent is asked, so its report of the end always finds the image (docs/agent.md).
-      await lockOperation(ctx.db, call.operationId);
-      const source = await sourceOf(ctx, instance.id);
-      await ctx.emit(
-        events.imageCaptureStarted,
-        { id, regionId: region.id, tenantId: tenant.id, name: input.name, nativeId: null, ...source, sourceInstanceId: instance.id, ownerId: ctx.actor.userId, operationId: call.operationId },
-        scope,
-      );
-      await driver.deferCreateImage(target, request, call);
-      return null;
+    const image = await callCloudOrDefer(ctx, region, {
+      now: (driver, target, call) => driver.createImage(target, request, call),
+      started: async (operationId) =>
+        ctx.emit(
+          events.imageCaptureStarted,
+          { id, regionId: region.id, tenantId: tenant.id, name: input.name, nativeId: null, ...(await sourceOf(ctx, instance.id)), sourceInstanceId: instance.id, ownerId: ctx.actor.userId, operationId },
+          scope,
+        ),
+      defer: (driver, target, call) => driver.deferCreateImage(target, request, call),
     });
     if (image) {
       await ctx.emit(

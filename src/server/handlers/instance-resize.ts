@@ -1,9 +1,8 @@
-import { defersChanges, supports } from '../../clouds/driver.js';
+import { supports } from '../../clouds/driver.js';
 import type { Instance } from '../../protocol/commands/compute-schemas.js';
 import * as events from '../../protocol/events/compute.js';
 import { invalidInput, invalidState } from '../../protocol/errors.js';
-import { lockOperation } from '../agents/operations.js';
-import { callCloud } from '../compute/cloud-call.js';
+import { callCloudOrDefer } from '../compute/cloud-call.js';
 import type { CommandContext } from '../context.js';
 import { regionRefById } from '../queries/compute.js';
 import { instanceRow, instanceView, lockInstance } from '../queries/instances.js';
@@ -37,35 +36,29 @@ export async function resize(
   const unsupported = () =>
     invalidInput(`${region.cloud} regions (${region.name}) do not resize instances through Maestro; run a new instance of the size you need`, { field: 'id' });
   if (!supports(await ctx.services.clouds.forRegion(region, ctx.db), 'resize')) throw unsupported();
-  const { rows } = await ctx.db.query<Size & { resizingTo: Size | null }>(
-    'SELECT shape, cpu, ram_mb AS "ramMb", disk_gb AS "diskGb", resizing_to AS "resizingTo" FROM instances WHERE id = $1',
-    [instance.id],
-  );
-  const current = rows[0]!;
   const name = `${instance.name} (${instance.id})`;
-  if (current.resizingTo) {
-    throw invalidState(`instance ${name} is being resized to ${described(current.resizingTo)}; resize it again once that has finished`, { state: instance.state });
+  if (instance.resizingTo) {
+    throw invalidState(`instance ${name} is being resized to ${described(instance.resizingTo)}; resize it again once that has finished`, { state: instance.state });
   }
   if (instance.state !== 'running' && instance.state !== 'stopped') {
     throw invalidState(`cannot resize instance ${name}: it is ${instance.state}; resize a running or stopped instance`, { state: instance.state });
   }
   const wanted = await resolveShape(ctx, region, input);
-  if (wanted.cpu === current.cpu && wanted.ramMb === current.ramMb && wanted.shape === current.shape) {
-    throw invalidInput(`instance ${name} already has ${described(current)}; give another shape`, { field: 'shape' });
+  if (wanted.cpu === instance.cpu && wanted.ramMb === instance.ramMb && wanted.shape === instance.shape) {
+    throw invalidInput(`instance ${name} already has ${described(instance)}; give another shape`, { field: 'shape' });
   }
-  if (wanted.cpu > current.cpu || wanted.ramMb > current.ramMb) await admitGrowth(ctx, { tenant, region });
+  if (wanted.cpu > instance.cpu || wanted.ramMb > instance.ramMb) await admitGrowth(ctx, { tenant, region });
 
-  const to: Size = { shape: wanted.shape, cpu: wanted.cpu, ramMb: wanted.ramMb, diskGb: current.diskGb };
+  const to: Size = { shape: wanted.shape, cpu: wanted.cpu, ramMb: wanted.ramMb, diskGb: instance.diskGb };
   const request = { cpu: to.cpu, ramMb: to.ramMb, diskGb: to.diskGb, shapeNativeId: null };
   const scope = { target: { id: instance.id, name: instance.name }, customerId: tenant.customerId, tenantId: tenant.id, region: region.name };
-  const resized = await callCloud(ctx, region, async (cloud, target, call) => {
-    if (!supports(cloud, 'resize')) throw unsupported();
-    if (!defersChanges(cloud)) return cloud.resizeInstance(target, instance.nativeId, request, call);
-    // Recorded before the agent is asked, so its report of the end always finds the instance (docs/agent.md).
-    await lockOperation(ctx.db, call.operationId);
-    await ctx.emit(events.instanceResizeStarted, { id: instance.id, operationId: call.operationId, to }, scope);
-    await cloud.deferResizeInstance(target, instance.nativeId, request, call);
-    return null;
+  const resized = await callCloudOrDefer(ctx, region, {
+    now: (cloud, target, call) => {
+      if (!supports(cloud, 'resize')) throw unsupported();
+      return cloud.resizeInstance(target, instance.nativeId, request, call);
+    },
+    started: (operationId) => ctx.emit(events.instanceResizeStarted, { id: instance.id, operationId, to }, scope),
+    defer: (cloud, target, call) => cloud.deferResizeInstance(target, instance.nativeId, request, call),
   });
   if (resized) {
     await ctx.emit(events.instanceResized, { id: instance.id, shape: to.shape, cpu: resized.cpu, ramMb: resized.ramMb, diskGb: resized.diskGb }, scope);

@@ -3,9 +3,8 @@ import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/compute.js';
 import { AppError, invalidInput, invalidState } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
-import { defersChanges } from '../../clouds/driver.js';
-import { lockOperation } from '../agents/operations.js';
-import { callCloud } from '../compute/cloud-call.js';
+import type { Driver, RegionTarget, TrackedCall } from '../../clouds/driver.js';
+import { callCloud, callCloudOrDefer } from '../compute/cloud-call.js';
 import { admitVolume } from '../quotas/admission.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import type { EventScope } from '../event-writer.js';
@@ -63,13 +62,15 @@ async function attach(
 ): Promise<void> {
   const nativeId = cloudIdOf(volume);
   const scope = scopeOf(tenant, region, volume);
-  const done = await callCloud(ctx, region, async (driver, target, call) => {
-    if (deferred === 'in the call' || !defersChanges(driver)) return driver.attachVolume(target, nativeId, instance.nativeId, call).then(() => true);
-    await lockOperation(ctx.db, call.operationId);
-    await ctx.emit(events.volumeAttachStarted, { id: volume.id, instanceId: instance.id, operationId: call.operationId }, scope);
-    await driver.deferAttachVolume(target, nativeId, instance.nativeId, call);
-    return false;
-  });
+  const now = (driver: Driver, target: RegionTarget, call: TrackedCall) => driver.attachVolume(target, nativeId, instance.nativeId, call).then(() => true);
+  const done =
+    deferred === 'in the call'
+      ? await callCloud(ctx, region, now)
+      : await callCloudOrDefer(ctx, region, {
+          now,
+          started: (operationId) => ctx.emit(events.volumeAttachStarted, { id: volume.id, instanceId: instance.id, operationId }, scope),
+          defer: (driver, target, call) => driver.deferAttachVolume(target, nativeId, instance.nativeId, call),
+        });
   if (done) await ctx.emit(events.volumeAttached, { id: volume.id, instanceId: instance.id }, scope);
 }
 
@@ -120,15 +121,15 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     const scope = scopeOf(tenant, region, { id, name: input.name });
     const fields = { id, tenantId: tenant.id, regionId: region.id, name: input.name, ownerId: ctx.actor.userId, tags };
     const request = { name: input.name, sizeGb: input.sizeGb };
-    const created = await callCloud(ctx, region, async (driver, target, call) => {
-      // A create that also attaches is seen through in the call: the attach needs the volume.
-      if (instance || !defersChanges(driver)) return driver.createVolume(target, request, call);
-      // Recorded before the agent is asked, so its report of the end always finds the volume (docs/agent.md).
-      await lockOperation(ctx.db, call.operationId);
-      await ctx.emit(events.volumeCreationStarted, { ...fields, nativeId: null, sizeGb: input.sizeGb, operationId: call.operationId }, scope);
-      await driver.deferCreateVolume(target, request, call);
-      return null;
-    });
+    const now = (driver: Driver, target: RegionTarget, call: TrackedCall) => driver.createVolume(target, request, call);
+    // A create that also attaches is seen through in the call: the attach needs the volume.
+    const created = instance
+      ? await callCloud(ctx, region, now)
+      : await callCloudOrDefer(ctx, region, {
+          now,
+          started: (operationId) => ctx.emit(events.volumeCreationStarted, { ...fields, nativeId: null, sizeGb: input.sizeGb, operationId }, scope),
+          defer: (driver, target, call) => driver.deferCreateVolume(target, request, call),
+        });
     if (!created) return volumeView(ctx.db, id);
     await ctx.emit(events.volumeCreated, { ...fields, nativeId: created.nativeId, sizeGb: created.sizeGb }, scope);
     if (instance) {
@@ -179,12 +180,10 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     const nativeId = cloudIdOf(volume);
     const { instanceId } = volume;
     const scope = scopeOf(tenant, region, volume);
-    const done = await callCloud(ctx, region, async (driver, target, call) => {
-      if (!defersChanges(driver)) return driver.detachVolume(target, nativeId, call).then(() => true);
-      await lockOperation(ctx.db, call.operationId);
-      await ctx.emit(events.volumeDetachStarted, { id: volume.id, instanceId, operationId: call.operationId }, scope);
-      await driver.deferDetachVolume(target, nativeId, call);
-      return false;
+    const done = await callCloudOrDefer(ctx, region, {
+      now: (driver, target, call) => driver.detachVolume(target, nativeId, call).then(() => true),
+      started: (operationId) => ctx.emit(events.volumeDetachStarted, { id: volume.id, instanceId, operationId }, scope),
+      defer: (driver, target, call) => driver.deferDetachVolume(target, nativeId, call),
     });
     if (done) await ctx.emit(events.volumeDetached, { id: volume.id, instanceId }, scope);
     return volumeView(ctx.db, volume.id);

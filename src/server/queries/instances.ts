@@ -18,6 +18,12 @@ export interface InstanceRow {
   tags: Record<string, string>;
   stopAfter: string | null;
   terminateAfter: string | null;
+  shape: string | null;
+  cpu: number;
+  ramMb: number;
+  diskGb: number;
+  /** While a resize through an agent runs, the size it moves to. */
+  resizingTo: { shape: string | null; cpu: number; ramMb: number; diskGb: number } | null;
 }
 
 // Any constant; it only has to be the same on every node.
@@ -35,7 +41,8 @@ export async function lockInstance(tx: Queryable, id: string): Promise<void> {
 export async function instanceRow(db: Queryable, tenantId: string, id: string): Promise<InstanceRow> {
   const { rows } = await db.query<InstanceRow>(
     `SELECT id, tenant_id AS "tenantId", region_id AS "regionId", native_id AS "nativeId", name, state,
-            termination_protection AS "terminationProtection", tags, stop_after AS "stopAfter", terminate_after AS "terminateAfter"
+            termination_protection AS "terminationProtection", tags, stop_after AS "stopAfter", terminate_after AS "terminateAfter",
+            shape, cpu, ram_mb AS "ramMb", disk_gb AS "diskGb", resizing_to AS "resizingTo"
        FROM instances WHERE id = $1 AND tenant_id = $2`,
     [id, tenantId],
   );
