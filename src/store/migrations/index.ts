@@ -20,6 +20,7 @@ import deferredImages from './0019-deferred-images.js';
 import deferredVolumes from './0020-deferred-volumes.js';
 import listingPagesUncompressed from './0021-listing-pages-uncompressed.js';
 import instanceResizes from './0022-instance-resizes.js';
+import chunkedBillingImport from './0023-chunked-billing-import.js';
 
 export interface Migration {
   version: number;
@@ -28,4 +29,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed, instanceResizes];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed, instanceResizes, chunkedBillingImport];
