@@ -1,4 +1,4 @@
-import { simTablesIfMissing } from '../../clouds/sim/schema.js';
+import { simNetworkTablesIfMissing, simTablesIfMissing } from '../../clouds/sim/schema.js';
 
 /**
  * The agent's own small database (PGlite under its data directory by default). Statements are
@@ -53,4 +53,6 @@ export const agentSchema: ReadonlyArray<{ version: number; sql: string }> = [
   },
   // The simulator's tables, for an agent that serves a simulated region (the embedded default).
   { version: 2, sql: simTablesIfMissing },
+  // The simulator's networks, interfaces and public addresses.
+  { version: 3, sql: simNetworkTablesIfMissing },
 ];

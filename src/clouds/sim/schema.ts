@@ -54,5 +54,47 @@ CREATE TABLE sim_images (
 );
 `;
 
+/**
+ * The simulator's networks (VLANs), the interface each VM has on one of them, and the public
+ * addresses allocated from its external network: added after the tables above (migration 0023,
+ * the agent store's step 3).
+ */
+export const simNetworkTables = `CREATE TABLE sim_networks (
+  region     text NOT NULL,
+  native_id  text NOT NULL,
+  name       text NOT NULL,
+  vlan_id    integer NOT NULL,
+  external   boolean NOT NULL,
+  shared     boolean NOT NULL,
+  cidr       text NOT NULL,
+  next_host  bigint NOT NULL DEFAULT 2,
+  PRIMARY KEY (region, native_id),
+  UNIQUE (region, name)
+);
+
+CREATE TABLE sim_ports (
+  region    text NOT NULL,
+  instance  text NOT NULL,
+  network   text NOT NULL,
+  address   text NOT NULL,
+  PRIMARY KEY (region, instance)
+);
+
+CREATE TABLE sim_public_ips (
+  region          text NOT NULL,
+  native_id       text NOT NULL,
+  address         text NOT NULL,
+  network         text NOT NULL,
+  instance        text,
+  private_address text,
+  PRIMARY KEY (region, native_id),
+  UNIQUE (region, address)
+);
+CREATE UNIQUE INDEX sim_public_ips_instance ON sim_public_ips (region, instance) WHERE instance IS NOT NULL;
+`;
+
+const ifMissing = (ddl: string) => ddl.replaceAll('CREATE TABLE ', 'CREATE TABLE IF NOT EXISTS ').replaceAll('CREATE INDEX ', 'CREATE INDEX IF NOT EXISTS ').replaceAll('CREATE UNIQUE INDEX ', 'CREATE UNIQUE INDEX IF NOT EXISTS ');
+
 /** The same tables for a store that runs every statement of a step again after a start that died half-way. */
-export const simTablesIfMissing = simTables.replaceAll('CREATE TABLE ', 'CREATE TABLE IF NOT EXISTS ').replaceAll('CREATE INDEX ', 'CREATE INDEX IF NOT EXISTS ');
+export const simTablesIfMissing = ifMissing(simTables);
+export const simNetworkTablesIfMissing = ifMissing(simNetworkTables);

@@ -20,6 +20,7 @@ import deferredImages from './0019-deferred-images.js';
 import deferredVolumes from './0020-deferred-volumes.js';
 import listingPagesUncompressed from './0021-listing-pages-uncompressed.js';
 import instanceResizes from './0022-instance-resizes.js';
+import publicIps from './0023-public-ips.js';
 import chunkedBillingImport from './0023-chunked-billing-import.js';
 
 export interface Migration {
