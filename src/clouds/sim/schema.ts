@@ -56,7 +56,7 @@ CREATE TABLE sim_images (
 
 /**
  * The simulator's networks (VLANs), the interface each VM has on one of them, and the public
- * addresses allocated from its external network: added after the tables above (migration 0023,
+ * addresses allocated from its external network: added after the tables above (migration 0024,
  * the agent store's step 3).
  */
 export const simNetworkTables = `CREATE TABLE sim_networks (

@@ -20,8 +20,8 @@ import deferredImages from './0019-deferred-images.js';
 import deferredVolumes from './0020-deferred-volumes.js';
 import listingPagesUncompressed from './0021-listing-pages-uncompressed.js';
 import instanceResizes from './0022-instance-resizes.js';
-import publicIps from './0023-public-ips.js';
 import chunkedBillingImport from './0023-chunked-billing-import.js';
+import publicIps from './0024-public-ips.js';
 
 export interface Migration {
   version: number;
@@ -30,4 +30,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed, instanceResizes, chunkedBillingImport];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed, instanceResizes, chunkedBillingImport, publicIps];

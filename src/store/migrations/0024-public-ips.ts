@@ -6,7 +6,7 @@ import { simNetworkTables } from '../../clouds/sim/schema.js';
  * own networks, interfaces and addresses (src/clouds/sim/schema.ts, the agent store's step 3).
  */
 export default {
-  version: 23,
+  version: 24,
   name: 'public-ips',
   sql: /* sql */ `
 CREATE TABLE public_ips (
