@@ -150,6 +150,7 @@ export const driverMethods = {
   associatePublicIp: { args: z.tuple([id, id]), result: cloudPublicIp, mutating: true, optional: 'publicIps' },
   disassociatePublicIp: { args: z.tuple([id]), result: none, mutating: true, optional: 'publicIps' },
   releasePublicIp: { args: z.tuple([id]), result: none, mutating: true, optional: 'publicIps' },
+  moveInstanceToNetwork: { args: z.tuple([id, id]), result: none, mutating: true, optional: 'networkMoves' },
   importKeyPair: { args: z.tuple([z.string().max(16_384)]), result: cloudKeyPair, mutating: true, optional: 'keyPairs' },
   resizeInstance: { args: z.tuple([id, resizeRequest]), result: cloudInstance, mutating: true, optional: 'resize' },
 } as const satisfies Record<string, MethodSpec>;

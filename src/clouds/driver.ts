@@ -32,7 +32,7 @@ export interface DriverCapabilities {
 }
 
 /** Operations beyond the core every driver has; each names an interface below. */
-export const optionalOperations = ['shapes', 'networks', 'securityGroups', 'publicIps', 'keyPairs', 'resize'] as const;
+export const optionalOperations = ['shapes', 'networks', 'securityGroups', 'publicIps', 'keyPairs', 'resize', 'networkMoves'] as const;
 export type OptionalOperation = (typeof optionalOperations)[number];
 
 /** The region as the driver knows it. */
@@ -188,6 +188,13 @@ export interface SecurityGroupOperations {
   listSecurityGroups(region: RegionTarget, call: DriverCall): Promise<CloudSecurityGroup[]>;
 }
 
+/**
+ * Public addresses, with the same rules on every cloud (the conformance suite checks them): an
+ * address is associated with at most one instance; associating it again with the same instance
+ * changes nothing, with another one is refused (`conflict`: disassociate first); releasing an
+ * associated address is refused (`conflict`); an instance that is terminated gives its address
+ * back (it stays allocated, unassociated).
+ */
 export interface PublicIpOperations {
   listPublicIps(region: RegionTarget, call: DriverCall): Promise<CloudPublicIp[]>;
   /** Allocates from `networkNativeId`, or from the cloud's only external network when absent. */
@@ -195,6 +202,14 @@ export interface PublicIpOperations {
   associatePublicIp(region: RegionTarget, ipNativeId: string, instanceNativeId: string, call: DriverCall): Promise<CloudPublicIp>;
   disassociatePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void>;
   releasePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void>;
+}
+
+export interface NetworkMoveOperations {
+  /**
+   * Moves a running or stopped instance's interface to another private network of the region (a
+   * VLAN): it gets an address there, and its public address, if any, follows it.
+   */
+  moveInstanceToNetwork(region: RegionTarget, instanceNativeId: string, networkNativeId: string, call: DriverCall): Promise<void>;
 }
 
 export interface KeyPairOperations {
@@ -228,6 +243,7 @@ export interface OptionalOperations {
   publicIps: PublicIpOperations;
   keyPairs: KeyPairOperations;
   resize: ResizeOperations;
+  networkMoves: NetworkMoveOperations;
 }
 
 /** A call whose operation id the caller keeps: the outcome of a deferred change is matched by it. */

@@ -49,7 +49,10 @@ export const conformanceCases = [
   'shapes',
   'key pairs',
   'public IPs',
+  'public IP rules',
+  'public IP of a terminated instance',
   'networks and security groups',
+  'network moves',
   'images',
   'volumes',
   'resize',
@@ -61,7 +64,10 @@ const optionalFor: Partial<Record<ConformanceCase, OptionalOperation>> = {
   shapes: 'shapes',
   'key pairs': 'keyPairs',
   'public IPs': 'publicIps',
+  'public IP rules': 'publicIps',
+  'public IP of a terminated instance': 'publicIps',
   'networks and security groups': 'networks',
+  'network moves': 'networkMoves',
   resize: 'resize',
 };
 
@@ -149,6 +155,7 @@ export function conformanceSuite(name: string, target: ConformanceTarget, skip: 
         publicIps: ['listPublicIps', 'allocatePublicIp', 'associatePublicIp', 'disassociatePublicIp', 'releasePublicIp'],
         keyPairs: ['importKeyPair'],
         resize: ['resizeInstance'],
+        networkMoves: ['moveInstanceToNetwork'],
       };
       for (const operation of driver.capabilities.optional) {
         for (const method of methods[operation]) {
@@ -312,6 +319,81 @@ export function conformanceSuite(name: string, target: ConformanceTarget, skip: 
       assert.equal(await find(), undefined);
     });
 
+    /** A second running instance, for the cases that need two. */
+    let second: Promise<string> | undefined;
+    const secondInstance = () =>
+      (second ??= (async () => {
+        const [vm] = await run([`${target.prefix}-second`]);
+        await until([vm!.nativeId], 'running', ['pending', 'starting']);
+        return vm!.nativeId;
+      })());
+    const conflict = (error: unknown) => error instanceof CloudError && error.reason === 'conflict';
+
+    test('public IP rules', 'an address is associated with one instance at most; an associated address is not released', async () => {
+      assert.ok(supports(driver, 'publicIps'));
+      const [id, other] = [await sharedInstance(), await secondInstance()];
+      const ip = await driver.allocatePublicIp(region, {}, target.call());
+      target.created?.('publicIp', ip.nativeId);
+      await driver.associatePublicIp(region, ip.nativeId, id, target.call());
+      // Again with the same instance: nothing changes.
+      assert.equal((await driver.associatePublicIp(region, ip.nativeId, id, target.call())).instanceNativeId, id);
+      await assert.rejects(driver.associatePublicIp(region, ip.nativeId, other, target.call()), conflict, 'associated elsewhere: refused');
+      await assert.rejects(driver.releasePublicIp(region, ip.nativeId, target.call()), conflict, 'associated: not released');
+      const find = async () => (await driver.listPublicIps(region, target.call())).find((one) => one.nativeId === ip.nativeId);
+      assert.equal((await find())?.instanceNativeId, id, 'the refusals changed nothing');
+      // Moved by the caller: disassociated, then associated with the other instance.
+      await driver.disassociatePublicIp(region, ip.nativeId, target.call());
+      assert.equal((await driver.associatePublicIp(region, ip.nativeId, other, target.call())).instanceNativeId, other);
+      await driver.disassociatePublicIp(region, ip.nativeId, target.call());
+      await driver.releasePublicIp(region, ip.nativeId, target.call());
+      assert.equal(await find(), undefined);
+    });
+
+    test('public IP of a terminated instance', 'terminating an instance gives its address back, still allocated', async () => {
+      assert.ok(supports(driver, 'publicIps'));
+      const [vm] = await run([`${target.prefix}-ip-gone`]);
+      await until([vm!.nativeId], 'running', ['pending', 'starting']);
+      const ip = await driver.allocatePublicIp(region, {}, target.call());
+      target.created?.('publicIp', ip.nativeId);
+      await driver.associatePublicIp(region, ip.nativeId, vm!.nativeId, target.call());
+      await act(vm!.nativeId, 'terminate');
+      await until([vm!.nativeId], 'terminated', ['shutting-down', 'running']);
+      const find = async () => (await driver.listPublicIps(region, target.call())).find((one) => one.nativeId === ip.nativeId);
+      const freed = await waitForState({
+        what: `public IP ${ip.address} to be free`,
+        pending: ['associated'],
+        target: ['free'],
+        refresh: async () => {
+          const found = await find();
+          return { state: found && found.instanceNativeId !== null ? 'associated' : 'free', value: found };
+        },
+        timeoutMs: target.timeoutMs,
+        minPollMs: target.pollMs,
+        clock: target.clock,
+      });
+      assert.equal(freed?.address, ip.address, 'the address stays allocated');
+      await driver.releasePublicIp(region, ip.nativeId, target.call());
+    });
+
+    test('network moves', "moves an instance to another private network: its address follows the new network", async () => {
+      assert.ok(supports(driver, 'networkMoves') && supports(driver, 'networks') && supports(driver, 'publicIps'));
+      const id = await secondInstance();
+      const privates = (await driver.listNetworks(region, target.call())).filter((n) => !n.external);
+      assert.ok(privates.length >= 2, 'two private networks to move between');
+      const ip = await driver.allocatePublicIp(region, {}, target.call());
+      target.created?.('publicIp', ip.nativeId);
+      const before = await driver.associatePublicIp(region, ip.nativeId, id, target.call());
+      const into = privates.find((n) => !inBlock(before.privateAddress!, n.cidrs[0]!))!;
+      await driver.moveInstanceToNetwork(region, id, into.nativeId, target.call());
+      const after = (await driver.listPublicIps(region, target.call())).find((one) => one.nativeId === ip.nativeId)!;
+      assert.equal(after.instanceNativeId, id);
+      assert.ok(inBlock(after.privateAddress!, into.cidrs[0]!), `${after.privateAddress} is in ${into.name} (${into.cidrs[0]})`);
+      const external = (await driver.listNetworks(region, target.call())).find((n) => n.external)!;
+      await assert.rejects(driver.moveInstanceToNetwork(region, id, external.nativeId, target.call()), (error) => error instanceof CloudError && error.reason === 'invalid');
+      await driver.disassociatePublicIp(region, ip.nativeId, target.call());
+      await driver.releasePublicIp(region, ip.nativeId, target.call());
+    });
+
     test('images', 'captures an instance as an image, and deletes it', async () => {
       const id = await sharedInstance();
       const image = await driver.createImage(region, { instanceNativeId: id, name: `${target.prefix}-image`, catalog: 'tenant:conformance' }, target.call());
@@ -344,4 +426,12 @@ export function conformanceSuite(name: string, target: ConformanceTarget, skip: 
       assert.equal((await listed()).get(id)?.ramMb, size.ramMb);
     });
   });
+}
+
+/** Whether an IPv4 address is inside a CIDR block. */
+function inBlock(address: string, cidr: string): boolean {
+  const value = (text: string) => text.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+  const [base, bits] = cidr.split('/') as [string, string];
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(value(address) / size) === Math.floor(value(base) / size);
 }

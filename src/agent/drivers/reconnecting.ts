@@ -19,6 +19,7 @@ import {
   type OptionalOperation,
   type OptionalOperations,
   type PublicIpOperations,
+  type NetworkMoveOperations,
   type RegionTarget,
   type ResizeRequest,
   type ResizeOperations,
@@ -42,7 +43,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * real driver. Until then it declares what the cloud's driver declares before connecting.
  */
 export class ReconnectingDriver
-  implements Driver, ShapeOperations, NetworkOperations, SecurityGroupOperations, PublicIpOperations, KeyPairOperations, ResizeOperations, ChangeFeed
+  implements Driver, ShapeOperations, NetworkOperations, SecurityGroupOperations, PublicIpOperations, NetworkMoveOperations, KeyPairOperations, ResizeOperations, ChangeFeed
 {
   #driver: Driver | null = null;
   #connecting: Promise<Driver> | null = null;
@@ -148,6 +149,9 @@ export class ReconnectingDriver
   }
   async releasePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
     return (await this.#offering('publicIps')).releasePublicIp(region, ipNativeId, call);
+  }
+  async moveInstanceToNetwork(region: RegionTarget, instanceNativeId: string, networkNativeId: string, call: DriverCall): Promise<void> {
+    return (await this.#offering('networkMoves')).moveInstanceToNetwork(region, instanceNativeId, networkNativeId, call);
   }
   async importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair> {
     return (await this.#offering('keyPairs')).importKeyPair(region, publicKey, call);

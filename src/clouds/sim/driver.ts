@@ -6,9 +6,14 @@ import {
   CloudError,
   type CloudImage,
   type CloudInstance,
+  type CloudNetwork,
+  type CloudPublicIp,
   type CloudVolume,
   type Driver,
   type DriverCall,
+  type NetworkMoveOperations,
+  type NetworkOperations,
+  type PublicIpOperations,
   type RegionTarget,
   type ResizeOperations,
   type ResizeRequest,
@@ -18,6 +23,7 @@ import {
 } from '../driver.js';
 import { defaultRegionCapacity, publicImages } from './catalog.js';
 import { enact, FaultPlan, type SimOperation } from './faults.js';
+import { SimNetworking } from './networks.js';
 
 const nativeId = (prefix: string) => `${prefix}-${randomBytes(8).toString('hex')}`;
 
@@ -37,7 +43,7 @@ const vmColumns = `native_id AS "nativeId", name, state, cpu, ram_mb AS "ramMb",
  * faults. It is what the embedded default and the tests run against, and the example to follow
  * when writing a driver for a real cloud.
  */
-export class SimulatedCloud implements Driver, ResizeOperations {
+export class SimulatedCloud implements Driver, ResizeOperations, NetworkOperations, PublicIpOperations, NetworkMoveOperations {
   readonly cloud = 'SIMULATED' as const;
   readonly capabilities = {
     billingGranularity: 'second',
@@ -49,9 +55,10 @@ export class SimulatedCloud implements Driver, ResizeOperations {
     maxInstancesPerRun: 500,
     // Its listing reads the caller's own transaction: what it lacks is gone.
     listingsBeforeVanished: 1,
-    optional: ['resize'],
+    optional: ['resize', 'networks', 'publicIps', 'networkMoves'],
   } as const;
   readonly faults = new FaultPlan();
+  readonly #networking = new SimNetworking((region, call) => this.#fault(region, 'network', call));
 
   constructor(private readonly defaults: { latencyMs: number }) {}
 
@@ -98,6 +105,7 @@ export class SimulatedCloud implements Driver, ResizeOperations {
       request.imageNativeId,
     ]);
     if (image.length === 0) throw new CloudError('not_found', `image ${request.imageNativeId} does not exist in ${region.name}`);
+    const network = await this.#networking.networkForRun(region, request.networkNativeId, call.db);
 
     const created = fault?.kind === 'partial' ? Math.min(fault.createdBefore ?? 0, count) : count;
     const vms = request.names.slice(0, created).map((name) => ({ nativeId: nativeId('i'), name }));
@@ -120,6 +128,7 @@ export class SimulatedCloud implements Driver, ResizeOperations {
         JSON.stringify(vms),
       ],
     );
+    await this.#networking.addPorts(region, network, rows.map((vm) => vm.nativeId), call.db);
     if (created < count) {
       throw new PartialRunError(rows, `the simulated cloud failed after creating ${created} of ${count} instances`);
     }
@@ -158,6 +167,7 @@ export class SimulatedCloud implements Driver, ResizeOperations {
         RETURNING native_id AS "nativeId", state, CASE WHEN state IN ('error', 'stopped') AND due_at IS NULL THEN 'reported by the cloud' END AS reason`,
       [region.nativeName, call.now.toISOString()],
     );
+    await this.#networking.freeInstances(region, rows.filter((row) => row.state === 'terminated').map((row) => row.nativeId), call.db);
     return rows.map((row) => ({ ...row, reason: row.reason ?? null }));
   }
 
@@ -187,6 +197,34 @@ export class SimulatedCloud implements Driver, ResizeOperations {
       [region.nativeName, id, request.cpu, request.ramMb, diskGb],
     );
     return rows[0]!;
+  }
+
+  listNetworks(region: RegionTarget, call: DriverCall): Promise<CloudNetwork[]> {
+    return this.#networking.listNetworks(region, call);
+  }
+
+  listPublicIps(region: RegionTarget, call: DriverCall): Promise<CloudPublicIp[]> {
+    return this.#networking.listPublicIps(region, call);
+  }
+
+  allocatePublicIp(region: RegionTarget, request: { networkNativeId?: string | null }, call: DriverCall): Promise<CloudPublicIp> {
+    return this.#networking.allocatePublicIp(region, request, call);
+  }
+
+  associatePublicIp(region: RegionTarget, ipNativeId: string, instanceNativeId: string, call: DriverCall): Promise<CloudPublicIp> {
+    return this.#networking.associatePublicIp(region, ipNativeId, instanceNativeId, call);
+  }
+
+  disassociatePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
+    return this.#networking.disassociatePublicIp(region, ipNativeId, call);
+  }
+
+  releasePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
+    return this.#networking.releasePublicIp(region, ipNativeId, call);
+  }
+
+  moveInstanceToNetwork(region: RegionTarget, instanceNativeId: string, networkNativeId: string, call: DriverCall): Promise<void> {
+    return this.#networking.moveInstanceToNetwork(region, instanceNativeId, networkNativeId, call);
   }
 
   async setInstanceTags(region: RegionTarget, id: string, tags: Record<string, string>, call: DriverCall): Promise<void> {
@@ -296,6 +334,7 @@ export class SimulatedCloud implements Driver, ResizeOperations {
   /** A VM that disappears from the cloud without Maestro being told. */
   async destroyOutsideMaestro(db: Queryable, region: RegionTarget, ids: readonly string[]): Promise<number> {
     const { rowCount } = await db.query('DELETE FROM sim_vms WHERE region = $1 AND native_id = ANY($2::text[])', [region.nativeName, ids]);
+    await this.#networking.freeInstances(region, ids, db);
     return rowCount;
   }
 

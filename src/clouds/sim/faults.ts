@@ -1,6 +1,6 @@
 import { CloudError } from '../driver.js';
 
-export const simOperations = ['run', 'start', 'stop', 'reboot', 'terminate', 'resize', 'volume', 'image', 'any'] as const;
+export const simOperations = ['run', 'start', 'stop', 'reboot', 'terminate', 'resize', 'volume', 'image', 'network', 'any'] as const;
 export type SimOperation = (typeof simOperations)[number];
 
 /**

@@ -20,6 +20,7 @@ import {
   type KeyPairOperations,
   type NetworkOperations,
   type PublicIpOperations,
+  type NetworkMoveOperations,
   type RegionTarget,
   type ResizeOperations,
   type ResizeRequest,
@@ -47,6 +48,7 @@ export class RemoteDriver
     NetworkOperations,
     SecurityGroupOperations,
     PublicIpOperations,
+    NetworkMoveOperations,
     KeyPairOperations,
     ResizeOperations
 {
@@ -169,6 +171,9 @@ export class RemoteDriver
   }
   async releasePublicIp(region: RegionTarget, ipNativeId: string, call: DriverCall): Promise<void> {
     await this.#call('releasePublicIp', region, [ipNativeId], call);
+  }
+  async moveInstanceToNetwork(region: RegionTarget, instanceNativeId: string, networkNativeId: string, call: DriverCall): Promise<void> {
+    await this.#call('moveInstanceToNetwork', region, [instanceNativeId, networkNativeId], call);
   }
   importKeyPair(region: RegionTarget, publicKey: string, call: DriverCall): Promise<CloudKeyPair> {
     return this.#call('importKeyPair', region, [publicKey], call);
