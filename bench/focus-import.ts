@@ -72,10 +72,10 @@ async function measureFlavour(flavour: Flavour, file: string, quarter: string): 
     for (let a = 0; a < shape.accounts - shape.unknownAccounts; a++) {
       await client.billingAccounts.map({ cloud: 'AWS', account: accountId(a), tenant: `FINOPS-${a % TENANTS}` });
     }
-    const small = await sampled(() => client.billingImports.import({ path: quarter }));
+    const small = await sampled(async () => (await client.billingImports.import({ path: quarter, wait: true })).import!);
     const before = await splitLines(file);
     const started = performance.now();
-    const big = await sampled(() => client.billingImports.import({ path: file }));
+    const big = await sampled(async () => (await client.billingImports.import({ path: file, wait: true })).import!);
     const seconds = (performance.now() - started) / 1000;
     const after = await splitLines(file);
 

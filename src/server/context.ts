@@ -7,6 +7,7 @@ import type { Clock } from '../domain/clock.js';
 import type { DiscoveryReport } from './compute/discovery-report.js';
 import type { Database, Queryable } from '../store/database.js';
 import type { Actor } from './actor.js';
+import type { AfterCommit } from './after-commit.js';
 import type { Access, Authorizer } from './access/authorizer.js';
 import type { License } from '../domain/access/license.js';
 import type { HourlyBilling } from './billing/hourly-billing.js';
@@ -66,7 +67,8 @@ export interface CommandContext {
   emitMany(events: ReadonlyArray<PendingEvent>): Promise<RecordedEvent[]>;
 }
 
-export type Handler<C> = (input: ParsedInputOf<C>, ctx: CommandContext) => Promise<OutputOf<C>>;
+/** A handler answers its output, or work that gives it once the call has committed (`src/server/after-commit.ts`). */
+export type Handler<C> = (input: ParsedInputOf<C>, ctx: CommandContext) => Promise<OutputOf<C> | AfterCommit<OutputOf<C>>>;
 
 export type ManagerHandlers<M> = { [K in keyof M]: Handler<M[K]> };
 

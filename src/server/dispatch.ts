@@ -6,6 +6,7 @@ import { describeIssues } from '../protocol/schema-issues.js';
 import type { EventReason, RecordedEvent } from '../protocol/events.js';
 import { isDatabaseError, sqlState } from '../store/database.js';
 import { initiatorOf, type Actor } from './actor.js';
+import { AfterCommit } from './after-commit.js';
 import type { Access } from './access/authorizer.js';
 import { refuseUnstorableText } from './storable-text.js';
 import type { AllHandlers, CommandContext, Handler, Services } from './context.js';
@@ -80,6 +81,7 @@ export class Dispatcher {
     } else {
       output = await this.mutate(command, handler, input, options, origin);
     }
+    if (output instanceof AfterCommit) output = await output.finish();
     if (this.options.validateOutputs) {
       const checked = command.output.safeParse(output);
       if (!checked.success) {

@@ -21,6 +21,7 @@ import { discoverEveryRegion } from './compute/discover-every-region.js';
 import { AccessStore } from './access/access-store.js';
 import { PlannerStatistics } from './planner-statistics.js';
 import { HourlyBilling } from './billing/hourly-billing.js';
+import { registerBillingImportJob } from './billing/focus/import-job.js';
 import type { License } from '../domain/access/license.js';
 import { Authorizer } from './access/authorizer.js';
 import { StateSync } from './compute/state-sync.js';
@@ -348,6 +349,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       discoverEveryRegion: () => discoverEveryRegion(services, logger),
       deliverNotifications: () => notifications.delivery.runOnce(),
     });
+    registerBillingImportJob(jobs, { db, writer, clock, nodeName: config.nodeName });
     await jobs.start();
 
     // Built on the first rpc.discover: start-up does not pay for it.

@@ -8,7 +8,7 @@ import { failsWith } from '../compute/setup.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import { focusColumns, focusCsv } from '../support/focus.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { exportDirectory, publicTotal } from './focus-setup.js';
+import { exportDirectory, importFocus, publicTotal } from './focus-setup.js';
 
 const ACCOUNT = '111111111111';
 
@@ -49,7 +49,7 @@ for (const flavour of flavours) {
         ]) +
         'only,three,fields\n' +
         '"a quote that never closes,1,2\n';
-      const summary = await admin.billingImports.import({ path: files.text('mixed.csv', text) });
+      const summary = await importFocus(admin, { path: files.text('mixed.csv', text) });
       assert.deepEqual(summary.rows, { read: 11, accepted: 2, rejected: 9, imported: 2, unmapped: 0 });
       assert.deepEqual(summary.rejections, [
         { line: 3, reason: "EffectiveCost is not a number: '12,5'" },
@@ -68,7 +68,7 @@ for (const flavour of flavours) {
     it('details the first rejected rows and counts the rest by reason', async () => {
       const rows = Array.from({ length: 30 }, (_, i) => ({ EffectiveCost: `${i}€` }));
       const others = [{ ChargePeriodStart: '2026-13-01T00:00:00Z' }, { EffectiveCost: '2e12' }];
-      const summary = await admin.billingImports.import({ path: files.file('bad-costs.csv', [...rows, ...others]) });
+      const summary = await importFocus(admin, { path: files.file('bad-costs.csv', [...rows, ...others]) });
       assert.equal(summary.rows.rejected, 32);
       assert.equal(summary.rejections.length, 20);
       assert.deepEqual(summary.rejectionsByReason, [
@@ -83,7 +83,7 @@ for (const flavour of flavours) {
       const imports = await importCount();
       const columns = focusColumns.filter((column) => column !== 'EffectiveCost' && column !== 'SubAccountId');
       await assert.rejects(
-        admin.billingImports.import({ path: files.file('no-cost.csv', [{ EffectiveCost: '50' }], { columns }) }),
+        importFocus(admin, { path: files.file('no-cost.csv', [{ EffectiveCost: '50' }], { columns }) }),
         failsWith('invalid_input', /not a FOCUS cost and usage file: it lacks the mandatory FOCUS columns EffectiveCost, SubAccountId; .*Nothing was imported/),
       );
       assert.equal(await publicTotal(server.maestro.db, 'acme-dev'), total);
@@ -113,7 +113,7 @@ for (const flavour of flavours) {
       cases.push([path.join(dir, 'truncated.csv.gz'), /could not be read to the end .*nothing was imported/]);
       const imports = await importCount();
       for (const [file, message] of cases) {
-        await assert.rejects(admin.billingImports.import({ path: file }), failsWith('invalid_input', message), file);
+        await assert.rejects(importFocus(admin, { path: file }), failsWith('invalid_input', message), file);
       }
       assert.equal(await importCount(), imports);
     });
@@ -121,7 +121,7 @@ for (const flavour of flavours) {
     it('audits imports and mappings as CADF events carrying the summary, never the rows', async () => {
       await admin.billingAccounts.map({ cloud: 'AWS', account: '999999999999', tenant: 'acme-dev', name: 'Temporary' });
       await admin.billingAccounts.unmap({ cloud: 'AWS', account: '999999999999' });
-      const summary = await admin.billingImports.import({ path: files.file('audited.csv', [{ EffectiveCost: '3', ResourceId: 'i-secret-resource' }]) });
+      const summary = await importFocus(admin, { path: files.file('audited.csv', [{ EffectiveCost: '3', ResourceId: 'i-secret-resource' }]) });
       const { rows } = await server.maestro.db.query<{ type: string; action: string; target_id: string; data: Record<string, unknown>; initiator: { name: string } }>(
         `SELECT type, action, target_id, data, initiator FROM event_log WHERE type LIKE 'billing%' ORDER BY seq`,
       );

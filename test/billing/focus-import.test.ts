@@ -5,7 +5,7 @@ import { failsWith } from '../compute/setup.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import { focusCsv } from '../support/focus.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { exportDirectory, publicRecords, publicTotal } from './focus-setup.js';
+import { exportDirectory, importFocus, publicRecords, publicTotal } from './focus-setup.js';
 
 const DEV = '111111111111';
 const PROD = '222222222222';
@@ -54,7 +54,7 @@ for (const flavour of flavours) {
           Tags: '{"cost-center":42,"shared":null}',
         },
       ]);
-      const summary = await admin.billingImports.import({ path });
+      const summary = await importFocus(admin, { path });
       assert.deepEqual(summary.rows, { read: 6, accepted: 6, rejected: 0, imported: 6, unmapped: 0 });
       assert.deepEqual(summary.providers.map((p) => [p.provider, p.cloud, p.rows]), [['AWS', 'AWS', 5], ['Microsoft', 'AZURE', 1]]);
       assert.deepEqual(summary.billingPeriods.map((p) => [p.cloud, p.start]), [['AWS', '2026-03-01T00:00:00.000Z'], ['AZURE', '2026-03-01T00:00:00.000Z']]);
@@ -80,14 +80,14 @@ for (const flavour of flavours) {
         { ...hourly(10, 0), EffectiveCost: '1.125', SubAccountId: PROD },
         { ...hourly(10, 1), EffectiveCost: '2.5', SubAccountId: PROD },
       ];
-      const plain = await admin.billingImports.import({ path: files.file('prod.csv', rows) });
+      const plain = await importFocus(admin, { path: files.file('prod.csv', rows) });
       const before = await publicRecords(server.maestro.db, 'acme-prod');
-      const gzipped = await admin.billingImports.import({ path: files.file('prod.csv.gz', rows) });
+      const gzipped = await importFocus(admin, { path: files.file('prod.csv.gz', rows) });
       assert.equal(gzipped.compression, 'gzip');
       assert.deepEqual(gzipped.totals, plain.totals);
       assert.ok(gzipped.replaced.previousEntries > 0);
       assert.deepEqual(await publicRecords(server.maestro.db, 'acme-prod'), before);
-      await admin.billingImports.import({ path: files.file('prod.csv.gz', rows) });
+      await importFocus(admin, { path: files.file('prod.csv.gz', rows) });
       assert.deepEqual(await publicRecords(server.maestro.db, 'acme-prod'), before);
     });
 
@@ -96,7 +96,7 @@ for (const flavour of flavours) {
         { ...hourly(3, 0), SubAccountId: PROD, EffectiveCost: '4', ServiceName: 'Storage, Archive "Cold"', ChargeDescription: 'first line\r\nsecond line' },
         { ...hourly(3, 1), SubAccountId: PROD, EffectiveCost: 'not-a-number' },
       ];
-      const summary = await admin.billingImports.import({ path: files.text('quoted.csv', `\ufeff${focusCsv(rows, { eol: '\r\n' })}`) });
+      const summary = await importFocus(admin, { path: files.text('quoted.csv', `\ufeff${focusCsv(rows, { eol: '\r\n' })}`) });
       assert.deepEqual([summary.rows.imported, summary.rows.rejected], [1, 1]);
       // The first row spans lines 2 and 3, so the second starts on line 4.
       assert.deepEqual(summary.rejections, [{ line: 4, reason: "EffectiveCost is not a number: 'not-a-number'" }]);
@@ -107,7 +107,7 @@ for (const flavour of flavours) {
     it('spreads a charge period over the days it covers, in proportion to time', async () => {
       await admin.billingAccounts.map({ cloud: 'GOOGLE', account: 'analytics-prod', tenant: 'acme-data' });
       const google = { ProviderName: 'Google Cloud', SubAccountId: 'analytics-prod', RegionId: 'europe-west1', ServiceName: 'BigQuery', Tags: '' };
-      const summary = await admin.billingImports.import({
+      const summary = await importFocus(admin, {
         path: files.file('spread.csv', [
           { ...google, ChargePeriodStart: '2026-03-03T12:00:00Z', ChargePeriodEnd: '2026-03-05T00:00:00Z', EffectiveCost: '3' },
           { ...google, ServiceName: 'Support', ChargePeriodStart: '2026-03-01T00:00:00Z', ChargePeriodEnd: '2026-04-01T00:00:00Z', EffectiveCost: '31' },
@@ -129,21 +129,21 @@ for (const flavour of flavours) {
       await admin.billingAccounts.map({ cloud: 'AWS', account: '444444444444', tenant: 'acme-ops' });
       const ops = { SubAccountId: OTHER };
       const february = { BillingPeriodStart: '2026-02-01T00:00:00Z', BillingPeriodEnd: '2026-03-01T00:00:00Z' };
-      await admin.billingImports.import({
+      await importFocus(admin, {
         path: files.file('ops-feb.csv', [{ ...ops, ...february, ChargePeriodStart: '2026-02-10T00:00:00Z', ChargePeriodEnd: '2026-02-10T01:00:00Z', EffectiveCost: '7' }]),
       });
-      await admin.billingImports.import({ path: files.file('other.csv', [{ ...hourly(5, 0), SubAccountId: '444444444444', EffectiveCost: '100' }]) });
+      await importFocus(admin, { path: files.file('other.csv', [{ ...hourly(5, 0), SubAccountId: '444444444444', EffectiveCost: '100' }]) });
       const early = files.file('ops-mar-early.csv', [
         { ...ops, ...hourly(5, 0), EffectiveCost: '10' },
         { ...ops, ...hourly(6, 0), EffectiveCost: '20' },
       ]);
-      await admin.billingImports.import({ path: early });
+      await importFocus(admin, { path: early });
       assert.equal(await publicTotal(server.maestro.db, 'acme-ops'), 137);
-      await admin.billingImports.import({ path: early });
+      await importFocus(admin, { path: early });
       assert.equal(await publicTotal(server.maestro.db, 'acme-ops'), 137, 'the same file twice counts once');
 
       // The month's newer export: 5 March was re-rated, 6 March is gone, 7 March is new.
-      const later = await admin.billingImports.import({
+      const later = await importFocus(admin, {
         path: files.file('ops-mar-later.csv', [
           { ...ops, ...hourly(5, 0), EffectiveCost: '11' },
           { ...ops, ...hourly(7, 0), EffectiveCost: '30' },
@@ -161,13 +161,13 @@ for (const flavour of flavours) {
         { ...unknown, ...hourly(8, 1), EffectiveCost: '2.5' },
         { ...hourly(8, 0), SubAccountId: PROD, EffectiveCost: '1' },
       ]);
-      const first = await admin.billingImports.import({ path });
+      const first = await importFocus(admin, { path });
       assert.deepEqual(first.rows, { read: 3, accepted: 3, rejected: 0, imported: 1, unmapped: 2 });
       assert.deepEqual(first.unknownAccounts, [{ cloud: 'AWS', account: '555555555555', name: 'Sandbox', rows: 2, costs: [{ currency: 'USD', cost: '4.0' }] }]);
       assert.equal(first.unknownAccountCount, 1);
 
       await admin.billingAccounts.map({ cloud: 'AWS', account: '555555555555', tenant: 'acme-ops', name: 'Sandbox' });
-      const second = await admin.billingImports.import({ path });
+      const second = await importFocus(admin, { path });
       assert.deepEqual([second.rows.imported, second.unknownAccounts.length], [3, 0]);
       assert.ok((await publicRecords(server.maestro.db, 'acme-ops')).some((r) => r.day === '2026-03-08' && r.cost === 4));
     });
@@ -175,7 +175,7 @@ for (const flavour of flavours) {
     it('a dry run reports what an import would do and records nothing', async () => {
       const before = await publicRecords(server.maestro.db, 'acme-prod');
       const imports = (await admin.billingImports.describe({})).items.length;
-      const dry = await admin.billingImports.import({ path: files.file('dry.csv', [{ ...hourly(20, 0), SubAccountId: PROD, EffectiveCost: '999' }]), dryRun: true });
+      const dry = await importFocus(admin, { path: files.file('dry.csv', [{ ...hourly(20, 0), SubAccountId: PROD, EffectiveCost: '999' }]), dryRun: true });
       assert.equal(dry.dryRun, true);
       assert.deepEqual([dry.rows.imported, dry.dailyRecords], [1, 0]);
       assert.deepEqual(await publicRecords(server.maestro.db, 'acme-prod'), before);
@@ -186,7 +186,7 @@ for (const flavour of flavours) {
       await admin.billingAccounts.map({ cloud: 'AWS', account: '666666666666', tenant: 'acme-prod' });
       const before = await publicRecords(server.maestro.db, 'acme-prod');
       await assert.rejects(
-        admin.billingImports.import({ path: files.file('euro.csv', [{ ...hourly(8, 0), SubAccountId: '666666666666', BillingCurrency: 'EUR', EffectiveCost: '5' }]) }),
+        importFocus(admin, { path: files.file('euro.csv', [{ ...hourly(8, 0), SubAccountId: '666666666666', BillingCurrency: 'EUR', EffectiveCost: '5' }]) }),
         failsWith('conflict', /tenant ACME-PROD would have AWS costs for 2026-03-08 in EUR, USD/),
       );
       assert.deepEqual(await publicRecords(server.maestro.db, 'acme-prod'), before);

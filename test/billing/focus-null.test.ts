@@ -4,7 +4,7 @@ import type { MaestroClient } from '../../src/sdk/client.js';
 import { flavours, type TestDatabase } from '../support/databases.js';
 import type { FocusRow } from '../support/focus.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { exportDirectory, publicRecords } from './focus-setup.js';
+import { exportDirectory, importFocus, publicRecords } from './focus-setup.js';
 
 const ACCOUNT = '111111111111';
 const hour = (h: number) => {
@@ -60,7 +60,7 @@ for (const flavour of flavours) {
 
     it('takes NULL as no value where FOCUS allows a null, and totals the accepted rows to the last digit', async () => {
       const rows = exportRows(1000);
-      const summary = await admin.billingImports.import({ path: files.file('nulls.csv', rows) });
+      const summary = await importFocus(admin, { path: files.file('nulls.csv', rows) });
       assert.deepEqual(summary.rows, { read: 1000, accepted: 1000, rejected: 0, imported: 1000, unmapped: 0 });
       assert.deepEqual(summary.rejectionsByReason, []);
       assert.deepEqual(summary.totals, [
@@ -82,7 +82,7 @@ for (const flavour of flavours) {
     });
 
     it('takes a NULL sub-account as none: its rows are reported, not an account named "NULL"', async () => {
-      const summary = await admin.billingImports.import({
+      const summary = await importFocus(admin, {
         path: files.file('no-account.csv', [{ ...hour(100), SubAccountId: 'NULL', SubAccountName: 'NULL', EffectiveCost: '0.25' }]),
       });
       assert.deepEqual(summary.rows, { read: 1, accepted: 1, rejected: 0, imported: 0, unmapped: 1 });
@@ -90,7 +90,7 @@ for (const flavour of flavours) {
     });
 
     it('refuses a row with NULL in a column FOCUS requires, naming the line and the column', async () => {
-      const summary = await admin.billingImports.import({
+      const summary = await importFocus(admin, {
         path: files.file('required-null.csv', [
           { ...hour(0), EffectiveCost: 'NULL' },
           { ...hour(1), BilledCost: 'NULL' },

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { MaestroClient } from '../../src/sdk/client.js';
 import type { Queryable } from '../../src/store/database.js';
 import { focusCsv, writeFocusFile, type FocusRow } from '../support/focus.js';
 
@@ -39,4 +40,14 @@ export async function publicRecords(db: Queryable, tenant: string): Promise<Publ
 export async function publicTotal(db: Queryable, tenant: string): Promise<number> {
   const records = await publicRecords(db, tenant);
   return Number(records.reduce((sum, r) => sum + r.cost, 0).toFixed(6));
+}
+
+/**
+ * Imports a file and waits for the import's job to end, as `--wait` does: its summary, or the
+ * error it ended with (of the kind the import gives: invalid_input for a bad file …).
+ */
+export async function importFocus(client: MaestroClient, input: { path: string; dryRun?: boolean }) {
+  const answer = await client.billingImports.import({ ...input, wait: true });
+  if (answer.job.status !== 'success' || answer.import === null) throw new Error(`the import job ended ${answer.job.status} without a summary`);
+  return answer.import;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { billingAccountId, billingImportSummary, publicBillingClouds } from '../billing-import.js';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, identifier, ok, page, pageInput, timestamp } from '../common.js';
+import { jobStatuses } from '../jobs.js';
 
 const cloud = z.enum(publicBillingClouds).describe('the cloud of the FOCUS ProviderName: AWS, AZURE (Microsoft), GOOGLE (Google Cloud)');
 
@@ -21,7 +22,8 @@ const importDescription =
   'EffectiveCost (amortised) is spread over the UTC days of its charge period and summed into daily tenant records by ' +
   'tenant, day, cloud, region, service and tag set. A file replaces, for each sub-account and billing period it ' +
   'contains, what earlier imports recorded for them: importing it again changes nothing. Rows that fail validation are ' +
-  'reported with their line numbers; rows of sub-accounts mapped to no tenant are reported by account.';
+  'reported with their line numbers; rows of sub-accounts mapped to no tenant are reported by account. The import runs as ' +
+  'a job, in chunks that let other calls through; nothing of it is visible until it has ended.';
 
 export const billingAccounts = defineManager('billingAccounts', 'billing-account', {
   map: defineCommand({
@@ -74,8 +76,20 @@ export const billingImports = defineManager('billingImports', 'billing-import', 
     input: z.strictObject({
       path: z.string().trim().min(1).max(4096).describe('absolute path of the .csv or .csv.gz file on the server'),
       dryRun: z.boolean().default(false).describe('read and check the file and report, without recording anything'),
+      wait: z
+        .boolean()
+        .default(false)
+        .describe('answer once the import has ended, with its summary (the call stays open meanwhile); otherwise answer the job at once'),
     }),
-    output: billingImport.extend({ dryRun: z.boolean() }),
+    output: z.object({
+      job: z
+        .object({ id: z.string().uuid(), status: z.enum(jobStatuses) })
+        .describe('the job that runs the import: `maestro admin job describe --id <id>` shows its progress, then the summary as its result'),
+      import: billingImport
+        .extend({ dryRun: z.boolean() })
+        .nullable()
+        .describe('the summary of the ended import when the call waited for it (wait); null otherwise'),
+    }),
     permission: 'MANAGE_BILLING_IMPORT',
     feature: 'reporting',
     audit: 'create',

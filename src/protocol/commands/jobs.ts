@@ -39,6 +39,7 @@ const job = z.object({
   idempotencyKey: z.string().nullable(),
   tenantId: z.string().uuid().nullable(),
   result: z.unknown().nullable(),
+  progress: z.unknown().nullable().describe('what the job reported of its work so far (for a billing import: rows, bytes, rate, phase)'),
   error: z.string().nullable(),
   errorStack: z.string().nullable(),
   createdAt: timestamp,

@@ -1,12 +1,14 @@
-import type { BillingImportSummary, PublicBillingCloud } from '../../protocol/billing-import.js';
+import { z } from 'zod';
+import type { PublicBillingCloud } from '../../protocol/billing-import.js';
 import type { Managers } from '../../protocol/commands/index.js';
-import { notFound } from '../../protocol/errors.js';
+import { AppError, isErrorKind, notFound, type ErrorKind } from '../../protocol/errors.js';
 import * as events from '../../protocol/events/billing-import.js';
-import { uuidv7 } from '../../protocol/ids.js';
 import { accountKey } from '../billing/focus/providers.js';
-import { countPreviousEntries, replacePublicCosts } from '../billing/focus/public-costs.js';
-import { readFocusFile } from '../billing/focus/reader.js';
+import { BILLING_IMPORT_JOB, type BillingImportPayload, type BillingImportResult } from '../billing/focus/import-job.js';
 import { openFocusSource } from '../billing/focus/source.js';
+import { initiatorOf } from '../actor.js';
+import { afterCommit } from '../after-commit.js';
+import type { JobEngine } from '../jobs/engine.js';
 import type { ManagerHandlers } from '../context.js';
 import type { EventScope } from '../event-writer.js';
 import * as q from '../queries/billing-import.js';
@@ -53,33 +55,37 @@ export const billingAccounts: ManagerHandlers<Managers['billingAccounts']> = {
 
 export const billingImports: ManagerHandlers<Managers['billingImports']> = {
   /**
-   * Reads the whole file before writing anything, then replaces its sub-account billing periods
-   * and records the import, all in the call's transaction: a file that fails half-way (truncated
-   * gzip, a currency conflict) leaves every earlier figure as it was.
+   * Checks the path at once (a bad one is refused here), then enqueues the import as a job in
+   * the call's transaction: it reads the file in chunks that let other calls through, and swaps
+   * its figures in at the end in one short transaction (src/server/billing/focus/import-job.ts).
    */
   async import(input, ctx) {
-    const source = await openFocusSource(input.path);
-    const { tally, costs } = await readFocusFile(source, await q.accountTenants(ctx.db));
-    const covered = tally.covered();
-    const id = uuidv7(ctx.services.clock.now().getTime());
-    const written = input.dryRun
-      ? { previousEntries: await countPreviousEntries(ctx.db, covered), dailyRecords: 0 }
-      : await replacePublicCosts(ctx.db, id, covered, costs.values());
-    const summary: BillingImportSummary = {
-      id,
-      file: source.file,
-      path: source.path,
-      compression: source.compression,
-      ...tally.counted(),
-      replaced: { accountPeriods: covered.length, previousEntries: written.previousEntries },
-      dailyRecords: written.dailyRecords,
+    await openFocusSource(input.path);
+    const payload: BillingImportPayload = {
+      path: input.path,
+      dryRun: input.dryRun,
+      initiator: initiatorOf(ctx.actor),
+      requestId: ctx.requestId,
     };
-    const importedBy = ctx.actor.name;
-    if (input.dryRun) return { ...summary, importedBy, importedAt: ctx.services.clock.now().toISOString(), dryRun: true };
-    const event = await ctx.emit(events.billingImported, summary, { target: { id, name: source.file } });
-    return { ...summary, importedBy, importedAt: event.time, dryRun: false };
+    const job = await ctx.services.jobs.enqueue({ type: BILLING_IMPORT_JOB, payload }, ctx.db);
+    if (!input.wait) return { job: { id: job.id, status: 'pending' as const }, import: null };
+    return afterCommit(async () => ({ job: { id: job.id, status: 'success' as const }, import: await importOutcome(ctx.services.jobs, job.id) }));
   },
   async describe(input, ctx) {
     return q.listBillingImports(ctx.db, input.id, input);
   },
 };
+
+const failure = z.object({ error: z.object({ kind: z.string().refine(isErrorKind), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });
+
+/** The summary of an ended import job, or the error it ended with (its own kind, as a call that imported in place gave). */
+async function importOutcome(jobs: JobEngine, id: string): Promise<BillingImportResult> {
+  const ended = await jobs.waitFor(id);
+  if (ended?.status === 'success') return ended.result as BillingImportResult;
+  const known = failure.safeParse(ended?.progress);
+  if (known.success) {
+    const { kind, message, details } = known.data.error;
+    throw new AppError(kind as ErrorKind, message, details);
+  }
+  throw new AppError('unavailable', `the import job ${id} failed (${ended?.error ?? 'it no longer exists'}); \`maestro admin job describe --id ${id}\` tells more, \`maestro admin job retry --id ${id}\` runs it again`, { job: id });
+}

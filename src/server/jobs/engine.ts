@@ -11,6 +11,7 @@ import { enqueue, retryFailed, type NewJob } from './queue.js';
 import { defineRecurring, disableRecurring, removeRecurring, type RecurringDefinition } from './recurring.js';
 import { JobRegistry, type JobHandler, type JobTypeOptions } from './registry.js';
 import { RecurringScheduler } from './scheduler.js';
+import { JobWaiters, type EndedJob } from './waiters.js';
 import { JobWorker } from './worker.js';
 
 /** Nodes tell each other a job was enqueued (PostgreSQL); the payload is the job type, for reading logs. */
@@ -43,13 +44,15 @@ export class JobEngine {
   readonly #heartbeat: NodeHeartbeat;
   readonly #failures: FailureRecorder;
   readonly #poll: CoalescingRunner;
+  readonly #waiters: JobWaiters;
   #unlisten: (() => Promise<void>) | null = null;
 
   constructor(private readonly options: JobEngineOptions) {
     const { db, clock, logger } = options;
+    this.#waiters = new JobWaiters(db, options.pollMs);
     this.#failures = new FailureRecorder(db, options.writer, options.nodeName);
     this.#worker = new JobWorker(
-      { db, clock, logger, registry: this.registry, failures: this.#failures },
+      { db, clock, logger, registry: this.registry, failures: this.#failures, settled: (id) => this.#waiters.settled(id) },
       { nodeId: this.nodeId, concurrency: options.concurrency, leaseMs: options.leaseMs },
     );
     this.#scheduler = new RecurringScheduler(db, clock, logger, (tx, job) => this.#enqueueIn(tx, job));
@@ -101,6 +104,15 @@ export class JobEngine {
 
   removeRecurring(name: string): Promise<boolean> {
     return removeRecurring(this.options.db, name);
+  }
+
+  /**
+   * Resolves when job `id` has succeeded or failed for good (null: no such job). Give it the pool,
+   * never a transaction that the job waits for. Woken at once for jobs this node runs, every poll
+   * interval for jobs of other nodes.
+   */
+  waitFor(id: string): Promise<EndedJob | null> {
+    return this.#waiters.until(id);
   }
 
   /** A failed job back to the queue with all its attempts; null unless it was failed. */

@@ -105,7 +105,7 @@ export async function claim(
     const { rows } = await tx.query<ClaimedJob>(
       `UPDATE jobs AS j
           SET status = 'processing', attempts = j.attempts + 1, node_id = $1, lease_until = $2,
-              started_at = $3, updated_at = $3
+              started_at = $3, updated_at = $3, progress = NULL
          FROM (SELECT id FROM jobs
                 WHERE status IN ('pending', 'postponed') AND run_at <= $3 AND type = ANY($4::text[])
                 ORDER BY priority DESC, run_at, id
@@ -137,6 +137,29 @@ export async function succeed(
     [nodeId, JSON.stringify(done.map((job) => ({ id: job.id, attempt: job.attempt, result: job.result ?? null }))), now.toISOString()],
   );
   return new Set(rows.map((row) => row.id));
+}
+
+/** Stores what a running job reports of its progress; false once its lease is lost (nothing is written then). */
+export async function recordProgress(db: Queryable, nodeId: string, lease: Lease, progress: unknown, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE jobs SET progress = $4::jsonb, updated_at = $5
+      WHERE id = $1 AND attempts = $2 AND node_id = $3 AND status = 'processing'`,
+    [lease.id, lease.attempt, nodeId, JSON.stringify(progress ?? null), now.toISOString()],
+  );
+  return rowCount > 0;
+}
+
+/**
+ * Locks a running job's row in `tx` and tells whether `lease` still holds it. What the handler
+ * then writes in `tx` commits only as this attempt's: a node that lost the lease is refused
+ * here, and one that takes the job over waits for the lock, then finds the work done.
+ */
+export async function lockLease(tx: Queryable, nodeId: string, lease: Lease): Promise<boolean> {
+  const { rows } = await tx.query(
+    `SELECT 1 FROM jobs WHERE id = $1 AND attempts = $2 AND node_id = $3 AND status = 'processing' FOR UPDATE`,
+    [lease.id, lease.attempt, nodeId],
+  );
+  return rows.length > 0;
 }
 
 /** What the `job.failed` event tells of a job that failed for good. */

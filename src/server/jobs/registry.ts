@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Queryable } from '../../store/database.js';
 import type { ClaimedJob, NewJob } from './queue.js';
 
 /** What a handler returns to be run again later, without it counting as an attempt. */
@@ -12,6 +13,13 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** `return ctx.postpone(60_000)` (or a date): status postponed, run again no sooner than then. */
   postpone(delay: number | Date): Postponement;
+  /** Stores what the job has done so far (JSON), shown by `jobs.describe` while it runs and after; false once the lease is lost. */
+  progress(report: unknown): Promise<boolean>;
+  /**
+   * Locks the job's row in `tx`; true while this attempt still holds the lease. Work committed in
+   * `tx` after a true answer cannot be committed a second time by a node that took the job over.
+   */
+  holdsLease(tx: Queryable): Promise<boolean>;
 }
 
 /** Runs one job. What it returns (JSON) is kept as the job's result; what it throws is its error. */
@@ -23,6 +31,8 @@ export type JobTypeDefaults = Pick<NewJob, 'priority' | 'maxAttempts' | 'backoff
 export interface JobTypeOptions<P> extends JobTypeDefaults {
   /** Checked before the handler runs; a payload that does not match fails the job at once (it never will). */
   payload?: z.ZodType<P>;
+  /** Whether another attempt could end otherwise after the handler threw `error` (default: always); false fails the job at once. */
+  retryable?: (error: unknown) => boolean;
 }
 
 interface Registered {

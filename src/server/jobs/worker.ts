@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { afterFailure } from './backoff.js';
 import type { FailureRecorder } from './failures.js';
 import { LeaseWriter } from './lease-writer.js';
-import { claim, fail, postpone, type ClaimedJob, type Lease } from './queue.js';
+import { claim, fail, lockLease, postpone, recordProgress, type ClaimedJob, type Lease } from './queue.js';
 import { Postponement, type JobRegistry } from './registry.js';
 
 export interface WorkerDeps {
@@ -14,6 +14,8 @@ export interface WorkerDeps {
   logger: Logger;
   registry: JobRegistry;
   failures: FailureRecorder;
+  /** Hears that the outcome of a job was recorded (or could not be). */
+  settled(id: string): void;
 }
 
 export interface WorkerOptions {
@@ -174,7 +176,10 @@ export class JobWorker {
           'recording the outcome of a job failed; it runs again once its lease expires',
         ),
       )
-      .finally(() => this.#unsettled.delete(settled));
+      .finally(() => {
+        this.#unsettled.delete(settled);
+        this.deps.settled(job.id);
+      });
     this.#unsettled.add(settled);
   }
 
@@ -191,14 +196,18 @@ export class JobWorker {
       payload = parsed.data;
     }
     try {
+      const { db, clock } = this.deps;
+      const { nodeId } = this.options;
       const returned = await registered.run(payload, {
         job,
         signal,
-        postpone: (delay) => new Postponement(typeof delay === 'number' ? new Date(this.deps.clock.now().getTime() + delay) : delay),
+        postpone: (delay) => new Postponement(typeof delay === 'number' ? new Date(clock.now().getTime() + delay) : delay),
+        progress: (report) => recordProgress(db, nodeId, leaseOf(job), storable(report), clock.now()),
+        holdsLease: (tx) => lockLease(tx, nodeId, leaseOf(job)),
       });
       return returned instanceof Postponement ? { kind: 'postponed', until: returned.until } : { kind: 'success', result: storable(returned) };
     } catch (error) {
-      return { kind: 'failure', error, retryable: true };
+      return { kind: 'failure', error, retryable: registered.options.retryable?.(error) ?? true };
     }
   }
 

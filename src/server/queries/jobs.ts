@@ -74,6 +74,7 @@ export interface JobView {
   idempotencyKey: string | null;
   tenantId: string | null;
   result: unknown;
+  progress: unknown;
   error: string | null;
   errorStack: string | null;
   createdAt: string;
@@ -83,7 +84,7 @@ export interface JobView {
 
 const jobSelect = `SELECT j.id, j.type, j.status, j.priority, j.payload, j.attempts, j.max_attempts AS "maxAttempts", j.run_at AS "runAt",
     n.name AS node, j.lease_until AS "leaseUntil", j.recurring, j.idempotency_key AS "idempotencyKey", j.tenant_id AS "tenantId",
-    j.result, j.error, j.error_stack AS "errorStack", j.created_at AS "createdAt", j.started_at AS "startedAt", j.finished_at AS "finishedAt"
+    j.result, j.progress, j.error, j.error_stack AS "errorStack", j.created_at AS "createdAt", j.started_at AS "startedAt", j.finished_at AS "finishedAt"
   FROM jobs j LEFT JOIN nodes n ON n.id = j.node_id`;
 
 /** Jobs, newest first (their ids are UUID v7). */

@@ -5,32 +5,38 @@ import type { DailyCost } from './aggregator.js';
 import type { AccountPeriod } from './tally.js';
 
 /**
- * Writes an import's daily costs, in the caller's transaction. "The same period" is a
- * sub-account's billing period: the file replaces, for every (cloud, sub-account, billing
- * period) among its imported rows, whatever earlier imports recorded for it, and nothing else.
- * A provider's export rewrites the whole billing period to date on each run, so importing the
- * newest file of a month (or the same file twice) leaves exactly its figures. Corrections billed
- * in a later period for earlier days belong to that later period, and stay when the earlier
- * one is imported again.
+ * Writes an import's daily costs. "The same period" is a sub-account's billing period: the file
+ * replaces, for every (cloud, sub-account, billing period) among its imported rows, whatever
+ * earlier imports recorded for it, and nothing else. A provider's export rewrites the whole
+ * billing period to date on each run, so importing the newest file of a month (or the same file
+ * twice) leaves exactly its figures. Corrections billed in a later period for earlier days belong
+ * to that later period, and stay when the earlier one is imported again.
  *
  * The public daily tenant records are the sums of these costs: each (tenant, cloud, day) the
  * import touches, before or after, is summed again from every import's costs.
+ *
+ * Two steps, so that the embedded database's one connection is never held for long: the costs
+ * are first staged under the job's attempt, a batch per statement (other calls run between
+ * them), then one transaction swaps them in. Until that commits nothing is visible, and a failed
+ * or killed attempt leaves only staged rows, which the next attempt or import removes.
  */
-export interface Replacement {
-  previousEntries: number;
-  entries: number;
-  dailyRecords: number;
+
+/** The staged rows of one attempt of an import job. */
+export interface Stage {
+  jobId: string;
+  attempt: number;
 }
 
-const BATCH = 5000;
-/** numeric(24, 10) holds less than 10^14; a day's sums of several imports must fit. */
-const MAX_DAILY_COST = 1e13;
-
-interface TouchedDay {
+export interface TouchedDay {
   tenant_id: string;
   cloud: string;
   day: string;
 }
+
+/** Small enough that one statement holds the embedded database for some milliseconds only. */
+const STAGE_BATCH = 1000;
+/** numeric(24, 10) holds less than 10^14; a day's sums of several imports must fit. */
+const MAX_DAILY_COST = 1e13;
 
 const periodsJson = (periods: readonly AccountPeriod[]) =>
   JSON.stringify(periods.map((p) => ({ cloud: p.cloud, account: p.account, start: new Date(p.billingPeriodStart).toISOString() })));
@@ -41,6 +47,7 @@ const inCoveredPeriod = 'c.cloud = s.cloud AND c.account = s.account AND c.billi
 // The touched tenant days as a relation `t`, and the condition that a row of alias `a` is on one.
 const touchedDays = 'jsonb_to_recordset($1::jsonb) AS t(tenant_id uuid, cloud text, day date)';
 const onTouchedDay = (a: string) => `${a}.tenant_id = t.tenant_id AND ${a}.cloud = t.cloud AND ${a}.day = t.day`;
+const dayKey = (day: TouchedDay) => `${day.tenant_id}\u0001${day.cloud}\u0001${day.day}`;
 
 /** How many daily cost entries of earlier imports the periods hold (what an import would replace). */
 export async function countPreviousEntries(tx: Queryable, covered: readonly AccountPeriod[]): Promise<number> {
@@ -49,19 +56,68 @@ export async function countPreviousEntries(tx: Queryable, covered: readonly Acco
   return rows[0]!.n;
 }
 
-export async function replacePublicCosts(
+/**
+ * Stages the costs of `stage` a batch per statement (after removing whatever earlier attempts of
+ * the job staged), calling `between` after each batch. Returns the tenant days they fall on.
+ */
+export async function stageCosts(
+  db: Queryable,
+  stage: Stage,
+  costs: Iterable<DailyCost>,
+  between: (staged: number) => Promise<void>,
+): Promise<TouchedDay[]> {
+  // Earlier attempts only: a later one may be running on another node while this one has lost its lease.
+  await db.query('DELETE FROM billing_import_staging WHERE job_id = $1 AND attempt < $2', [stage.jobId, stage.attempt]);
+  const touched = new Map<string, TouchedDay>();
+  let staged = 0;
+  for (const batch of batches(costs, (day) => touched.set(dayKey(day), day))) {
+    await db.query(
+      `INSERT INTO billing_import_staging (job_id, attempt, cloud, account, billing_period_start, day, region, service, tags_key, currency, tenant_id, cost)
+       SELECT $2, $3, cloud, account, billing_period_start, day, region, service, tags_key, currency, tenant_id, cost
+         FROM jsonb_to_recordset($1::jsonb) AS x(cloud text, account text, billing_period_start timestamptz, day date, region text,
+              service text, tags_key text, currency text, tenant_id uuid, cost numeric)`,
+      [JSON.stringify(batch), stage.jobId, stage.attempt],
+    );
+    staged += batch.length;
+    await between(staged);
+  }
+  return [...touched.values()];
+}
+
+/** Removes what an attempt staged, once swapped in or given up (never another attempt's rows). */
+export async function clearStage(db: Queryable, stage: Stage): Promise<void> {
+  await db.query('DELETE FROM billing_import_staging WHERE job_id = $1 AND attempt = $2', [stage.jobId, stage.attempt]);
+}
+
+/** Removes rows staged by import jobs that will never swap them in (failed for good, killed on their last attempt, cleaned up). */
+export async function clearAbandonedStages(db: Queryable): Promise<void> {
+  await db.query(
+    `DELETE FROM billing_import_staging s
+      WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = s.job_id AND j.status IN ('pending', 'processing', 'postponed'))`,
+  );
+}
+
+export interface Replacement {
+  previousEntries: number;
+  dailyRecords: number;
+}
+
+/**
+ * Swaps the staged costs in, in the caller's transaction: removes the covered periods' earlier
+ * costs, moves the staged ones in, and sums every touched tenant day again.
+ */
+export async function swapInCosts(
   tx: Queryable,
   importId: string,
+  stage: Stage,
   covered: readonly AccountPeriod[],
-  costs: Iterable<DailyCost>,
+  stagedDays: readonly TouchedDay[],
 ): Promise<Replacement> {
-  if (covered.length === 0) return { previousEntries: 0, entries: 0, dailyRecords: 0 };
-  // Imports write one after the other: two summing the same tenant days at once would each
+  if (covered.length === 0) return { previousEntries: 0, dailyRecords: 0 };
+  // Imports swap one after the other: two summing the same tenant days at once would each
   // miss the other's costs (or collide on the same keys).
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('maestro.billing-import'))`);
-  const touched = new Map<string, TouchedDay>();
-  const touch = (day: TouchedDay) => touched.set(`${day.tenant_id}\u0001${day.cloud}\u0001${day.day}`, day);
-
+  const touched = new Map(stagedDays.map((day) => [dayKey(day), day]));
   const { rows: previous } = await tx.query<TouchedDay & { n: number }>(
     `WITH removed AS (
        DELETE FROM public_billing_costs c USING ${coveredPeriods} WHERE ${inCoveredPeriod}
@@ -72,20 +128,14 @@ export async function replacePublicCosts(
   let previousEntries = 0;
   for (const { n, ...day } of previous) {
     previousEntries += n;
-    touch(day);
+    touched.set(dayKey(day), day);
   }
-
-  let entries = 0;
-  for (const batch of batches(costs, touch)) {
-    entries += batch.length;
-    await tx.query(
-      `INSERT INTO public_billing_costs (cloud, account, billing_period_start, day, region, service, tags_key, currency, tenant_id, cost, import_id)
-       SELECT cloud, account, billing_period_start, day, region, service, tags_key, currency, tenant_id, cost, $2
-         FROM jsonb_to_recordset($1::jsonb) AS x(cloud text, account text, billing_period_start timestamptz, day date, region text,
-              service text, tags_key text, currency text, tenant_id uuid, cost numeric)`,
-      [JSON.stringify(batch), importId],
-    );
-  }
+  await tx.query(
+    `INSERT INTO public_billing_costs (cloud, account, billing_period_start, day, region, service, tags_key, currency, tenant_id, cost, import_id)
+     SELECT cloud, account, billing_period_start, day, region, service, tags_key, currency, tenant_id, cost, $3
+       FROM billing_import_staging WHERE job_id = $1 AND attempt = $2`,
+    [stage.jobId, stage.attempt, importId],
+  );
 
   const days = JSON.stringify([...touched.values()]);
   await refuseMixedCurrencies(tx, days);
@@ -101,7 +151,7 @@ export async function replacePublicCosts(
       GROUP BY c.tenant_id, c.day, c.cloud, c.region, c.service, c.tags_key, c.currency`,
     [days, importId],
   );
-  return { previousEntries, entries, dailyRecords: written.rowCount };
+  return { previousEntries, dailyRecords: written.rowCount };
 }
 
 /** Rows for the insert, in batches, noting each tenant day they touch. */
@@ -134,7 +184,7 @@ function* batches(costs: Iterable<DailyCost>, touch: (day: TouchedDay) => void):
       // As text: PostgreSQL reads every digit, where a JSON number would pass through a float.
       cost: decimalText(amount),
     });
-    if (batch.length === BATCH) {
+    if (batch.length === STAGE_BATCH) {
       yield batch;
       batch = [];
     }

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { PublicBillingCloud } from '../../../protocol/billing-import.js';
 import { DailyCostAggregator } from './aggregator.js';
 import { notFocusFile, resolveHeader } from './columns.js';
@@ -14,12 +15,27 @@ export interface FocusReading {
   costs: DailyCostAggregator;
 }
 
+/** How far a reading has gone, after each chunk of the file. */
+export interface ReadingProgress {
+  rows: ReturnType<ImportTally['rows']>;
+  /** Bytes of the file read so far (compressed for .csv.gz), against `source.size`. */
+  fileBytesRead: number;
+}
+
 /**
  * Reads a FOCUS file in one pass, row by row as it streams in: the first row is the header,
  * every other row is validated, then either rejected, reported under its unknown sub-account,
  * or spread over its days into the tenant's daily costs. Nothing keeps a row once it is counted.
+ *
+ * After each chunk (1 MiB of the file, some thousand rows) the reading hands the event loop
+ * back, then `afterChunk` hears how far it has gone: a million rows take seconds of CPU, and the
+ * server's other calls must not wait for all of them.
  */
-export async function readFocusFile(source: FocusSource, tenantOf: TenantOf): Promise<FocusReading> {
+export async function readFocusFile(
+  source: FocusSource,
+  tenantOf: TenantOf,
+  afterChunk: (progress: ReadingProgress) => Promise<void> | void = () => undefined,
+): Promise<FocusReading> {
   const tally = new ImportTally();
   const costs = new DailyCostAggregator();
   let validator: RowValidator | null = null;
@@ -41,7 +57,13 @@ export async function readFocusFile(source: FocusSource, tenantOf: TenantOf): Pr
       tally.rejected(line, [{ reason: `the row is not valid CSV: ${problem}` }]);
     },
   });
-  for await (const text of readText(source)) parser.push(text);
+  let fileBytesRead = 0;
+  for await (const text of readText(source, (bytes) => (fileBytesRead = bytes))) {
+    parser.push(text);
+    // A stream whose next chunk is buffered resolves at once, without letting I/O in.
+    await setImmediate();
+    await afterChunk({ rows: tally.rows(), fileBytesRead });
+  }
   parser.end();
   if (validator === null) throw notFocusFile('it has no header row');
   return { tally, costs };

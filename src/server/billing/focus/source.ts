@@ -14,6 +14,8 @@ export interface FocusSource {
   path: string;
   file: string;
   compression: 'none' | 'gzip';
+  /** Bytes on disk (compressed for .csv.gz): how far a reading has gone is told against it. */
+  size: number;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -42,7 +44,7 @@ export async function openFocusSource(filePath: string): Promise<FocusSource> {
   if (compression === 'gzip' && !gzipped) throw refuse(filePath, 'it is named .csv.gz but is not gzip data');
   if (compression === 'none' && gzipped) throw refuse(filePath, 'it is gzip data: name it .csv.gz');
   if (compression === 'none' && head.includes(0)) throw refuse(filePath, 'it holds binary data, not CSV text');
-  return { path: filePath, file, compression };
+  return { path: filePath, file, compression, size: info.size };
 }
 
 async function firstBytes(filePath: string, count: number): Promise<Buffer> {
@@ -61,8 +63,9 @@ async function firstBytes(filePath: string, count: number): Promise<Buffer> {
  * gzip error (a truncated or corrupt file) ends the import as a whole: a partial file must not
  * replace a complete one.
  */
-export async function* readText(source: FocusSource): AsyncGenerator<string> {
+export async function* readText(source: FocusSource, fileBytesRead?: (bytes: number) => void): AsyncGenerator<string> {
   const raw = createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
+  if (fileBytesRead) raw.on('data', () => fileBytesRead(raw.bytesRead));
   const stream = source.compression === 'gzip' ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
   if (stream !== raw) raw.on('error', (error) => stream.destroy(error));
   const decoder = new StringDecoder('utf8');

@@ -15,6 +15,13 @@ export interface AccountPeriod {
   billingPeriodStart: number;
 }
 
+/** A sub-account an import saw, mapped or not. */
+export interface SeenAccount {
+  cloud: PublicBillingCloud;
+  account: string;
+  name: string;
+}
+
 interface UnknownAccount {
   cloud: PublicBillingCloud;
   account: string;
@@ -43,6 +50,7 @@ export class ImportTally {
   readonly #unknown = new Map<string, UnknownAccount>();
   readonly #totals = new Map<string, { effectiveCost: DecimalSum; billedCost: DecimalSum | null }>();
   readonly #covered = new Map<string, AccountPeriod>();
+  readonly #seen = new Map<string, SeenAccount>();
 
   rejected(line: number, problems: readonly RowProblem[]): void {
     this.#read++;
@@ -91,6 +99,10 @@ export class ImportTally {
 
   #accepted(item: LineItem): void {
     this.#read++;
+    const account = `${item.cloud}\u0001${item.account}`;
+    const seen = this.#seen.get(account);
+    if (!seen) this.#seen.set(account, { cloud: item.cloud, account: detached(item.account), name: detached(item.accountName) });
+    else if (seen.name === '' && item.accountName !== '') seen.name = detached(item.accountName);
     const provider = this.#providers.get(item.provider);
     if (provider) provider.rows++;
     else {
@@ -99,6 +111,22 @@ export class ImportTally {
     }
     const period = `${item.cloud}\u0001${item.billingPeriodStart}\u0001${item.billingPeriodEnd}`;
     if (!this.#periods.has(period)) this.#periods.set(period, { cloud: item.cloud, start: item.billingPeriodStart, end: item.billingPeriodEnd });
+  }
+
+  /** Every sub-account of the accepted rows, mapped or not, with the first SubAccountName given. */
+  seenAccounts(): SeenAccount[] {
+    return [...this.#seen.values()];
+  }
+
+  /** The row counts so far (what a running import reports as its progress). */
+  rows(): BillingImportSummary['rows'] {
+    return {
+      read: this.#read,
+      accepted: this.#imported + this.#unmapped,
+      rejected: this.#rejected,
+      imported: this.#imported,
+      unmapped: this.#unmapped,
+    };
   }
 
   /** The sub-account billing periods of the imported rows: what the import replaces. */
@@ -113,13 +141,7 @@ export class ImportTally {
       billingPeriods: [...this.#periods.values()]
         .sort((a, b) => a.start - b.start || a.cloud.localeCompare(b.cloud))
         .map((p) => ({ cloud: p.cloud, start: iso(p.start), end: iso(p.end) })),
-      rows: {
-        read: this.#read,
-        accepted: this.#imported + this.#unmapped,
-        rejected: this.#rejected,
-        imported: this.#imported,
-        unmapped: this.#unmapped,
-      },
+      rows: this.rows(),
       rejections: this.#rejections,
       rejectionsByReason: [...this.#reasons].map(([reason, rows]) => ({ reason, rows })).sort((a, b) => b.rows - a.rows),
       unknownAccounts: unknown.slice(0, UNKNOWN_ACCOUNTS_IN_DETAIL).map((a) => ({
