@@ -14,6 +14,9 @@ export const decimalAmount = z
   .describe('an exact decimal amount, as text');
 
 const money = z.number().min(0).max(1_000_000_000);
+
+/** What an idle public address costs a month when a policy prices addresses without saying how much: 0.005 an hour, as the large public clouds charge. */
+export const DEFAULT_IDLE_PUBLIC_IP_MONTH = 3.6525;
 const perMonth = (what: string) => money.describe(`monthly price ${what}`);
 
 /**
@@ -34,10 +37,17 @@ export const priceSchedule = z.strictObject({
   image: z.strictObject({ perGbMonth: perMonth("per GB of a tenant image's disk") }).optional(),
   snapshot: z.strictObject({ perGbMonth: perMonth('per GB of snapshot or checkpoint') }).optional(),
   service: z.strictObject({ perTenantMonth: perMonth('per tenant active in the region (a flat service fee)') }).optional(),
+  publicIp: z
+    .strictObject({
+      perIdleMonth: money
+        .default(DEFAULT_IDLE_PUBLIC_IP_MONTH)
+        .describe(`monthly price per public IP allocated and not associated with an instance (${DEFAULT_IDLE_PUBLIC_IP_MONTH} when left out: 0.005 an hour)`),
+    })
+    .optional(),
 });
 export type PriceSchedule = z.output<typeof priceSchedule>;
 
-export const billableTypes = ['instance', 'volume', 'image', 'snapshot', 'service'] as const;
+export const billableTypes = ['instance', 'volume', 'image', 'snapshot', 'service', 'publicIp'] as const;
 export type BillableType = (typeof billableTypes)[number];
 
 /** The states a timeline bills: an instance running or stopped, anything else while it exists. */

@@ -53,6 +53,10 @@ export const targetTypes = {
   instance: 'compute/machine/vm',
   volume: 'storage/volume',
   image: 'data/image',
+  /** A public (floating) address a tenant holds. */
+  publicIp: 'network/address/public',
+  /** A network of a region's cloud (a VLAN), as activated for a tenant. */
+  network: 'network/segment',
   key: 'data/security/key',
   job: 'data/workload/job',
   quota: 'data/config/quota',

@@ -53,7 +53,7 @@ export const featureGates = {
   quotas: ['quotas', 'approvals'],
   notifications: ['notifications', 'notificationSubscriptions', 'notificationTemplates', 'pushSubscriptions'],
   audit: ['events'],
-  compute: ['shapes', 'images', 'instances', 'volumes', 'networks', 'securityGroups', 'sshKeys', 'tags', 'resources', 'schedules', 'regions.discover'],
+  compute: ['shapes', 'images', 'instances', 'volumes', 'networks', 'securityGroups', 'publicIps', 'sshKeys', 'tags', 'resources', 'schedules', 'regions.discover'],
   iac: ['templates', 'stacks', 'catalogProducts'],
   autoconfig: ['autoconfigurationProfiles', 'ansible', 'chef'],
   privateClouds: ['simulator', 'agents'],

@@ -69,11 +69,11 @@ describe('instances on the simulated cloud', () => {
     await assert.rejects(run({ shape: undefined, cpu: 2 }), /needs both cpu and ramGb/);
     await assert.rejects(run({ diskGb: 1 }), /at least 10 GB/);
     await assert.rejects(run({ stopAfter: '2001-01-01T00:00:00Z' }), /stopAfter is in the past/);
-    // The simulator offers no choice of network or security group: said so, not silently ignored.
-    await assert.rejects(run({ network: 'private' }), /SIMULATED regions \(SIM-EAST\) do not offer a choice of networks; leave network out/);
+    // The simulator has networks, but no security groups: said so, not silently ignored.
+    await assert.rejects(run({ network: 'no-such-network' }), failsWith('not_found'));
+    await assert.rejects(run({ network: 'public' }), /network public is external: instances join private networks/);
     await assert.rejects(run({ securityGroups: ['web'] }), /do not offer a choice of security groups; leave securityGroups out/);
     await assert.rejects(run({ securityGroups: [] }), failsWith('invalid_input'));
-    await assert.rejects(server.admin.networks.describe({ tenant: T, region: R }), /SIMULATED regions \(SIM-EAST\) do not offer a choice of networks/);
     await assert.rejects(server.admin.securityGroups.describe({ tenant: T, region: R }), failsWith('invalid_input'));
     await server.admin.simulator.configure({ region: R, cpu: 64 });
     await assert.rejects(run({ shape: '8XL', count: 5 }), (error: MaestroError) => {

@@ -36,6 +36,9 @@ export function monthlyPrice(prices: PriceSchedule, spec: BillableSpec, state: B
       return (spec.sizeGb ?? 0) * (prices.snapshot?.perGbMonth ?? 0);
     case 'service':
       return prices.service?.perTenantMonth ?? 0;
+    // Billed only while idle: its timeline is closed while the address is associated.
+    case 'publicIp':
+      return prices.publicIp?.perIdleMonth ?? 0;
   }
 }
 

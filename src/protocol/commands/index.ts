@@ -11,6 +11,7 @@ import { images } from './images.js';
 import { instances } from './instances.js';
 import { jobs, nodes } from './jobs.js';
 import { networks, securityGroups } from './networks.js';
+import { publicIps } from './public-ips.js';
 import { keys } from './keys.js';
 import { notifications, notificationSubscriptions, notificationTemplates, pushSubscriptions } from './notifications.js';
 import { quotas } from './quotas.js';
@@ -51,6 +52,7 @@ export const managers = {
   volumes,
   networks,
   securityGroups,
+  publicIps,
   sshKeys,
   tags,
   resources,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
-import { identifier } from '../common.js';
-import { tenantScope } from './compute-schemas.js';
+import { identifier, ok, timestamp } from '../common.js';
+import { resourceId, tenantScope } from './compute-schemas.js';
 
 const inRegion = z.strictObject({ ...tenantScope, region: identifier('region name') });
 
@@ -11,6 +11,24 @@ export const network = z.object({
   external: z.boolean().describe('public addresses are allocated from it'),
   shared: z.boolean().describe("other projects of the cloud see it too"),
   cidrs: z.array(z.string()),
+  activated: z.boolean().describe('activated for the tenant: its runs and moves may choose it'),
+  description: z.string().nullable().describe('given at activation'),
+  existsOnCloud: z.boolean().describe('false for an activated network the cloud no longer has'),
+});
+
+const networkRef = {
+  ...tenantScope,
+  region: identifier('region name'),
+  network: z.string().trim().min(1).max(255).describe('the network (VLAN), by name or nativeId'),
+};
+
+export const activatedNetwork = z.object({
+  tenant: z.string(),
+  region: z.string(),
+  nativeId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  activatedAt: timestamp,
 });
 
 export const securityGroup = z.object({
@@ -22,8 +40,43 @@ export const securityGroup = z.object({
 // Read live from the cloud: Maestro keeps no copy of networks or security groups, which the
 // cloud's own administrators change.
 export const networks = defineManager('networks', 'network', {
+  activate: defineCommand({
+    summary: "Activate a private network (VLAN) of a region's cloud for a tenant",
+    description:
+      'Once a tenant has activated networks in a region, instances.run and networks.moveInstance there may choose only those ' +
+      '(the cloud\'s default network is still used when a run names none); until then they may choose any private network. ' +
+      'External networks are not activated: public IPs are allocated from them.',
+    input: z.strictObject({ ...networkRef, description: z.string().trim().min(1).max(255) }),
+    output: activatedNetwork,
+    permission: 'ACTIVATE_NETWORK',
+    feature: 'compute',
+    audit: 'enable',
+    audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
+  }),
+  deactivate: defineCommand({
+    summary: 'Deactivate a network (VLAN) for a tenant: runs and moves no longer choose it; instances on it stay',
+    input: z.strictObject(networkRef),
+    output: ok,
+    permission: 'ACTIVATE_NETWORK',
+    feature: 'compute',
+    audit: 'disable',
+    audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
+  }),
+  moveInstance: defineCommand({
+    summary: "Move a running or stopped instance to another private network (VLAN) of its region",
+    description: 'The instance gets a private address on the network; its public IP, if any, follows it. Regions whose cloud cannot move instances refuse with invalid_input.',
+    input: z.strictObject({ ...tenantScope, instance: resourceId('instance'), network: networkRef.network }),
+    output: z.object({ instanceId: z.string(), network: z.string(), networkNativeId: z.string() }),
+    permission: 'MOVE_INSTANCE_NETWORK',
+    feature: 'compute',
+    audit: 'update',
+    audience: 'user',
+    scope: { kind: 'tenant', field: 'tenant' },
+  }),
   describe: defineCommand({
-    summary: "List the networks a tenant's instances can join in a region, as the cloud shows them now",
+    summary: "List the networks a tenant's instances can join in a region, as the cloud shows them now, and those activated for it",
     description:
       'Regions of clouds that let a run choose its network (OpenStack) answer; the others refuse with invalid_input. ' +
       'instances.run takes a network by name or nativeId; without one, the cloud picks (on OpenStack, the project\'s only network).',
@@ -34,7 +87,7 @@ export const networks = defineManager('networks', 'network', {
     audit: null,
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
-    cli: { columns: ['nativeId', 'name', 'external', 'shared', 'cidrs'] },
+    cli: { columns: ['nativeId', 'name', 'external', 'cidrs', 'activated', 'existsOnCloud'] },
   }),
 });
 

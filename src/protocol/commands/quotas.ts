@@ -63,6 +63,14 @@ const monthlyQuota = z.object({
   updatedAt: timestamp,
 });
 
+const publicIpQuota = z.object({
+  tenant: z.string(),
+  region: z.string().nullable().describe('null: the quota covers every region'),
+  limit: z.number().int().describe('public IPs the tenant may hold at once'),
+  held: z.number().int().describe('public IPs it holds now where the quota applies'),
+  updatedAt: timestamp,
+});
+
 export const quotas = defineManager('quotas', 'quota', {
   setDaily: defineCommand({
     summary: 'Set the daily resource quota of a tenant in a region: what may be created within a rolling window',
@@ -135,6 +143,39 @@ export const quotas = defineManager('quotas', 'quota', {
     output: monthlyQuota,
     permission: 'UPDATE_QUOTA',
     audit: 'update',
+    ...tenantCommand,
+  }),
+  setPublicIps: defineCommand({
+    summary: 'Set how many public IPs a tenant may hold at once, in one region or (no region) in all of them',
+    description:
+      'publicIps.allocate is refused (limit_exceeded) when the tenant already holds the limit where a quota applies; both a ' +
+      'region quota and the all-regions quota apply. Setting it again replaces it; a limit below what is held refuses new ' +
+      'allocations until some are released.',
+    input: z.strictObject({
+      ...tenantScope,
+      region: identifier('region name').optional().describe('absent: every region'),
+      limit: z.number().int().min(0).max(100_000),
+    }),
+    output: publicIpQuota,
+    permission: 'UPDATE_QUOTA',
+    audit: 'update',
+    ...tenantCommand,
+  }),
+  describePublicIps: defineCommand({
+    summary: "A tenant's public IP quotas, with the addresses it holds where each applies",
+    input: z.strictObject(tenantScope),
+    output: z.object({ items: z.array(publicIpQuota) }),
+    permission: 'DESCRIBE_QUOTA',
+    audit: null,
+    ...tenantCommand,
+    cli: { columns: ['region', 'limit', 'held'] },
+  }),
+  deletePublicIps: defineCommand({
+    summary: 'Remove a public IP quota of a tenant',
+    input: z.strictObject({ ...tenantScope, region: identifier('region name').optional().describe('absent: the all-regions quota') }),
+    output: ok,
+    permission: 'UPDATE_QUOTA',
+    audit: 'delete',
     ...tenantCommand,
   }),
   describeMonthly: defineCommand({

@@ -27,7 +27,7 @@ export const simulator = defineManager('simulator', 'simulator', {
     summary: 'Make the next calls of a simulated region fail: API errors, timeouts, partial runs',
     input: z.strictObject({
       region,
-      operation: z.enum(['run', 'start', 'stop', 'reboot', 'terminate', 'volume', 'image', 'any']),
+      operation: z.enum(['run', 'start', 'stop', 'reboot', 'terminate', 'volume', 'image', 'network', 'any']),
       kind: z.enum(['error', 'timeout', 'partial']),
       times: z.number().int().min(1).max(1000).default(1),
       message: z.string().max(500).optional(),

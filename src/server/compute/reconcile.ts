@@ -6,6 +6,7 @@ import type { Queryable } from '../../store/database.js';
 import { pending, type PendingEvent } from '../pending-event.js';
 import type { RegionRef } from '../queries/compute.js';
 import type { DiscoveryReport } from './discovery-report.js';
+import { addressesFreedBy } from './freed-addresses.js';
 
 // Any constant; it only has to be the same on every node.
 const DISCOVERY_LOCK = 7_316_002;
@@ -159,6 +160,7 @@ export async function reconcileListing(
   }
 
   const missing: string[] = [];
+  const vanished: string[] = [];
   for (const row of unlisted) {
     // Launched since the listing began: the listing could not show it. (On PostgreSQL each
     // statement sees what committed before it, so a run committed between the listing and this
@@ -171,7 +173,9 @@ export async function reconcileListing(
     report.vanished += 1;
     present.push(row.id);
     changes.push(pending(events.instanceVanished, { id: row.id }, scope(row)));
+    vanished.push(row.id);
   }
+  changes.push(...(await addressesFreedBy(tx, region.name, vanished)));
   if (present.length > 0) await tx.query('DELETE FROM instance_absences WHERE instance_id = ANY($1::uuid[])', [present]);
   if (missing.length > 0) {
     await tx.query(

@@ -6,6 +6,7 @@ import type { Queryable } from '../../store/database.js';
 import type { NewEvent } from '../../store/event-log.js';
 import type { EventOrigin, EventWriter } from '../event-writer.js';
 import type { RegionRef } from '../queries/compute.js';
+import { addressesFreedBy } from './freed-addresses.js';
 
 /**
  * Records the states a cloud reports for a region's instances (a poll, or an agent's events) as
@@ -28,6 +29,7 @@ export async function recordStateReports(
   );
   const known = new Map(rows.map((row) => [row.nativeId, row]));
   const changes: NewEvent[] = [];
+  const terminated: string[] = [];
   for (const report of reports) {
     const instance = known.get(report.nativeId);
     if (!instance || instance.state === report.state) continue;
@@ -41,6 +43,8 @@ export async function recordStateReports(
     );
     // Later reports of the same instance in this batch compare with this one.
     instance.state = report.state;
+    if (report.state === 'terminated') terminated.push(instance.id);
   }
+  for (const freed of await addressesFreedBy(tx, region.name, terminated)) changes.push(writer.build(freed.definition, freed.data, freed.scope, origin));
   return changes.length > 0 ? writer.append(tx, changes) : [];
 }

@@ -13,6 +13,7 @@ import { instances } from './instances.js';
 import { jobs, nodes } from './jobs.js';
 import { keys } from './keys.js';
 import { networks, securityGroups } from './networks.js';
+import { publicIps } from './public-ips.js';
 import { notifications, notificationSubscriptions, notificationTemplates, pushSubscriptions } from './notifications.js';
 import { quotas } from './quotas.js';
 import { customers, regions, tenantGroups, tenants, users } from './organisation.js';
@@ -45,6 +46,7 @@ export const handlers: AllHandlers = {
   volumes,
   networks,
   securityGroups,
+  publicIps,
   tags,
   resources,
   sshKeys,

@@ -17,6 +17,7 @@ import {
   monthlyQuotaView,
   type MonthlyQuotaRow,
 } from '../queries/quotas.js';
+import { publicIpQuotaHandlers } from './public-ip-quotas.js';
 import { tenantInScope } from './scope.js';
 
 const dailyScope = (tenant: TenantRow, region: RegionRef): EventScope => ({
@@ -129,4 +130,6 @@ export const quotas: ManagerHandlers<Managers['quotas']> = {
     await ctx.emit(events.monthlyQuotaDeleted, { id: quota.id, tenantId: tenant.id }, monthlyScope(tenant, quota));
     return { ok: true as const };
   },
+
+  ...publicIpQuotaHandlers,
 };

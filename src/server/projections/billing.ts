@@ -3,6 +3,7 @@ import { serviceResourceId } from '../../domain/billing/service-id.js';
 import type { BillableType, BilledState, PriceSchedule } from '../../protocol/billing.js';
 import * as billing from '../../protocol/events/billing.js';
 import * as compute from '../../protocol/events/compute.js';
+import * as networks from '../../protocol/events/networks.js';
 import * as organisation from '../../protocol/events/organisation.js';
 import { entityProjection } from '../../store/projection.js';
 
@@ -105,6 +106,13 @@ const billingTimelines = entityProjection<TimelineRow>({
         : started({ resourceId: d.id, resourceType: 'image', tenantId: d.tenantId, regionId: d.regionId, spec: { sizeGb: d.minDiskGb } }, 'present', e.time),
     ),
     on(compute.imageDeleted, (d) => ({ resourceId: d.id }), (row, _d, e) => row && moved(row, null, e.time)),
+    // A public address is billed while it is allocated and idle: associating it pauses the bill.
+    on.set(networks.publicIpAllocated, (d) => ({ resourceId: d.id }), (d, e) =>
+      started({ resourceId: d.id, resourceType: 'publicIp', tenantId: d.tenantId, regionId: d.regionId, spec: {} }, 'present', e.time),
+    ),
+    on(networks.publicIpAssociated, (d) => ({ resourceId: d.id }), (row, _d, e) => row && moved(row, null, e.time)),
+    on(networks.publicIpDisassociated, (d) => ({ resourceId: d.id }), (row, _d, e) => row && moved(row, 'present', e.time)),
+    on(networks.publicIpReleased, (d) => ({ resourceId: d.id }), (row, _d, e) => row && moved(row, null, e.time)),
     on(organisation.tenantRegionActivated, (d) => ({ resourceId: serviceResourceId(d.tenantId, d.regionId) }), (row, d, e) =>
       row
         ? moved(row, 'present', e.time)

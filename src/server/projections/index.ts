@@ -5,6 +5,7 @@ import * as billingImportEvents from '../../protocol/events/billing-import.js';
 import * as computeEvents from '../../protocol/events/compute.js';
 import * as jobEvents from '../../protocol/events/jobs.js';
 import * as loginEvents from '../../protocol/events/login.js';
+import * as networkEvents from '../../protocol/events/networks.js';
 import * as notificationEvents from '../../protocol/events/notifications.js';
 import * as organisationEvents from '../../protocol/events/organisation.js';
 import * as quotaEvents from '../../protocol/events/quotas.js';
@@ -17,12 +18,13 @@ import { agentProjections } from './agents.js';
 import { billingProjections } from './billing.js';
 import { billingImportProjections } from './billing-import.js';
 import { computeProjections } from './compute.js';
+import { networkProjections } from './networks.js';
 import { notificationProjections } from './notifications.js';
 import { organisationProjections } from './organisation.js';
 import { quotaProjections } from './quotas.js';
 import { scheduleProjections } from './schedules.js';
 
 /** Every projection kept in step with the log, and every event type the log may hold. */
-export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections, ...accessProjections, ...billingProjections, ...quotaProjections, ...billingImportProjections, ...scheduleProjections, ...notificationProjections, ...agentProjections];
+export const projections: readonly Projection[] = [...organisationProjections, ...computeProjections, ...networkProjections, ...accessProjections, ...billingProjections, ...quotaProjections, ...billingImportProjections, ...scheduleProjections, ...notificationProjections, ...agentProjections];
 
-export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(accessEvents), ...Object.values(billingEvents), ...Object.values(quotaEvents), ...Object.values(billingImportEvents), ...Object.values(scheduleEvents), ...Object.values(notificationEvents), ...Object.values(loginEvents), ...Object.values(jobEvents), ...Object.values(agentEvents), ...Object.values(systemEvents)];
+export const eventDefinitions: readonly EventDefinition[] = [...Object.values(organisationEvents), ...Object.values(computeEvents), ...Object.values(networkEvents), ...Object.values(accessEvents), ...Object.values(billingEvents), ...Object.values(quotaEvents), ...Object.values(billingImportEvents), ...Object.values(scheduleEvents), ...Object.values(notificationEvents), ...Object.values(loginEvents), ...Object.values(jobEvents), ...Object.values(agentEvents), ...Object.values(systemEvents)];
