@@ -73,8 +73,7 @@ const settingsHelp = (): string =>
  * agent connects outward to RabbitMQ, serves the regions of its configuration file and keeps the
  * credentials on its side, sealed with its own master key.
  */
-export function registerAgent(program: Command): void {
-  const agent = program.command('agent').description('Run a private agent near a private cloud, and manage the credentials it keeps');
+export function defineAgent(agent: Command): void {
   const withConfig = (command: Command) =>
     command.option('--config <file>', 'the agent configuration file (MAESTRO_AGENT_CONFIG)').option('--data-dir <dir>', 'data directory (MAESTRO_AGENT_DATA_DIR)');
 

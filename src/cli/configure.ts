@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { configPath, credentialEnv, readConfigFile, writeConfigFile, type Credentials } from './credentials.js';
-import { reportError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
+import { reportError } from './report-error.js';
 import { ask, askHidden } from './prompt.js';
 
 interface ConfigureFlags {
@@ -12,10 +13,8 @@ interface ConfigureFlags {
 const flagOf: Record<keyof Credentials, string> = { url: '--url', accessKey: '--access-key', secretKey: '--secret-key' };
 
 /** `maestro configure`: stores the URL and keys in the config file, readable by the owner only. */
-export function registerConfigure(program: Command): void {
-  program
-    .command('configure')
-    .description('Save the Maestro URL, access key and secret key for later commands')
+export function defineConfigure(command: Command): void {
+  command
     .option('--url <url>', `Maestro URL, e.g. http://127.0.0.1:8080 (${credentialEnv.url})`)
     .option('--access-key <key>', `access key (${credentialEnv.accessKey})`)
     .option('--secret-key <key>', `secret key (${credentialEnv.secretKey}); asked for without echo when omitted on a terminal`)

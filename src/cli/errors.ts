@@ -1,8 +1,4 @@
-import { MaestroError } from '../sdk/client.js';
-import { errorKinds, isErrorKind } from '../protocol/errors.js';
-
-/** The exit code when the server cannot be reached at all (the SDK's 'transport' kind). */
-export const TRANSPORT_EXIT_CODE = 7;
+// The CLI's own failures: plain classes, so that any module may throw them without loading more.
 
 /** A failure the CLI itself detects, reported like a server error: `error (<kind>): <message>`. */
 export class CliError extends Error {
@@ -22,29 +18,4 @@ export class CliError extends Error {
  */
 export class UsageError extends Error {
   override name = 'UsageError';
-}
-
-export function exitCodeOf(kind: string): number {
-  return isErrorKind(kind) ? errorKinds[kind].exitCode : kind === 'transport' ? TRANSPORT_EXIT_CODE : 1;
-}
-
-/** Writes the error to stderr and sets the exit code; the caller returns normally. */
-export function reportError(error: unknown): void {
-  let kind: string;
-  let message: string;
-  let exitCode: number;
-  if (error instanceof MaestroError) {
-    kind = error.kind;
-    message = error.message;
-    exitCode = exitCodeOf(error.kind);
-  } else if (error instanceof CliError) {
-    ({ kind, message, exitCode } = error);
-  } else {
-    // A bug in the CLI rather than a refused call: keep the stack for whoever reports it.
-    kind = 'internal';
-    message = error instanceof Error ? (process.env.MAESTRO_DEBUG ? String(error.stack) : error.message) : String(error);
-    exitCode = 1;
-  }
-  process.stderr.write(`error (${kind}): ${message}\n`);
-  process.exitCode = exitCode;
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { instant } from '../protocol/common.js';
+import { UsageError } from './errors.js';
 import type { Flag, Kind } from './flag.js';
 
 /**
@@ -42,12 +42,9 @@ function parseScalar(flag: Flag, kind: Kind, raw: string): unknown {
     }
     case 'boolean':
       return parseBoolean(flag, raw);
-    case 'time': {
-      // Checked here with the API's own schema so the refusal names the flag; sent as typed.
-      const checked = instant.safeParse(raw);
-      if (!checked.success) throw new InvalidArgumentError(`${flag.flag} ${checked.error.issues[0]!.message}`);
+    case 'time':
+      // Checked by checkTimes before calling, with the API's own schema; sent as typed.
       return raw;
-    }
     case 'json':
     case 'object':
     case 'array':
@@ -89,4 +86,21 @@ function parsePairs(flag: Flag, raw: string): Record<string, unknown> {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Refuses a time flag the API would refuse, naming the flag, before anything is called. Run in
+ * the command's action rather than while parsing, so that only a command given a time loads the
+ * API's schema (and zod with it).
+ */
+export async function checkTimes(flags: readonly Flag[], values: Record<string, unknown>): Promise<void> {
+  const timed = flags.filter((flag) => flag.itemKind === 'time' && values[flag.property] !== undefined && values[flag.property] !== null);
+  if (timed.length === 0) return;
+  const { instant } = await import('../protocol/common.js');
+  for (const flag of timed) {
+    for (const raw of [values[flag.property]].flat()) {
+      const checked = instant.safeParse(raw);
+      if (!checked.success) throw new UsageError(`${flag.flag} ${checked.error.issues[0]!.message}`);
+    }
+  }
 }

@@ -1,38 +1,33 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
-import type { CommandDefinition } from '../protocol/command.js';
-import { createClient, type MaestroClient } from '../sdk/client.js';
+import { createRpcClient, type RpcClient } from '../sdk/rpc.js';
 import { version } from '../version.js';
+import type { IndexedCommand } from './command-index.js';
 import { resolveCredentials } from './credentials.js';
-import { CliError, reportError, UsageError } from './errors.js';
-import { flagValues, missingFlags, parseInputOption, type Flag } from './flags.js';
-import { moreHint, render, rowsOf } from './output.js';
+import { CliError, UsageError } from './errors.js';
+import { reportError } from './report-error.js';
+import { checkTimes } from './flag-parsers.js';
+import { flagValues, missingFlags, type Flag } from './flags.js';
+import { parseInputOption } from './input-option.js';
+import type { OutputFormat } from './output-format.js';
+import { formatResult, moreHint, rowsOf } from './output.js';
 import { askHidden, readLine } from './prompt.js';
 
 export interface CommonOptions {
   input?: string;
+  output: OutputFormat;
+  /** The former spelling of `--output json`. */
   json?: boolean;
   all?: boolean;
 }
 
-/** List commands: their output is a page (`items` + `nextCursor`) and their input takes a cursor. */
-export function isPaged(command: CommandDefinition): boolean {
-  const output = command.output;
-  const input = command.input;
-  return (
-    output instanceof z.ZodObject &&
-    'items' in output.shape &&
-    'nextCursor' in output.shape &&
-    input instanceof z.ZodObject &&
-    'cursor' in input.shape
-  );
-}
-
 /** The action of every generated command: build the input, call, print. */
-export async function invoke(cli: Command, command: CommandDefinition, flags: readonly Flag[]): Promise<void> {
+export async function invoke(cli: Command, command: IndexedCommand): Promise<void> {
+  const { flags } = command;
   try {
     const options = cli.opts<CommonOptions>();
-    const input = { ...(await parseInputOption(options.input)), ...flagValues(cli, flags) };
+    const given = flagValues(cli, flags);
+    await checkTimes(flags, given);
+    const input = { ...(await parseInputOption(options.input)), ...given };
     for (const flag of flags) {
       if (flag.secret && flag.required && input[flag.property] === undefined) input[flag.property] = await readSecret(flag, input);
     }
@@ -40,17 +35,14 @@ export async function invoke(cli: Command, command: CommandDefinition, flags: re
     if (missing.length > 0) {
       throw new UsageError(`missing required ${missing.length === 1 ? 'flag' : 'flags'} ${missing.map((f) => f.flag).join(', ')}`);
     }
-    const client = createClient({
+    const client = createRpcClient({
       ...resolveCredentials(process.env, { anonymous: command.audience === 'public' }),
       agent: `maestro-cli/${version}`,
     });
-    const result = options.all && isPaged(command) ? await callAll(client, command, input) : await client.call(command.name, input);
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      return;
-    }
-    process.stdout.write(render(result, command.cli?.columns));
-    const hint = moreHint(result);
+    const result = options.all && command.paged ? await callAll(client, command, input) : await client.call(command.name, input);
+    const format = options.json ? 'json' : options.output;
+    process.stdout.write(await formatResult(result, format, command));
+    const hint = format === 'table' ? moreHint(result) : undefined;
     // On stderr so that a table piped elsewhere holds only rows.
     if (hint) process.stderr.write(`${hint}\n`);
   } catch (error) {
@@ -60,7 +52,7 @@ export async function invoke(cli: Command, command: CommandDefinition, flags: re
 }
 
 /** `--all`: follows nextCursor to the end and returns one page holding every item. */
-async function callAll(client: MaestroClient, command: CommandDefinition, input: Record<string, unknown>): Promise<unknown> {
+async function callAll(client: RpcClient, command: IndexedCommand, input: Record<string, unknown>): Promise<unknown> {
   const items: unknown[] = [];
   const progress = process.stdout.isTTY === true;
   let cursor = input.cursor;

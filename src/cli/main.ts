@@ -1,10 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { version } from '../version.js';
-import { registerAgent } from './agent.js';
-import { registerConfigure } from './configure.js';
-import { registerGenerated } from './generated.js';
-import { registerServe } from './serve.js';
+import { createProgram } from './program.js';
 
 // `maestro … | head` closes the pipe early; that is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -12,18 +7,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const program = new Command()
-  .name('maestro')
-  .description('Maestro: one control plane over AWS, Azure, GCP, OpenStack, VMware and private clouds')
-  .version(version)
-  .showHelpAfterError('(add --help for usage)')
-  // Set before any subcommand exists: commander copies it into each one as it is created.
-  // Usage mistakes exit 2 (as invalid_input does), help and --version exit 0.
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
-
-registerServe(program);
-registerAgent(program);
-registerConfigure(program);
-registerGenerated(program);
-
+// The words of the command line that are not flags name the commands to build in full.
+const named = new Set(process.argv.slice(2).filter((arg) => !arg.startsWith('-')));
+const program = await createProgram((name) => named.has(name));
 await program.parseAsync(process.argv);

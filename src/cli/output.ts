@@ -1,11 +1,35 @@
-/** Human-readable rendering of results; `--json` bypasses all of this. */
+import type { OutputFormat } from './output-format.js';
+
+/** Human-readable rendering of results (`--output table`); json and yaml print them whole. */
 
 type Row = Record<string, unknown>;
 
+/** How a command's results print as a table: from the command index. */
+export interface TableView {
+  columns?: readonly string[];
+  /** A single resource prints as one row of `columns` instead of a record. */
+  row?: boolean;
+}
+
 const MAX_DEFAULT_COLUMNS = 6;
+/** A table cell longer than this is cut: the whole value is one `--output yaml` away. */
+const MAX_CELL = 60;
 
 function isRecord(value: unknown): value is Row {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isScalar = (value: unknown) => typeof value !== 'object' || value === null;
+
+/** The result in the format asked for; yaml is loaded only when asked for. */
+export async function formatResult(result: unknown, format: OutputFormat, view: TableView): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
+  if (format === 'yaml') {
+    if (result === undefined) return '';
+    const { stringify } = await import('yaml');
+    return stringify(result, { lineWidth: 0 });
+  }
+  return render(result, view);
 }
 
 /** The rows of a list-like result: `{items, nextCursor?}`, or an object whose only field is an array of objects. */
@@ -17,7 +41,7 @@ export function rowsOf(result: unknown): Row[] | undefined {
   return list;
 }
 
-export function render(result: unknown, columns?: readonly string[]): string {
+export function render(result: unknown, view: TableView = {}): string {
   if (result === undefined) return '';
   if (isRecord(result) && result.ok === true && Object.keys(result).length === 1) return 'ok\n';
   // Reports: CSV when asked for, else their rows under their own columns.
@@ -26,7 +50,8 @@ export function render(result: unknown, columns?: readonly string[]): string {
     return renderTable(result.rows, result.columns.map(String));
   }
   const rows = rowsOf(result);
-  if (rows) return renderTable(rows, columns);
+  if (rows) return renderTable(rows, view.columns);
+  if (isRecord(result) && view.row && view.columns) return renderTable([result], view.columns);
   if (isRecord(result)) return renderObject(result);
   return `${cell(result)}\n`;
 }
@@ -39,6 +64,10 @@ export function moreHint(result: unknown): string | undefined {
 
 export function renderTable(rows: readonly Row[], columns?: readonly string[]): string {
   if (rows.length === 0) return '(none)\n';
+  return tableLines(rows, columns).map((line) => `${line}\n`).join('');
+}
+
+function tableLines(rows: readonly Row[], columns?: readonly string[]): string[] {
   const headers = columns && columns.length > 0 ? [...columns] : defaultColumns(rows);
   const body = rows.map((row) => headers.map((path) => cell(pick(row, path))));
   const widths = headers.map((header, i) => Math.max(header.length, ...body.map((line) => line[i]!.length)));
@@ -47,13 +76,13 @@ export function renderTable(rows: readonly Row[], columns?: readonly string[]): 
       .map((text, i) => (i === cells.length - 1 ? text : text.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return `${[line(headers), ...body.map(line)].join('\n')}\n`;
+  return [line(headers), ...body.map(line)];
 }
 
 /** Without hints from the definition: the first scalar fields of the first row. */
 function defaultColumns(rows: readonly Row[]): string[] {
   const first = rows[0] ?? {};
-  const scalar = Object.keys(first).filter((key) => !isRecord(first[key]) && !Array.isArray(first[key]));
+  const scalar = Object.keys(first).filter((key) => isScalar(first[key]));
   return (scalar.length > 0 ? scalar : Object.keys(first)).slice(0, MAX_DEFAULT_COLUMNS);
 }
 
@@ -64,34 +93,48 @@ function pick(row: Row, path: string): unknown {
   return value;
 }
 
-/** One table cell: always a single line. */
+/** One table cell: always a single, bounded line. */
 function cell(value: unknown): string {
-  let text: string;
-  if (value === null || value === undefined) text = '-';
-  else if (typeof value === 'string') text = value;
-  else if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) text = value.join(',');
-  else if (isRecord(value) && Object.values(value).every((v) => typeof v === 'string')) {
-    text = Object.entries(value)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(',');
-  } else if (typeof value === 'object') text = JSON.stringify(value);
-  else text = String(value);
-  return text.replace(/[\r\n\t]+/g, ' ');
+  const text = inline(value).replace(/[\r\n\t]+/g, ' ');
+  return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
 }
 
-/** `key: value` lines, aligned; multi-line text (a private key) as an indented block. */
+/**
+ * A value on one line: lists as `a,b`, objects as `key=value` pairs (`key.sub=value` deeper down),
+ * lists of objects as their pairs separated by `; `.
+ */
+function inline(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(inline).join(value.every(isScalar) ? ',' : '; ');
+  if (isRecord(value)) return pairs(value).join(',');
+  return String(value);
+}
+
+function pairs(object: Row, prefix = ''): string[] {
+  return Object.entries(object).flatMap(([key, value]) =>
+    isRecord(value) && Object.keys(value).length > 0 ? pairs(value, `${prefix}${key}.`) : [`${prefix}${key}=${inline(value)}`],
+  );
+}
+
+/**
+ * `key: value` lines, aligned. Nested objects are indented records, lists of objects indented
+ * tables, multi-line text (a private key) an indented block.
+ */
 export function renderObject(object: Row): string {
+  return recordLines(object).map((line) => `${line}\n`).join('');
+}
+
+function recordLines(object: Row): string[] {
   const keys = Object.keys(object);
   const width = Math.max(0, ...keys.map((key) => key.length)) + 1;
-  return keys
-    .map((key) => {
-      const value = object[key];
-      if (typeof value === 'string' && value.includes('\n')) {
-        return `${key}:\n${value.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n')}`;
-      }
-      const text = value === null || value === undefined ? '-' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-      return `${`${key}:`.padEnd(width)} ${text}`.trimEnd();
-    })
-    .map((line) => `${line}\n`)
-    .join('');
+  const indent = (lines: string[]) => lines.map((line) => `  ${line}`.trimEnd());
+  return keys.flatMap((key) => {
+    const value = object[key];
+    if (typeof value === 'string' && value.includes('\n')) return [`${key}:`, ...indent(value.replace(/\n$/, '').split('\n'))];
+    if (isRecord(value) && Object.keys(value).length > 0) return [`${key}:`, ...indent(recordLines(value))];
+    if (Array.isArray(value) && value.length > 0 && value.every(isRecord)) return [`${key}:`, ...indent(tableLines(value))];
+    const text = isRecord(value) || Array.isArray(value) ? (Object.keys(value).length === 0 ? '-' : inline(value)) : inline(value);
+    return [`${`${key}:`.padEnd(width)} ${text}`.trimEnd()];
+  });
 }

@@ -17,10 +17,8 @@ const exitCodeHelp = (): string =>
   ].join('\n');
 
 /** `maestro serve`: runs a control-plane node until SIGINT/SIGTERM. */
-export function registerServe(program: Command): void {
-  program
-    .command('serve')
-    .description('Start a Maestro control-plane node (embedded PGlite unless DATABASE_URL is set)')
+export function defineServe(command: Command): void {
+  command
     .option('--port <port>', `HTTP port (${settingNames.port})`)
     .option('--host <host>', `address to listen on (${settingNames.host})`)
     .option('--data-dir <dir>', `data directory (${settingNames.dataDir})`)

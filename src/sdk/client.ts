@@ -1,33 +1,9 @@
 import type { InputOf, OutputOf } from '../protocol/command.js';
 import { commandsByName, type Managers } from '../protocol/commands/index.js';
-import { errorKinds, isErrorKind, type ErrorKind } from '../protocol/errors.js';
-import { signedHeaders, type SigningCredentials } from '../protocol/signing.js';
+import { errorKinds } from '../protocol/errors.js';
+import { createRpcClient, type ClientOptions, type RpcClient } from './rpc.js';
 
-export const RPC_PATH = '/api/v1/rpc';
-
-/** A failed call: `kind` is the stable error vocabulary, `message` says what to do. */
-export class MaestroError extends Error {
-  constructor(
-    readonly kind: ErrorKind | 'transport',
-    message: string,
-    readonly code: number,
-    readonly details?: Record<string, unknown>,
-    readonly retryable = false,
-  ) {
-    super(message);
-    this.name = 'MaestroError';
-  }
-}
-
-export interface ClientOptions extends Partial<SigningCredentials> {
-  url: string;
-  /** Sent as maestro-request-identifier, for the audit trail. */
-  agent?: string;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-  /** The time requests are signed with, in ms; the system clock when omitted (tests move it). */
-  now?: () => number;
-}
+export { MaestroError, RPC_PATH, type ClientOptions, type RpcClient } from './rpc.js';
 
 type ManagerClient<M> = {
   [K in keyof M]: {} extends InputOf<M[K]>
@@ -35,106 +11,22 @@ type ManagerClient<M> = {
     : (input: InputOf<M[K]>) => Promise<OutputOf<M[K]>>;
 };
 
-export type MaestroClient = { [M in keyof Managers]: ManagerClient<Managers[M]> } & {
-  /** Calls any method by name (what the CLI uses). */
-  call(method: string, params?: unknown): Promise<unknown>;
-  /** Sends several calls as one JSON-RPC batch; each settles on its own. */
-  batch(calls: ReadonlyArray<{ method: string; params?: unknown }>): Promise<Array<PromiseSettledResult<unknown>>>;
-};
-
-interface RpcError {
-  code: number;
-  message: string;
-  data?: { kind?: unknown; retryable?: unknown; details?: Record<string, unknown> };
-}
-
-function toError(error: RpcError): MaestroError {
-  const kind = isErrorKind(error.data?.kind) ? error.data.kind : error.code === -32601 ? 'unknown_method' : 'invalid_input';
-  return new MaestroError(kind, error.message, error.code, error.data?.details, error.data?.retryable === true);
-}
+/** The typed managers, plus `call` and `batch` by method name (what the CLI uses). */
+export type MaestroClient = { [M in keyof Managers]: ManagerClient<Managers[M]> } & RpcClient;
 
 /**
  * The typed Maestro SDK: `client.<manager>.<method>(input)`, types inferred from the command
  * definitions. Every request is signed with the access key and secret key, body included.
  */
 export function createClient(options: ClientOptions): MaestroClient {
-  const endpoint = new URL(RPC_PATH, options.url).toString();
-  const doFetch = options.fetch ?? fetch;
-  let nextId = 1;
-
-  async function post(payload: unknown): Promise<unknown> {
-    const body = JSON.stringify(payload);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (options.accessKey && options.secretKey) {
-      Object.assign(
-        headers,
-        signedHeaders({ accessKey: options.accessKey, secretKey: options.secretKey }, body, {
-          requestIdentifier: options.agent ?? 'maestro-sdk-ts',
-          ...(options.now ? { date: options.now() } : {}),
-        }),
-      );
-    }
-    let response: Response;
-    try {
-      response = await doFetch(endpoint, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
-      });
-    } catch (error) {
-      throw new MaestroError('transport', `cannot reach Maestro at ${options.url}: ${(error as Error).message}`, 0, undefined, true);
-    }
-    if (response.status === 204) return undefined;
-    const text = await response.text();
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new MaestroError('transport', `Maestro answered HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, 0);
-    }
-  }
-
-  function settle(response: unknown): unknown {
-    const r = response as { result?: unknown; error?: RpcError } | undefined;
-    if (!r || typeof r !== 'object') throw new MaestroError('transport', 'Maestro sent an empty answer', 0);
-    if (r.error) throw toError(r.error);
-    return r.result;
-  }
-
-  async function call(method: string, params: unknown = {}): Promise<unknown> {
-    return settle(await post({ jsonrpc: '2.0', id: nextId++, method, params }));
-  }
-
-  async function batch(calls: ReadonlyArray<{ method: string; params?: unknown }>) {
-    const requests = calls.map((c) => ({ jsonrpc: '2.0', id: nextId++, method: c.method, params: c.params ?? {} }));
-    const responses = await post(requests);
-    if (!Array.isArray(responses)) return requests.map(() => ({ status: 'rejected' as const, reason: settleError(responses) }));
-    const byId = new Map(responses.map((r: { id: unknown }) => [r.id, r]));
-    return requests.map((request): PromiseSettledResult<unknown> => {
-      try {
-        return { status: 'fulfilled', value: settle(byId.get(request.id)) };
-      } catch (reason) {
-        return { status: 'rejected', reason };
-      }
-    });
-  }
-
-  function settleError(response: unknown): MaestroError {
-    try {
-      settle(response);
-      return new MaestroError('transport', 'Maestro answered a batch with a single result', 0);
-    } catch (error) {
-      return error as MaestroError;
-    }
-  }
-
+  const rpc = createRpcClient(options);
   const managers = new Map<string, Record<string, (input?: unknown) => Promise<unknown>>>();
   for (const command of commandsByName.values()) {
     const methods = managers.get(command.manager) ?? {};
-    methods[command.method] = (input?: unknown) => call(command.name, input ?? {});
+    methods[command.method] = (input?: unknown) => rpc.call(command.name, input ?? {});
     managers.set(command.manager, methods);
   }
-  return { ...Object.fromEntries(managers), call, batch } as MaestroClient;
+  return { ...Object.fromEntries(managers), call: rpc.call, batch: rpc.batch } as MaestroClient;
 }
 
 export { errorKinds };

@@ -34,8 +34,9 @@ describe('the maestro CLI against a live server', () => {
 
   it('lets an administrator build the organisation with maestro admin …', async () => {
     const customer = ok(await runCli(['admin', 'customer', 'create', '--name', 'acme', '--display-name', 'ACME Corp'], admin));
-    assert.match(customer, /^name: +ACME$/m);
-    assert.match(customer, /^displayName: +ACME Corp$/m);
+    // A change prints the resource as a row of its family's table (customers describe's columns).
+    assert.match(customer, /^name\s+displayName\s+status\s+createdAt$/m);
+    assert.match(customer, /^ACME\s+ACME Corp\s+active\s+\d{4}-/m);
 
     const [tenant, region, user] = await Promise.all([
       runCli(['admin', 'tenant', 'create', '--customer', 'acme', '--name', 'acme-dev', '--contacts', 'a@acme.test', '--contacts', 'b@acme.test', '--json'], admin),
@@ -53,7 +54,7 @@ describe('the maestro CLI against a live server', () => {
       runCli(['admin', 'user', 'add-role', '--name', 'alice', '--tenant', 'acme-dev', '--role', 'admin', '--json'], admin),
       runCli(['admin', 'key', 'create', '--user', 'alice', '--json'], admin),
     ]);
-    assert.match(ok(activated), /^regions: +\["SIM-EAST"\]$/m);
+    assert.match(ok(activated), /^ACME-DEV\s+ACME\s+-\s+active\s+SIM-EAST$/m);
     assert.deepEqual(json<{ roles: unknown }>(role).roles, [{ tenant: 'ACME-DEV', role: 'admin' }]);
     const { accessKey, secretKey } = json<{ accessKey: string; secretKey: string }>(key);
     assert.equal(secretKey.length, 32);

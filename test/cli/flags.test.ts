@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Command, CommanderError } from 'commander';
-import { addFlags, flagsOf, flagValues, missingFlags, parseInputOption } from '../../src/cli/flags.js';
+import { buildCommandIndex } from '../../src/cli/command-index-build.js';
+import { checkTimes } from '../../src/cli/flag-parsers.js';
+import { flagsOf } from '../../src/cli/flag-schema.js';
+import { addFlags, flagValues, missingFlags } from '../../src/cli/flags.js';
 import { registerGenerated } from '../../src/cli/generated.js';
+import { parseInputOption } from '../../src/cli/input-option.js';
 import { allCommands, managers } from '../../src/protocol/commands/index.js';
 import type { CommandDefinition } from '../../src/protocol/command.js';
 import { timeFields } from '../support/time-fields.js';
@@ -75,7 +79,7 @@ describe('CLI flags from input schemas', () => {
     rejects(managers.licenses.toggleFeature, ['--enabled', 'null'], /--clear-enabled sends null/);
   });
 
-  it('takes a date or a date-time wherever a time is asked, and refuses anything else naming the flag', () => {
+  it('takes a date or a date-time wherever a time is asked, and refuses anything else naming the flag', async () => {
     const times = timeFields().filter((t) => t.kind === 'time');
     assert.ok(times.length >= 10, `only ${times.length} time fields`);
     for (const { command, field } of times) {
@@ -86,9 +90,29 @@ describe('CLI flags from input schemas', () => {
         assert.deepEqual(parse(command, [flag.flag, value]), { [field]: value }, `${command.name} ${flag.flag} ${value}`);
       }
       for (const bad of ['2026-13-45', '2026-02-30', '2026-03-01T09:30']) {
-        rejects(command, [flag.flag, bad], new RegExp(`${flag.flag} must be a date YYYY-MM-DD .* or an ISO 8601 date-time .*, not '${bad}'`));
+        // Checked before the call (not while parsing, which would load zod for every command).
+        await assert.rejects(
+          checkTimes([flag], parse(command, [flag.flag, bad])),
+          new RegExp(`${flag.flag} must be a date YYYY-MM-DD .* or an ISO 8601 date-time .*, not '${bad}'`),
+        );
       }
     }
+  });
+
+  it('names ids one way: --id once for one, repeated or comma-separated for many; the old plural still works', () => {
+    assert.deepEqual(parse(managers.instances.describe, ['--tenant', 'T', '--id', 'i-1', '--id', 'i-2,i-3']), { tenant: 'T', ids: ['i-1', 'i-2', 'i-3'] });
+    assert.deepEqual(parse(managers.instances.describe, ['--ids', 'i-1', '--id', 'i-2']), { ids: ['i-2', 'i-1'] });
+    assert.deepEqual(parse(managers.instances.stop, ['--id', 'i-1']), { id: 'i-1' });
+    const every = allCommands.flatMap((command) => flagsOf(command).map((flag) => ({ command, flag })));
+    const plural = every.filter(({ flag }) => /-ids$/.test(flag.flag) || flag.flag === '--ids');
+    assert.deepEqual(plural.map(({ command, flag }) => `${command.name} ${flag.flag}`), []);
+    const renamed = every.filter(({ flag }) => flag.aliases.length > 0).map(({ command, flag }) => `${command.name} ${flag.flag}`);
+    assert.ok(renamed.includes('instances.describe --id') && renamed.includes('schedules.attach --instance-id'), renamed.join(', '));
+    // The hidden spelling is not in the help.
+    const command = new Command('describe');
+    addFlags(command, flagsOf(managers.volumes.describe));
+    assert.match(command.helpInformation(), /--id <item>/);
+    assert.doesNotMatch(command.helpInformation(), /--ids/);
   });
 
   it('rejects values that cannot be what the schema wants, naming the flag', () => {
@@ -113,7 +137,7 @@ describe('CLI flags from input schemas', () => {
 
 describe('CLI command tree', () => {
   const program = new Command('maestro');
-  registerGenerated(program);
+  registerGenerated(program, buildCommandIndex(allCommands));
   const find = (...names: string[]) =>
     names.reduce<Command | undefined>((at, name) => at?.commands.find((c) => c.name() === name), program);
 

@@ -102,7 +102,7 @@ export const instances = defineManager('instances', 'instance', {
     audit: 'create',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
-    cli: { columns: ['id', 'name', 'state', 'shape', 'region'] },
+    // No columns of its own: it prints the table of instances.describe, as start, stop, reboot and terminate do.
   }),
   describe: defineCommand({
     summary: "List a tenant's instances with filters (state, owner, tag, name), or describe some by id",

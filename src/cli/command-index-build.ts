@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { CommandDefinition } from '../protocol/command.js';
+import type { CommandIndex, IndexedCommand } from './command-index.js';
+import { flagsOf } from './flag-schema.js';
+
+/** List commands: their output is a page (`items` + `nextCursor`) and their input takes a cursor. */
+export function isPaged(command: CommandDefinition): boolean {
+  const { output, input } = command;
+  return (
+    output instanceof z.ZodObject &&
+    'items' in output.shape &&
+    'nextCursor' in output.shape &&
+    input instanceof z.ZodObject &&
+    'cursor' in input.shape
+  );
+}
+
+/** The schema of each row a command prints: the items of its one list field, if it has one. */
+function rowSchema(command: CommandDefinition): z.ZodType | undefined {
+  if (!(command.output instanceof z.ZodObject)) return undefined;
+  const lists = Object.values(command.output.shape as Record<string, z.ZodType>).filter((field) => field instanceof z.ZodArray);
+  return lists.length === 1 ? (lists[0] as z.ZodArray<z.ZodType>).element : undefined;
+}
+
+/**
+ * A family: the commands of one manager about the same resource schema. They print the same table
+ * (the list command's columns; `describe` first), so `instances run` and `instances stop` look
+ * alike. A single resource is printed as a row of that table when the command changes it (stop,
+ * create, update); a read of one object (whoami, status) stays a record.
+ */
+function familyColumns(command: CommandDefinition, siblings: readonly CommandDefinition[]): string[] | undefined {
+  const resource = rowSchema(command) ?? command.output;
+  const lists = siblings.filter((other) => other.cli?.columns && rowSchema(other) === resource);
+  const list = lists.find((other) => other.method === 'describe') ?? lists[0];
+  return list?.cli?.columns ? [...list.cli.columns] : undefined;
+}
+
+export function indexCommand(command: CommandDefinition, siblings: readonly CommandDefinition[]): IndexedCommand {
+  const family = familyColumns(command, siblings);
+  const columns = command.cli?.columns ? [...command.cli.columns] : family;
+  const single = rowSchema(command) === undefined && command.output instanceof z.ZodObject;
+  return {
+    name: command.name,
+    manager: command.manager,
+    method: command.method,
+    noun: command.noun,
+    audience: command.audience,
+    summary: command.summary,
+    ...(command.description ? { description: command.description } : {}),
+    permission: command.permission,
+    flags: flagsOf(command),
+    paged: isPaged(command),
+    ...(columns ? { columns } : {}),
+    row: single && columns !== undefined && command.audit !== null,
+  };
+}
+
+export function buildCommandIndex(commands: readonly CommandDefinition[]): CommandIndex {
+  return { commands: commands.map((command) => indexCommand(command, commands.filter((other) => other.manager === command.manager))) };
+}
