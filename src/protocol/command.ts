@@ -33,6 +33,11 @@ export type CommandScope =
 export interface CliHints {
   /** Columns of the table printed for list results (paths into each item). */
   columns?: readonly string[];
+  /**
+   * Flags that name a local file whose text the CLI sends as an input property, by flag name:
+   * `{ file: 'content' }` adds `--file <path>` (`-` for stdin), which sets `content`.
+   */
+  files?: Readonly<Record<string, string>>;
 }
 
 /** What a command author writes: one object per API action. */

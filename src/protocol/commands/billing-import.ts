@@ -25,6 +25,16 @@ const importDescription =
   'reported with their line numbers; rows of sub-accounts mapped to no tenant are reported by account. The import runs as ' +
   'a job, in chunks that let other calls through; nothing of it is visible until it has ended.';
 
+/** Some tens of thousands of lines: a mapping file is written by hand or exported from a spreadsheet. */
+export const MAPPING_FILE_MAX_CHARS = 4 * 2 ** 20;
+
+const mapFileDescription =
+  'CSV: a header naming the columns cloud, account (or SubAccountId), tenant and optionally name, then one sub-account per ' +
+  'line. YAML: `accounts` (a list of cloud, account, tenant, name) and `rules`, each matching sub-accounts seen by imports ' +
+  'and mapped to no tenant by account or name, with a glob (`acme-*`) or a /regular expression/, and naming the tenant ' +
+  'or a template of it (`ACME-{1}`, `{name}`). The whole file is checked first: every problem is reported with its line ' +
+  'and nothing changes; then every mapping is made in one transaction, each audited as billingAccount.mapped.';
+
 export const billingAccounts = defineManager('billingAccounts', 'billing-account', {
   map: defineCommand({
     summary: 'Map a billing sub-account (AWS account, Azure subscription, GCP project) to a tenant: its imported costs go there',
@@ -40,6 +50,42 @@ export const billingAccounts = defineManager('billingAccounts', 'billing-account
     audit: 'update',
     audience: 'admin',
     scope: { kind: 'platform' },
+  }),
+  mapFile: defineCommand({
+    summary: 'Map many billing sub-accounts to tenants at once, from a mapping file (CSV or YAML) with accounts and pattern rules',
+    description: mapFileDescription,
+    input: z.strictObject({
+      content: z
+        .string()
+        .min(1, 'the mapping file is empty')
+        .max(MAPPING_FILE_MAX_CHARS, `a mapping file holds at most ${MAPPING_FILE_MAX_CHARS} characters`)
+        .describe("the mapping file's text; the CLI reads it with --file"),
+      format: z.enum(['csv', 'yaml']).optional().describe('left out: YAML when the text starts with accounts:, rules: or ---, CSV otherwise'),
+      dryRun: z.boolean().default(false).describe('check the file and show what it would change, without changing anything'),
+    }),
+    output: z.object({
+      dryRun: z.boolean(),
+      changes: z
+        .array(
+          z.object({
+            cloud: z.enum(publicBillingClouds),
+            account: z.string(),
+            name: z.string(),
+            tenant: z.string(),
+            previousTenant: z.string().nullable().describe('the tenant it was mapped to before; null for a new mapping'),
+            from: z.string().describe('the line or rule of the file that maps it'),
+          }),
+        )
+        .describe('the mappings made (or, in a dry run, that would be made)'),
+      unchanged: z.number().int().describe('sub-accounts the file maps to the tenant they are mapped to already'),
+      rules: z.array(z.object({ line: z.number().int(), pattern: z.string(), matched: z.number().int() })).describe('each rule with the sub-accounts it matched'),
+    }),
+    permission: 'MANAGE_BILLING_IMPORT',
+    feature: 'reporting',
+    audit: 'update',
+    audience: 'admin',
+    scope: { kind: 'platform' },
+    cli: { columns: ['cloud', 'account', 'name', 'tenant', 'previousTenant', 'from'], files: { file: 'content' } },
   }),
   unmap: defineCommand({
     summary: 'Remove the mapping of a billing sub-account; costs already imported stay with their tenant',

@@ -4,6 +4,9 @@ import type { Managers } from '../../protocol/commands/index.js';
 import { AppError, isErrorKind, notFound, type ErrorKind } from '../../protocol/errors.js';
 import * as events from '../../protocol/events/billing-import.js';
 import { accountKey } from '../billing/focus/providers.js';
+import { planMappings } from '../billing/mapping-file/plan.js';
+import { readMappingFile } from '../billing/mapping-file/read.js';
+import { pending } from '../pending-event.js';
 import { BILLING_IMPORT_JOB, type BillingImportPayload, type BillingImportResult } from '../billing/focus/import-job.js';
 import { openFocusSource } from '../billing/focus/source.js';
 import { initiatorOf } from '../actor.js';
@@ -15,7 +18,7 @@ import * as q from '../queries/billing-import.js';
 import { tenantRow, type TenantRow } from '../queries/organisation.js';
 
 /** A mapping's audit scope: the account, in the tenant it is (or was) mapped to. */
-const accountScope = (cloud: PublicBillingCloud, account: string, tenant: TenantRow): EventScope => ({
+const accountScope = (cloud: PublicBillingCloud, account: string, tenant: Pick<TenantRow, 'id' | 'customerId'>): EventScope => ({
   target: { id: `${cloud}/${account}`, name: account },
   customerId: tenant.customerId,
   tenantId: tenant.id,
@@ -34,6 +37,27 @@ export const billingAccounts: ManagerHandlers<Managers['billingAccounts']> = {
     );
     const mapped = (await q.billingAccount(ctx.db, input.cloud, account))!;
     return { ...mapped, previousTenant: previous && previous.tenant !== mapped.tenant ? previous.tenant : null };
+  },
+  /** Reads and checks the whole file (planMappings refuses it with every problem by line), then maps in the call's transaction. */
+  async mapFile(input, ctx) {
+    const plan = await planMappings(ctx.db, readMappingFile(input.content, input.format));
+    if (!input.dryRun && plan.changes.length > 0) {
+      await ctx.emitMany(
+        plan.changes.map((change) =>
+          pending(
+            events.billingAccountMapped,
+            { cloud: change.cloud, account: change.account, name: change.name, tenantId: change.tenant.id, customerId: change.tenant.customerId },
+            accountScope(change.cloud, change.account, change.tenant),
+          ),
+        ),
+      );
+    }
+    return {
+      dryRun: input.dryRun,
+      changes: plan.changes.map(({ tenant, line: _line, ...change }) => ({ ...change, tenant: tenant.name })),
+      unchanged: plan.unchanged,
+      rules: plan.rules,
+    };
   },
   async unmap(input, ctx) {
     const account = accountKey(input.cloud, input.account);
