@@ -2,39 +2,14 @@
 // GET /health answers 200: with a new data directory, and again on the one it left. Baseline:
 // spawning a bare node HTTP server until it answers.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliMain as main, ensureBuilt, root } from './support/built.js';
 import { tempDir, type Flavour } from './support/databases.js';
 import type { Figure } from './support/report.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const main = path.join(root, 'dist/src/cli/main.js');
 const ROUNDS = 3;
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Compiles dist/ when any source is newer than the entry point (tsc still emits on type errors). */
-function ensureBuilt(): void {
-  if (existsSync(main) && statSync(main).mtimeMs >= newestSource(path.join(root, 'src'))) return;
-  console.error('cold-start: dist/ is stale, compiling (tsc -p tsconfig.json) …');
-  try {
-    execFileSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  } catch (error) {
-    if (!existsSync(main)) throw error;
-    console.error('cold-start: tsc reported errors; measuring what it emitted');
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -94,7 +69,7 @@ const bare = (port: number) => ['-e', `require('http').createServer((q, s) => s.
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function coldStart(_flavours: readonly Flavour[]): Promise<Figure[]> {
-  ensureBuilt();
+  ensureBuilt('cold-start');
   // What `npm install` leaves (its prepare step), and a first start that builds the migrated
   // template a new release makes once: neither is what a user waits for on every new data dir.
   execFileSync(process.execPath, [path.join(root, 'dist/src/store/prepare-seed.js')], { cwd: root, stdio: 'inherit' });

@@ -5,6 +5,8 @@ import path from 'node:path';
 /** What a figure must reach: a ratio to its baseline, or a bound on the value itself. */
 export type Target =
   | { kind: 'ratio-at-least'; value: number }
+  /** For times: the value may be at most this many times its baseline. */
+  | { kind: 'ratio-at-most'; value: number }
   | { kind: 'at-least'; value: number }
   | { kind: 'at-most'; value: number };
 
@@ -29,6 +31,7 @@ export function evaluate(figure: Figure): ReportedFigure {
   const ratio = figure.baseline && figure.baseline.value > 0 ? figure.value / figure.baseline.value : null;
   let met: boolean | null = null;
   if (figure.target?.kind === 'ratio-at-least') met = ratio !== null && ratio >= figure.target.value;
+  if (figure.target?.kind === 'ratio-at-most') met = ratio !== null && ratio <= figure.target.value;
   if (figure.target?.kind === 'at-least') met = figure.value >= figure.target.value;
   if (figure.target?.kind === 'at-most') met = figure.value <= figure.target.value;
   return { ...figure, ratio, met };
@@ -41,6 +44,7 @@ function targetText(figure: Figure): string {
   const t = figure.target;
   if (!t) return 'info';
   if (t.kind === 'ratio-at-least') return `ratio ≥ ${t.value}`;
+  if (t.kind === 'ratio-at-most') return `ratio ≤ ${t.value}`;
   return `${t.kind === 'at-least' ? '≥' : '<'} ${number(t.value)} ${figure.unit}`;
 }
 

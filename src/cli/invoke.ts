@@ -6,6 +6,7 @@ import { resolveCredentials } from './credentials.js';
 import { CliError, UsageError } from './errors.js';
 import { reportError } from './report-error.js';
 import { checkTimes } from './flag-parsers.js';
+import { httpPost } from './http-post.js';
 import { flagValues, missingFlags, type Flag } from './flags.js';
 import { parseInputOption } from './input-option.js';
 import type { OutputFormat } from './output-format.js';
@@ -38,6 +39,7 @@ export async function invoke(cli: Command, command: IndexedCommand): Promise<voi
     const client = createRpcClient({
       ...resolveCredentials(process.env, { anonymous: command.audience === 'public' }),
       agent: `maestro-cli/${version}`,
+      post: httpPost,
     });
     const result = options.all && command.paged ? await callAll(client, command, input) : await client.call(command.name, input);
     const format = options.json ? 'json' : options.output;

@@ -17,11 +17,16 @@ export class MaestroError extends Error {
   }
 }
 
+/** Sends one POST and reads its whole answer. */
+export type HttpPost = (url: string, request: { headers: Record<string, string>; body: string; timeoutMs: number }) => Promise<{ status: number; text: string }>;
+
 export interface ClientOptions extends Partial<SigningCredentials> {
   url: string;
   /** Sent as maestro-request-identifier, for the audit trail. */
   agent?: string;
   fetch?: typeof fetch;
+  /** Sends the requests instead of `fetch` (the CLI's node:http one starts faster than fetch's undici). */
+  post?: HttpPost;
   timeoutMs?: number;
   /** The time requests are signed with, in ms; the system clock when omitted (tests move it). */
   now?: () => number;
@@ -52,7 +57,14 @@ export interface RpcClient {
  */
 export function createRpcClient(options: ClientOptions): RpcClient {
   const endpoint = new URL(RPC_PATH, options.url).toString();
-  const doFetch = options.fetch ?? fetch;
+  const send: HttpPost =
+    options.post ??
+    (async (url, request) => {
+      // Read only here: the global fetch loads Node's bundled undici on first touch.
+      const response = await (options.fetch ?? fetch)(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(request.timeoutMs) });
+      // A 204 has no body to read; anything else is read whole.
+      return { status: response.status, text: response.status === 204 ? '' : await response.text() };
+    });
   let nextId = 1;
 
   async function post(payload: unknown): Promise<unknown> {
@@ -67,23 +79,17 @@ export function createRpcClient(options: ClientOptions): RpcClient {
         }),
       );
     }
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await doFetch(endpoint, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
-      });
+      response = await send(endpoint, { headers, body, timeoutMs: options.timeoutMs ?? 60_000 });
     } catch (error) {
       throw new MaestroError('transport', `cannot reach Maestro at ${options.url}: ${(error as Error).message}`, 0, undefined, true);
     }
     if (response.status === 204) return undefined;
-    const text = await response.text();
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(response.text) as unknown;
     } catch {
-      throw new MaestroError('transport', `Maestro answered HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, 0);
+      throw new MaestroError('transport', `Maestro answered HTTP ${response.status} with a body that is not JSON: ${response.text.slice(0, 200)}`, 0);
     }
   }
 
