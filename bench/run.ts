@@ -8,6 +8,7 @@ import { agentRpc } from './agent-rpc.js';
 import { append } from './append.js';
 import { authorisation } from './authorisation.js';
 import { billing } from './billing.js';
+import { cliStartup } from './cli-startup.js';
 import { coldStart } from './cold-start.js';
 import { compat } from './compat.js';
 import { describeTags } from './describe-tags.js';
@@ -46,6 +47,7 @@ const benchmarks: Record<string, Benchmark> = {
   openstack: { describe: '20 servers on the real OpenStack through a private agent until running; a change made in OpenStack until Maestro shows it', perDatabase: false, run: openstack },
   'agent-rpc': { describe: 'private agent round trips over RabbitMQ (1 and 128 outstanding calls) vs a bare amqplib request/reply loop', perDatabase: false, run: agentRpc },
   compat: { describe: '20 DESCRIBE_INSTANCE calls in one encrypted Maestro-protocol batch vs the same calls as one JSON-RPC batch', perDatabase: true, run: compat },
+  'cli-startup': { describe: 'maestro --help, --version and a signed instances describe, spawned until exit, vs node -e 0 (A B B A)', perDatabase: false, run: cliStartup },
 };
 
 const requested = process.argv.slice(2);
