@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandDefinition } from '../protocol/command.js';
 import type { CommandIndex, IndexedCommand } from './command-index.js';
+import { reservedFlags } from './flag.js';
 import { flagsOf } from './flag-schema.js';
 
 /** List commands: their output is a page (`items` + `nextCursor`) and their input takes a cursor. */
@@ -36,6 +37,10 @@ function familyColumns(command: CommandDefinition, siblings: readonly CommandDef
 }
 
 export function indexCommand(command: CommandDefinition, siblings: readonly CommandDefinition[]): IndexedCommand {
+  const flags = flagsOf(command);
+  for (const name of Object.keys(command.cli?.files ?? {})) {
+    if (reservedFlags.has(name) || flags.some((flag) => flag.flag === `--${name}`)) throw new Error(`${command.name}: the file flag --${name} clashes with another flag`);
+  }
   const family = familyColumns(command, siblings);
   const columns = command.cli?.columns ? [...command.cli.columns] : family;
   const single = rowSchema(command) === undefined && command.output instanceof z.ZodObject;
@@ -48,10 +53,11 @@ export function indexCommand(command: CommandDefinition, siblings: readonly Comm
     summary: command.summary,
     ...(command.description ? { description: command.description } : {}),
     permission: command.permission,
-    flags: flagsOf(command),
+    flags,
     paged: isPaged(command),
     ...(columns ? { columns } : {}),
     row: single && columns !== undefined && command.audit !== null,
+    ...(command.cli?.files ? { files: { ...command.cli.files } } : {}),
   };
 }
 

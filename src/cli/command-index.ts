@@ -24,6 +24,8 @@ export interface IndexedCommand {
   columns?: string[];
   /** Prints its single resource as one row of its family's table instead of a record. */
   row: boolean;
+  /** Flags naming a local file whose text is sent as a property: `{ file: 'content' }` is `--file <path>`. */
+  files?: Record<string, string>;
 }
 
 export interface CommandIndex {

@@ -54,6 +54,9 @@ function addLeaf(parent: Command, name: string, command: IndexedCommand): void {
     .summary(command.summary)
     .description(command.description ? `${command.summary}\n\n${command.description}` : command.summary);
   addFlags(leaf, command.flags);
+  for (const [name, property] of Object.entries(command.files ?? {})) {
+    leaf.addOption(new Option(`--${name} <path>`, `read ${property} from this file (- for standard input)`));
+  }
   const common = 'Input and output:';
   leaf.addOption(new Option('--input <json|@file>', 'the whole input as a JSON object, inline, @file or @- for stdin; flags override its fields').helpGroup(common));
   leaf.addOption(new Option('-o, --output <format>', 'how to print the result').choices(outputFormats).default('table').helpGroup(common));

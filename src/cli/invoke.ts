@@ -8,7 +8,7 @@ import { reportError } from './report-error.js';
 import { checkTimes } from './flag-parsers.js';
 import { httpPost } from './http-post.js';
 import { flagValues, missingFlags, type Flag } from './flags.js';
-import { parseInputOption } from './input-option.js';
+import { fileValues, parseInputOption } from './input-option.js';
 import type { OutputFormat } from './output-format.js';
 import { formatResult, moreHint, rowsOf } from './output.js';
 import { askHidden, readLine } from './prompt.js';
@@ -28,7 +28,7 @@ export async function invoke(cli: Command, command: IndexedCommand): Promise<voi
     const options = cli.opts<CommonOptions>();
     const given = flagValues(cli, flags);
     await checkTimes(flags, given);
-    const input = { ...(await parseInputOption(options.input)), ...given };
+    const input = { ...(await parseInputOption(options.input)), ...(await fileValues(cli, command.files ?? {})), ...given };
     for (const flag of flags) {
       if (flag.secret && flag.required && input[flag.property] === undefined) input[flag.property] = await readSecret(flag, input);
     }

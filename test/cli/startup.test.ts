@@ -72,6 +72,16 @@ describe('maestro start-up: help, version and mistakes, without loading the defi
     assert.match(viaHelp.stdout, /^ {2}delete \[options\]/m);
   });
 
+  it('a file flag a command declares reads the file, and names the flag when it cannot', async () => {
+    const [help, missing] = await Promise.all([
+      runCli(['admin', 'billing-account', 'map-file', '--help']),
+      runCli(['admin', 'billing-account', 'map-file', '--file', path.join(dir, 'no-such-mapping.csv')]),
+    ]);
+    assert.match(help.stdout, /--file <path> +read content from this file \(- for standard input\)/);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^error: --file .*no-such-mapping\.csv: ENOENT/m);
+  });
+
   it('an unknown command or action gets one clear error, exit 2, and a suggestion', async () => {
     const [command, action, flag] = await Promise.all([
       runCli(['instancs', 'describe']),
