@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Audience } from '../protocol/command.js';
 import type { Flag } from './flag.js';
@@ -35,38 +35,26 @@ export interface CommandIndex {
 /** Written by `npm run build` (write-command-index.ts) beside the compiled CLI. */
 export const indexFile = fileURLToPath(new URL('./command-index.json', import.meta.url));
 
-/** What the index is made from: a file here newer than the index means it is out of date. */
-const sources = [new URL('../protocol/', import.meta.url), new URL('./', import.meta.url)].map((url) => fileURLToPath(url));
+/**
+ * The modules the stored index is made from. tsc rewrites every output file on each build, so one
+ * of them newer than the index means the index predates the build (a bare `tsc` does not write it).
+ */
+const sources = ['../protocol/commands/index.js', './command-index-build.js', './flag-schema.js'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
 
 /**
- * The stored index when it is newer than every definition it was made from; otherwise (running
- * from the sources, or after a bare `tsc`) made now from the definitions, which is slower but
- * never out of date.
+ * The stored index when it is as new as the build; otherwise (a bare `tsc`, or running from the
+ * sources through tsx, where files change one by one) made now from the definitions, which is
+ * slower but never out of date.
  */
 export async function loadCommandIndex(): Promise<CommandIndex> {
-  const stored = readStoredIndex();
+  const stored = import.meta.url.endsWith('.js') ? readStoredIndex() : undefined;
   if (stored) return stored;
   const [{ buildCommandIndex }, { allCommands }] = await Promise.all([import('./command-index-build.js'), import('../protocol/commands/index.js')]);
   return buildCommandIndex(allCommands);
 }
 
 function readStoredIndex(): CommandIndex | undefined {
-  let written: number;
-  try {
-    written = statSync(indexFile).mtimeMs;
-  } catch {
-    return undefined;
-  }
-  if (sources.some((dir) => newestCode(dir) > written)) return undefined;
+  const written = statSync(indexFile, { throwIfNoEntry: false })?.mtimeMs;
+  if (written === undefined || sources.some((file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) > written)) return undefined;
   return JSON.parse(readFileSync(indexFile, 'utf8')) as CommandIndex;
-}
-
-function newestCode(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && /\.[jt]s$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
-      newest = Math.max(newest, statSync(`${entry.parentPath}/${entry.name}`).mtimeMs);
-    }
-  }
-  return newest;
 }

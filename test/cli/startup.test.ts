@@ -4,8 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { buildCommandIndex } from '../../src/cli/command-index-build.js';
-import { indexFile } from '../../src/cli/command-index.js';
 import { kebab } from '../../src/cli/names.js';
 import { allCommands } from '../../src/protocol/commands/index.js';
 import { cliEntry } from '../support/cli-entry.js';
@@ -28,11 +26,9 @@ registerHooks({
 describe('maestro start-up: help, version and mistakes, without loading the definitions', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'maestro-cli-start-'));
   const traced = { NODE_OPTIONS: `--import ${pathToFileURL(path.join(dir, 'trace.mjs')).href}` };
-  before(() => {
-    writeFileSync(path.join(dir, 'trace.mjs'), tracer);
-    // Run from the sources, the CLI reads the index beside them: write it as `npm run build` does for dist/.
-    if (cliEntry().includes('--import')) writeFileSync(indexFile, JSON.stringify(buildCommandIndex(allCommands)));
-  });
+  // From the sources (dist/ older than src/), the CLI makes its index at start from the definitions.
+  const fromBuild = !cliEntry().includes('--import');
+  before(() => writeFileSync(path.join(dir, 'trace.mjs'), tracer));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('--version prints the package version and nothing else', async () => {
@@ -40,14 +36,15 @@ describe('maestro start-up: help, version and mistakes, without loading the defi
       const result = await runCli([flag], traced);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, `${version}\n`);
-      assert.equal(result.stderr, '');
+      if (fromBuild) assert.equal(result.stderr, '');
     }
   });
 
-  it('--help lists every command group with its actions, having loaded no schema', async () => {
+  it('--help lists every command group with its actions, having loaded no schema', async (t) => {
     const result = await runCli(['--help'], traced);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stderr, '', 'neither zod nor a command definition was loaded');
+    if (fromBuild) assert.equal(result.stderr, '', 'neither zod nor a command definition was loaded (a dist/ built by a bare tsc has no command index: npm run build writes it)');
+    else t.diagnostic('run from the sources: the index was made at start (npm run build checks the start-up path)');
     const listed = new Map(
       [...result.stdout.slice(result.stdout.indexOf('Commands:')).matchAll(/^ {2}(\S+)(?: \[\w+\])?\s+(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
     );
