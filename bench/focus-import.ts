@@ -12,9 +12,9 @@ import { flavourName, tempDir, type Flavour } from './support/databases.js';
 import type { Figure } from './support/report.js';
 
 // 1,344 resources × 744 hours + 200 monthly rows = 1,000,136 rows.
-const shape: FocusFileShape = { resources: 1344, everyHours: 1, accounts: 200, unknownAccounts: 10 };
+export const shape: FocusFileShape = { resources: 1344, everyHours: 1, accounts: 200, unknownAccounts: 10 };
 const quarterShape: FocusFileShape = { ...shape, everyHours: 4 };
-const TENANTS = 50;
+export const TENANTS = 50;
 const TARGET_ROWS_PER_SECOND = 50_000;
 const MB = 2 ** 20;
 

@@ -14,6 +14,7 @@ import { compat } from './compat.js';
 import { describeTags } from './describe-tags.js';
 import { discovery } from './discovery.js';
 import { focusImport } from './focus-import.js';
+import { focusImportConcurrency } from './focus-import-concurrency.js';
 import { notifications } from './notifications.js';
 import { openstack } from './openstack.js';
 import { jobs } from './jobs.js';
@@ -41,6 +42,11 @@ const benchmarks: Record<string, Benchmark> = {
   billing: { describe: 'hourly billing of 100k open timelines; monthly report of 1,000 tenants × 30 days', perDatabase: true, run: billing },
   authorisation: { describe: 'a tenant user\'s signed read with authorisation (cached, cold) vs skipped', perDatabase: true, run: authorisation },
   'focus-import': { describe: 'public billing import of a 1,000,000-row FOCUS gzip export vs gunzip + split into lines', perDatabase: true, run: focusImport },
+  'focus-import-concurrency': {
+    describe: 'signed tenants.describe reads while a 1,000,000-row FOCUS import runs as a job vs the same reads with no import (A B B A)',
+    perDatabase: true,
+    run: focusImportConcurrency,
+  },
   notifications: { describe: 'notifications rendered and stored from 20,000 events by the outbox consumer vs bare INSERT of the same rows', perDatabase: true, run: notifications },
   jobs: { describe: 'no-op jobs claimed and completed by two nodes vs a bare UPDATE … RETURNING loop', perDatabase: true, run: jobs },
   'agent-reconcile': { describe: "reconciling a 100k-server region from an agent's listing pages vs storing and reading them", perDatabase: true, run: agentReconcile },

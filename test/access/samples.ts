@@ -137,6 +137,7 @@ export const samples: Record<string, Sample> = {
   'billing.report': (_f, h) => ({ kind: 'total', tenant: h.tenant, from: '2026-01-01', to: '2026-01-31' }),
   'billing.run': () => ({}),
   'billingAccounts.map': (_f, h) => ({ cloud: 'AWS', account: fresh('acct'), tenant: h.tenant }),
+  'billingAccounts.mapFile': () => ({ content: 'cloud,account,tenant\nAWS,no-such-account,no-such-tenant\n', dryRun: true }),
   'billingAccounts.unmap': () => ({ cloud: 'AWS', account: 'no-such-account' }),
   'billingAccounts.describe': () => ({}),
   'billingImports.import': () => ({ path: '/no/such/dir/focus.csv' }),

@@ -19,6 +19,8 @@ export interface ImportProgress {
   updatedAt: string;
   /** Rows read per second since the job started (null until time has passed). */
   rowsPerSecond: number | null;
+  /** Seconds each phase took, once it ended. */
+  phaseSeconds: Partial<Record<'reading' | 'staging' | 'swapping', number>>;
   error?: { kind: ErrorKind; message: string; details?: Record<string, unknown> };
 }
 
@@ -31,6 +33,7 @@ const noRows: BillingImportSummary['rows'] = { read: 0, accepted: 0, rejected: 0
 export class ImportProgressReporter {
   #progress: ImportProgress;
   #reportedAt = 0;
+  #phaseStarted: number;
   readonly #started: number;
 
   constructor(
@@ -50,7 +53,9 @@ export class ImportProgressReporter {
       startedAt,
       updatedAt: startedAt,
       rowsPerSecond: null,
+      phaseSeconds: {},
     };
+    this.#phaseStarted = this.#started;
   }
 
   get current(): ImportProgress {
@@ -65,6 +70,12 @@ export class ImportProgressReporter {
 
   /** A new phase (or the end): always written. */
   async enter(phase: ImportProgress['phase'], change: Partial<ImportProgress> = {}): Promise<void> {
+    const now = this.clock.now().getTime();
+    const ended = this.#progress.phase;
+    if (ended !== phase && ended !== 'done' && ended !== 'failed') {
+      change = { ...change, phaseSeconds: { ...this.#progress.phaseSeconds, [ended]: (now - this.#phaseStarted) / 1000 } };
+    }
+    this.#phaseStarted = now;
     this.#apply({ ...change, phase });
     await this.#report();
   }
