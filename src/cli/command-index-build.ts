@@ -23,6 +23,13 @@ function rowSchema(command: CommandDefinition): z.ZodType | undefined {
   return lists.length === 1 ? (lists[0] as z.ZodArray<z.ZodType>).element : undefined;
 }
 
+/** Whether the output names a job that does the work (`job: { id, status }`), which the CLI can follow. */
+function answersJob(command: CommandDefinition): boolean {
+  if (!(command.output instanceof z.ZodObject)) return false;
+  const job = (command.output.shape as Record<string, z.ZodType>).job;
+  return job instanceof z.ZodObject && 'id' in job.shape && 'status' in job.shape;
+}
+
 /**
  * A family: the commands of one manager about the same resource schema. They print the same table
  * (the list command's columns; `describe` first), so `instances run` and `instances stop` look
@@ -57,6 +64,7 @@ export function indexCommand(command: CommandDefinition, siblings: readonly Comm
     paged: isPaged(command),
     ...(columns ? { columns } : {}),
     row: single && columns !== undefined && command.audit !== null,
+    job: answersJob(command),
     ...(command.cli?.files ? { files: { ...command.cli.files } } : {}),
   };
 }

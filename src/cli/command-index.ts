@@ -24,6 +24,8 @@ export interface IndexedCommand {
   columns?: string[];
   /** Prints its single resource as one row of its family's table instead of a record. */
   row: boolean;
+  /** Answers a job (`{ job: { id, status } }`) that the CLI follows to its end unless --detach. */
+  job: boolean;
   /** Flags naming a local file whose text is sent as a property: `{ file: 'content' }` is `--file <path>`. */
   files?: Record<string, string>;
 }

@@ -33,4 +33,4 @@ export interface Flag extends FlagName {
 }
 
 /** Flags every generated command has; a schema property with one of these names would be unreachable. */
-export const reservedFlags = new Set(['input', 'output', 'json', 'all', 'help']);
+export const reservedFlags = new Set(['input', 'output', 'json', 'all', 'detach', 'help']);

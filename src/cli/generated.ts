@@ -62,6 +62,11 @@ function addLeaf(parent: Command, name: string, command: IndexedCommand): void {
   leaf.addOption(new Option('-o, --output <format>', 'how to print the result').choices(outputFormats).default('table').helpGroup(common));
   leaf.addOption(new Option('--json', 'same as --output json').hideHelp());
   if (command.paged) leaf.addOption(new Option('--all', 'follow nextCursor and print every page').helpGroup(common));
+  if (command.job) {
+    leaf.addOption(
+      new Option('--detach', 'print the job at once instead of following it (a progress bar on a terminal) to its result').helpGroup(common),
+    );
+  }
   leaf.addHelpText('after', `\nCalls ${command.name} (permission ${command.permission}).`);
   // The call's code (SDK transport, signing, output) is loaded only when a command runs.
   leaf.action(async (_options: unknown, cli: Command) => (await import('./invoke.js')).invoke(cli, command));

@@ -7,6 +7,7 @@ import { CliError, UsageError } from './errors.js';
 import { reportError } from './report-error.js';
 import { checkTimes } from './flag-parsers.js';
 import { httpPost } from './http-post.js';
+import { followJob } from './follow-job.js';
 import { flagValues, missingFlags, type Flag } from './flags.js';
 import { fileValues, parseInputOption } from './input-option.js';
 import type { OutputFormat } from './output-format.js';
@@ -19,6 +20,7 @@ export interface CommonOptions {
   /** The former spelling of `--output json`. */
   json?: boolean;
   all?: boolean;
+  detach?: boolean;
 }
 
 /** The action of every generated command: build the input, call, print. */
@@ -41,7 +43,10 @@ export async function invoke(cli: Command, command: IndexedCommand): Promise<voi
       agent: `maestro-cli/${version}`,
       post: httpPost,
     });
-    const result = options.all && command.paged ? await callAll(client, command, input) : await client.call(command.name, input);
+    const answer = options.all && command.paged ? await callAll(client, command, input) : await client.call(command.name, input);
+    // A job doing the work is followed to its result, unless asked not to or the server already waited.
+    const job = command.job && !options.detach && input.wait !== true ? jobIdOf(answer) : undefined;
+    const result = job ? (await followJob(client, job, { stream: process.stderr, sleep })).result : answer;
     const format = options.json ? 'json' : options.output;
     process.stdout.write(await formatResult(result, format, command));
     const hint = format === 'table' ? moreHint(result) : undefined;
@@ -52,6 +57,13 @@ export async function invoke(cli: Command, command: IndexedCommand): Promise<voi
     reportError(error);
   }
 }
+
+function jobIdOf(answer: unknown): string | undefined {
+  const job = (answer as { job?: { id?: unknown } } | null)?.job;
+  return typeof job?.id === 'string' ? job.id : undefined;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `--all`: follows nextCursor to the end and returns one page holding every item. */
 async function callAll(client: RpcClient, command: IndexedCommand, input: Record<string, unknown>): Promise<unknown> {
