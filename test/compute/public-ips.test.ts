@@ -194,6 +194,11 @@ for (const flavour of flavours) {
       const before = await snapshot();
       await admin.system.rebuild({});
       assert.deepEqual(await snapshot(), before);
+      // With a network activated, runs choose only activated ones.
+      await assert.rejects(
+        admin.instances.run({ tenant: T, region: R, image: 'ubuntu-24.04', shape: 'SMALL', network: 'backend' }),
+        failsWith('invalid_input', /network backend is not activated for the tenant in SIM-IPS; choose one of private/),
+      );
       await admin.networks.deactivate({ tenant: T, region: R, network: 'private' });
       await admin.quotas.deletePublicIps({ tenant: T, region: R });
       await admin.publicIps.disassociate({ tenant: T, ip: ip.id });
