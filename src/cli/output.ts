@@ -50,10 +50,19 @@ export function render(result: unknown, view: TableView = {}): string {
     return renderTable(result.rows, result.columns.map(String));
   }
   const rows = rowsOf(result);
-  if (rows) return renderTable(rows, view.columns);
+  if (rows) return `${pageFields(result as Row)}${renderTable(rows, view.columns)}`;
   if (isRecord(result) && view.row && view.columns) return renderTable([result], view.columns);
   if (isRecord(result)) return renderObject(result);
   return `${cell(result)}\n`;
+}
+
+/**
+ * What a list result says besides its rows (push-subscriptions describe's publicKey), as record
+ * lines above the table; the cursor has its own hint.
+ */
+function pageFields(result: Row): string {
+  const fields = Object.fromEntries(Object.entries(result).filter(([key, value]) => key !== 'items' && key !== 'nextCursor' && !Array.isArray(value)));
+  return Object.keys(fields).length > 0 ? `${renderObject(fields)}\n` : '';
 }
 
 /** The `more: --cursor …` line for a page that is not the last one, else undefined. */

@@ -79,6 +79,14 @@ describe('the maestro CLI against a live server', () => {
     assert.deepEqual(customers, ['ACME', 'BETA']);
   });
 
+  it('push-subscriptions describe shows the VAPID public key a browser subscribes with', async () => {
+    const [table, asYaml] = await Promise.all([runCli(['push-subscriptions', 'describe'], alice), runCli(['push-subscriptions', 'describe', '-o', 'yaml'], alice)]);
+    const { publicKey } = await server.admin.pushSubscriptions.describe();
+    assert.match(publicKey, /^[A-Za-z0-9_-]{80,}$/);
+    assert.equal(ok(table), `publicKey: ${publicKey}\n\n(none)\n`);
+    assert.equal(ok(asYaml), `publicKey: ${publicKey}\nitems: []\n`);
+  });
+
   it('exits with the code of each kind of failure, naming what was wrong', async () => {
     const [badValue, unknownFlag, forbidden, noCredentials, unreachable] = await Promise.all([
       runCli(['tenants', 'describe', '--limit', 'many'], alice),

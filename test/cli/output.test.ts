@@ -20,6 +20,12 @@ describe('CLI output', () => {
     assert.equal(moreHint({ items: [], nextCursor: null }), undefined);
   });
 
+  it('prints what a page says besides its rows above the table', () => {
+    const page = { publicKey: 'BEl62iUYgU', items: [{ id: 's-1', label: 'laptop' }], nextCursor: null };
+    assert.equal(render(page), 'publicKey: BEl62iUYgU\n\nid   label\ns-1  laptop\n');
+    assert.equal(render({ publicKey: 'BEl62iUYgU', items: [] }), 'publicKey: BEl62iUYgU\n\n(none)\n');
+  });
+
   it('falls back to the first scalar fields, and says so when a list is empty', () => {
     assert.equal(render({ items: [{ tags: { a: 'b' }, id: 'x', n: 2 }] }), 'id  n\nx   2\n');
     assert.equal(render({ instances: [] }), '(none)\n');
