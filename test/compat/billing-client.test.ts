@@ -145,6 +145,13 @@ for (const flavour of flavours) {
       const hour = Date.UTC(2026, 2, 31, 22);
       assert.deepEqual(hourly.records.map((row) => [row.hour, row.totalPrice]), [[hour, 0.6], [hour + 3_600_000, 0.6]]);
       assert.equal(hourly.grandTotal, 1.2);
+      // The client's table view of this command prints only `message`: the records as lines of text.
+      assert.deepEqual(String(hourly.message).split('\n'), [
+        'hour (UTC)              price',
+        '2026-03-31T22:00        0.6000 USD',
+        '2026-03-31T23:00        0.6000 USD',
+        'grand total 1.2 USD',
+      ]);
       await failsWith(report('GET_HOURLY_BILLING_REPORT', { ...march31, reportFormat: 'EMAIL', target: group('TENANT_GROUP', { clouds: ['AWS'] }) }), 400, /target.clouds does not apply/);
     });
 

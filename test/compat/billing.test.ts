@@ -66,6 +66,9 @@ for (const flavour of flavours) {
       const clouds = await report('GET_TOTAL_BILLING_REPORT', { ...period, clouds: 'enterprise,aws' });
       assert.deepEqual(clouds.map((row) => [row.zone, row.totalPrice]), [['SIMULATED', 1.2]]);
       assert.deepEqual(await report('GET_TOTAL_BILLING_REPORT', { ...period, clouds: ['AWS'] }), []);
+      // The simulated region answers to OPEN_STACK, the name the command-line client can send.
+      const asOpenStack = await report('GET_TOTAL_BILLING_REPORT', { ...period, clouds: 'OPEN_STACK' });
+      assert.deepEqual(asOpenStack.map((row) => [row.zone, row.totalPrice]), [['OPEN_STACK', 1.2]]);
       const tagged = await report('GET_TOTAL_BILLING_REPORT', { ...period, tag: 'team=web' });
       assert.deepEqual(tagged.map((row) => [row.tag, row.totalPrice]), [['team=web', 1.2]]);
       assert.deepEqual(await report('GET_TOTAL_BILLING_REPORT', { ...period, tag: 'team=db' }), []);
@@ -159,7 +162,8 @@ for (const flavour of flavours) {
     });
 
     it('lists the regions by cloud as billing region types', async () => {
-      assert.deepEqual(await world.m3Alice.call('GET_BILLING_REGION_TYPES', {}), [{ regionType: 'SIMULATED', regions: ['SIM-A'] }]);
+      // Under billingRegionTypes, which the client's plugin reads; by the cloud the client knows the region as.
+      assert.deepEqual(await world.m3Alice.call('GET_BILLING_REGION_TYPES', {}), { billingRegionTypes: [{ regionType: 'OPEN_STACK', regions: ['SIM-A'] }] });
     });
   });
 }

@@ -33,7 +33,7 @@ for (const flavour of flavours) {
       assert.equal(typeof result!.data, 'string');
       const data = JSON.parse(result!.data) as Record<string, unknown>;
       assert.equal(data.serverAvailable, true);
-      for (const field of ['cliLatestVersion', 'cliWindowsDistributionUrl', 'cliLinuxDistributionUrl', 'cliMacDistributionUrl']) {
+      for (const field of ['cliLatestVersion', 'cliWindowsDistributionUrl', 'cliLinuxDistributionUrl', 'cliMacOsDistributionUrl']) {
         assert.ok(typeof data[field] === 'string' && (data[field] as string).length > 0, field);
       }
     });
@@ -42,7 +42,8 @@ for (const flavour of flavours) {
       const upper = m3Client({ url: world.server.url, ...world.aliceKey, now: () => clock.now().getTime(), path: '/maestro/api/V3' });
       const response = await upper.batch([{ type: 'DESCRIBE_REGIONS', direct: { tenantName: 'acme-dev', cloud: 'enterprise' } }]);
       assert.equal(response.results[0]!.status, 'SUCCESS', JSON.stringify(response.results[0]));
-      assert.deepEqual(JSON.parse(response.results[0]!.data), [{ region: 'SIM-A', nativeName: 'sim-a-native', cloud: 'SIMULATED', active: true }]);
+      // ENTERPRISE is the clients' own private cloud; the simulated region shows as the cloud it imitates.
+      assert.deepEqual(JSON.parse(response.results[0]!.data), [{ region: 'SIM-A', nativeName: 'sim-a-native', cloud: 'OPEN_STACK', active: true }]);
     });
 
     it('runs each call of a batch on its own, in order, answering each by its id', async () => {
@@ -61,15 +62,17 @@ for (const flavour of flavours) {
           ['first', 'SUCCESS', 200],
           ['second', 'FAILED', 400],
           ['third', 'FAILED', 501],
-          ['fourth', 'FAILED', 400],
+          ['fourth', 'FAILED', 501],
           ['fifth', 'FAILED', 400],
           ['sixth', 'SUCCESS', 200],
         ],
       );
       const [, missing, unsupported, unknown, extra] = response.results;
-      assert.match(String(missing!.readableError), /cloud/);
-      assert.match(String(unsupported!.readableError), /GET_INSTANCE_HASHED_PASSWORD \(decrypt-password\) is not supported/);
-      assert.match(String(unknown!.readableError), /there is no action MAKE_COFFEE/);
+      // Named as the m3 user typed it: the command and its option.
+      assert.match(String(missing!.readableError), /^m3 describe-regions: cloud: must name a cloud \(--cloud\)$/);
+      assert.match(String(unsupported!.readableError), /^m3 decrypt-password \(GET_INSTANCE_HASHED_PASSWORD\) is not supported by this Maestro server/);
+      // One answer for every action not carried out: not supported, never "no such action".
+      assert.match(String(unknown!.readableError), /^the action MAKE_COFFEE is not supported by this Maestro server/);
       assert.match(String(extra!.readableError), /surprise/);
       for (const failed of [missing, unsupported, unknown, extra]) assert.equal(failed!.data, 'null');
       const tenants = JSON.parse(response.results[0]!.data) as Array<{ tenantName: string; region: string }>;

@@ -156,6 +156,16 @@ for (const flavour of flavours) {
         ],
       );
       assert.equal(added[0]!.Reason, null);
+      // What the client's plugin reads when some rows failed: success or reason, and the instance under instancesId.
+      assert.deepEqual(
+        added.map((r) => [r.instancesId, Boolean(r.success), typeof r.reason]),
+        [
+          [web.id, true, 'undefined'],
+          [unknown, false, 'string'],
+          ['not-an-id', false, 'string'],
+          [spare.id, true, 'undefined'],
+        ],
+      );
       assert.match(String(added[1]!.Reason), new RegExp(`instance '${unknown}' does not exist`));
       assert.equal(added[1]!.failed, 404);
       assert.match(String(added[2]!.Reason), /UUID/);

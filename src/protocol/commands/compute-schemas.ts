@@ -56,6 +56,8 @@ export const image = z.object({
   tenant: z.string().nullable(),
   os: z.string(),
   minDiskGb: z.number(),
+  /** What its creator said it is for; empty for the public catalog's. */
+  description: z.string(),
   /** available; pending while a capture through a private agent runs; error when it failed (stateReason says why). */
   state: z.string(),
   stateReason: z.string().nullable(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
-import { identifier, ok } from '../common.js';
+import { displayText, identifier, ok } from '../common.js';
 import { image, resourceId, resourceName, tenantScope } from './compute-schemas.js';
 
 export const images = defineManager('images', 'image', {
@@ -17,7 +17,7 @@ export const images = defineManager('images', 'image', {
   }),
   create: defineCommand({
     summary: "Capture an instance as an image in the tenant's private catalog (names are unique per catalog)",
-    input: z.strictObject({ ...tenantScope, instance: resourceId('instance'), name: resourceName('image') }),
+    input: z.strictObject({ ...tenantScope, instance: resourceId('instance'), name: resourceName('image'), description: displayText(1000).optional() }),
     output: image,
     permission: 'CREATE_IMAGE',
     feature: 'compute',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloudKinds, regionKinds, regionStatuses } from '../clouds.js';
+import { clientCloudKinds, cloudKinds, regionKinds, regionStatuses } from '../clouds.js';
 import { timestamp } from '../common.js';
 
 /** The shapes the organisation commands return. */
@@ -44,6 +44,10 @@ export const region = z.object({
   description: z.string(),
   /** The private agent that reaches its cloud; null where Maestro reaches it itself. */
   agent: z.string().nullable(),
+  /** A simulated region's chosen client cloud; null for the default (and for every other cloud). */
+  imitates: z.enum(clientCloudKinds).nullable(),
+  /** The cloud the published Maestro clients know the region by (docs/compat.md). */
+  clientCloud: z.enum(cloudKinds),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloudKinds, regionKinds, regionStatuses } from '../clouds.js';
+import { clientCloudKinds, cloudKinds, regionKinds, regionStatuses } from '../clouds.js';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, identifier, page, pageInput } from '../common.js';
 import { region } from './organisation-schemas.js';
@@ -15,6 +15,7 @@ export const regions = defineManager('regions', 'region', {
       status: z.enum(regionStatuses).optional(),
       description: displayText(1000).optional(),
       agent: identifier('agent name').optional().describe('the private agent that reaches this cloud (docs/agent.md); it must serve the region'),
+      imitates: z.enum(clientCloudKinds).optional().describe('SIMULATED regions: the cloud the published Maestro clients know it as (OPEN_STACK when left out)'),
     }),
     output: region,
     permission: 'CREATE_REGION',
@@ -39,13 +40,14 @@ export const regions = defineManager('regions', 'region', {
     cli: { columns: ['name', 'cloud', 'kind', 'nativeName', 'status'] },
   }),
   update: defineCommand({
-    summary: "Change a region's status, native name or description",
+    summary: "Change a region's status, native name, description, agent or the cloud a simulated region imitates",
     input: z.strictObject({
       name: identifier('region name'),
       nativeName: z.string().trim().min(1).max(128).optional(),
       status: z.enum(regionStatuses).optional(),
       description: displayText(1000).optional(),
       agent: identifier('agent name').nullable().optional().describe('another private agent to reach the region through'),
+      imitates: z.enum(clientCloudKinds).optional().describe('SIMULATED regions: the cloud the published Maestro clients know it as (OPEN_STACK when left out)'),
     }),
     output: region,
     permission: 'UPDATE_REGION',

@@ -152,6 +152,8 @@ const imageFields = {
   nativeId: z.string(),
   os: z.string(),
   minDiskGb: z.number().int(),
+  /** Given when a tenant captures one (absent from the public catalog's and from earlier events). */
+  description: z.string().optional(),
 };
 
 /** An image of a region's public catalog, as the cloud offers it. */

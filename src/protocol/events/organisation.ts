@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { targetTypes } from '../cadf.js';
-import { cloudKinds, regionKinds, regionStatuses } from '../clouds.js';
+import { clientCloudKinds, cloudKinds, regionKinds, regionStatuses } from '../clouds.js';
 import { defineEvent } from '../events.js';
 
 const id = z.string().uuid();
@@ -90,6 +90,8 @@ export const regionCreated = defineEvent('region.created', {
     description: z.string(),
     /** The private agent that reaches the region's cloud (absent before agents existed). */
     agentId: id.nullable().optional(),
+    /** The cloud a simulated region answers to on the compatible endpoint (absent: the default). */
+    imitates: z.enum(clientCloudKinds).nullable().optional(),
   }),
 });
 
@@ -102,6 +104,7 @@ export const regionUpdated = defineEvent('region.updated', {
     status: z.enum(regionStatuses).optional(),
     description: z.string().optional(),
     agentId: id.nullable().optional(),
+    imitates: z.enum(clientCloudKinds).nullable().optional(),
   }),
 });
 

@@ -45,7 +45,7 @@ function volumeChanging(state: 'attaching' | 'detaching'): string {
 const completions: Partial<Record<string, Completion>> = {
   createImage: {
     pending: `SELECT i.id, i.name, i.tenant_id AS "tenantId", t.customer_id AS "customerId",
-                     json_build_object('sourceInstanceId', i.source_instance_id, 'ownerId', i.owner_id) AS row
+                     json_build_object('sourceInstanceId', i.source_instance_id, 'ownerId', i.owner_id, 'description', COALESCE(i.description, '')) AS row
                 FROM images i JOIN tenants t ON t.id = i.tenant_id
                WHERE i.operation_id = $1 AND i.region_id = $2 AND i.state = 'pending'`,
     done(image, result, region) {

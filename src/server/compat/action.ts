@@ -74,3 +74,6 @@ export async function everyPage<T>(
 
 /** Dates as the published clients show them: milliseconds since the epoch. */
 export const epochMs = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+
+/** A time as the command-line client prints the dates it converts itself: whole seconds, UTC, `+00:00`. */
+export const clientDate = (iso: string) => `${new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().slice(0, 19)}+00:00`;

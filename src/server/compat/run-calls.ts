@@ -1,10 +1,9 @@
 import { AppError, errorKinds } from '../../protocol/errors.js';
 import type { Actor } from '../actor.js';
-import { describeIssues } from '../../protocol/schema-issues.js';
 import type { Dispatcher } from '../dispatch.js';
 import { commandsFor, type CompatAction, type CompatServerInfo } from './action.js';
 import { failure, success, unwrap, type CallResult, type ParsedCall } from '../../protocol/envelope/calls.js';
-import { referenceActions } from './reference.js';
+import { commandsOf, inClientWords, paramsProblem } from './client-words.js';
 
 export interface CallRunner {
   dispatcher: Dispatcher;
@@ -15,18 +14,19 @@ export interface CallRunner {
   onInternalError(error: unknown, action: string): void;
 }
 
+/**
+ * An action this server does not carry out, known to the client or not, gets one answer: not
+ * supported (501), naming the m3 commands that send it and where the supported ones are listed.
+ */
 function unsupported(id: string, type: string): CallResult {
-  const clientCommands = referenceActions().get(type);
-  if (clientCommands) {
-    const names = clientCommands.map((c) => c.command).join(', ');
-    return failure(
-      id,
-      501,
-      'not_supported',
-      `${type} (${names}) is not supported by this Maestro server yet; maestro admin compat describe lists the actions it supports`,
-    );
-  }
-  return failure(id, 400, 'unknown_action', `there is no action ${type}; maestro admin compat describe lists the actions this server supports`);
+  const commands = commandsOf(type);
+  return failure(
+    id,
+    501,
+    'not_supported',
+    `${commands ? `${commands} (${type})` : `the action ${type}`} is not supported by this Maestro server; ` +
+      'its administrator can list the supported ones with `maestro admin compat describe` (docs/compat-commands.md)',
+  );
 }
 
 /**
@@ -49,14 +49,14 @@ export async function runCalls(runner: CallRunner, calls: readonly ParsedCall[],
     try {
       const params = action.params.safeParse(unwrap(call.params, action.wrapper));
       if (!params.success) {
-        results.push(failure(call.id, 400, 'invalid_input', `${call.type}: ${describeIssues(params.error)}`));
+        results.push(failure(call.id, 400, 'invalid_input', paramsProblem(call.type, params.error)));
         continue;
       }
       results.push(success(call.id, await action.run(params.data, { maestro, actor, server: runner.server, now: runner.now })));
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError('internal', 'an internal error occurred; the server log has the details');
       if (!(error instanceof AppError)) runner.onInternalError(error, call.type);
-      results.push(failure(call.id, errorKinds[appError.kind].httpStatus, appError.kind, appError.message));
+      results.push(failure(call.id, errorKinds[appError.kind].httpStatus, appError.kind, inClientWords(appError.message)));
     }
   }
   return results;

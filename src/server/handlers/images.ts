@@ -38,6 +38,7 @@ export const images: ManagerHandlers<Managers['images']> = {
     ]);
     if (rows.length > 0) throw conflict(`tenant ${tenant.name} already has an image named ${input.name} in ${region.name}`);
     const id = uuidv7();
+    const description = input.description ?? '';
     const scope = { target: { id, name: input.name }, customerId: tenant.customerId, tenantId: tenant.id, region: region.name };
     const request = { instanceNativeId: instance.nativeId, name: input.name, catalog: `tenant:${tenant.id}` };
     const image = await callCloudOrDefer(ctx, region, {
@@ -45,7 +46,18 @@ export const images: ManagerHandlers<Managers['images']> = {
       started: async (operationId) =>
         ctx.emit(
           events.imageCaptureStarted,
-          { id, regionId: region.id, tenantId: tenant.id, name: input.name, nativeId: null, ...(await sourceOf(ctx, instance.id)), sourceInstanceId: instance.id, ownerId: ctx.actor.userId, operationId },
+          {
+            id,
+            regionId: region.id,
+            tenantId: tenant.id,
+            name: input.name,
+            nativeId: null,
+            ...(await sourceOf(ctx, instance.id)),
+            description,
+            sourceInstanceId: instance.id,
+            ownerId: ctx.actor.userId,
+            operationId,
+          },
           scope,
         ),
       defer: (driver, target, call) => driver.deferCreateImage(target, request, call),
@@ -61,6 +73,7 @@ export const images: ManagerHandlers<Managers['images']> = {
           nativeId: image.nativeId,
           os: image.os,
           minDiskGb: image.minDiskGb,
+          description,
           sourceInstanceId: instance.id,
           ownerId: ctx.actor.userId,
         },

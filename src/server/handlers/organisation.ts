@@ -147,11 +147,18 @@ export const tenants: ManagerHandlers<Managers['tenants']> = {
   },
 };
 
+/** Only a simulated region chooses the cloud it answers to: every other region is its own cloud to the clients. */
+const imitatesRefused = (region: string, cloud: string) =>
+  invalidInput(`region ${region} is a ${cloud} region: the published clients know it as ${cloud}; imitates is for SIMULATED regions only`, {
+    field: 'imitates',
+  });
+
 export const regions: ManagerHandlers<Managers['regions']> = {
   async create(input, ctx) {
     if (await exists(ctx.db, 'SELECT 1 FROM regions WHERE name = $1', [input.name])) {
       throw conflict(`a region named ${input.name} already exists`, { resource: 'region', name: input.name });
     }
+    if (input.imitates !== undefined && input.cloud !== 'SIMULATED') throw imitatesRefused(input.name, input.cloud);
     const agent = input.agent === undefined ? null : await agentRow(ctx.db, input.agent);
     const id = uuidv7();
     await ctx.emit(
@@ -165,6 +172,7 @@ export const regions: ManagerHandlers<Managers['regions']> = {
         status: input.status ?? 'active',
         description: input.description ?? '',
         agentId: agent?.id ?? null,
+        imitates: input.imitates ?? null,
       },
       { target: { id, name: input.name }, region: input.name },
     );
@@ -177,6 +185,7 @@ export const regions: ManagerHandlers<Managers['regions']> = {
   describe: async (input, ctx) => q.listRegions(ctx.db, { ...input, tenantIds: await tenantIdsAllowing(ctx, 'DESCRIBE_REGION') }),
   async update({ name, agent, ...changes }, ctx) {
     const region = await q.regionRow(ctx.db, name);
+    if (changes.imitates !== undefined && region.cloud !== 'SIMULATED') throw imitatesRefused(name, region.cloud);
     const agentId = agent === undefined ? undefined : agent === null ? null : (await agentRow(ctx.db, agent)).id;
     if (hasChanges({ ...changes, agentId })) {
       await ctx.emit(

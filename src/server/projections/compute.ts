@@ -117,6 +117,8 @@ interface ImageRow {
   state: string;
   stateReason: string | null;
   minDiskGb: number;
+  /** A captured image's, as its creator gave it; null for the public catalog's. */
+  description: string | null;
   sourceInstanceId: string | null;
   ownerId: string | null;
   /** The agent's operation of a capture started through it. */
@@ -139,6 +141,7 @@ const images = entityProjection<ImageRow>({
       'state',
       'stateReason',
       'minDiskGb',
+      'description',
       'sourceInstanceId',
       'ownerId',
       'operationId',
@@ -150,6 +153,7 @@ const images = entityProjection<ImageRow>({
   reducers: (on) => [
     on.set(events.imageRegistered, (d) => ({ id: d.id }), (d, e) => ({
       ...d,
+      description: d.description ?? null,
       state: 'available',
       stateReason: null,
       sourceInstanceId: null,
@@ -158,12 +162,12 @@ const images = entityProjection<ImageRow>({
       createdAt: e.time,
       updatedAt: e.time,
     })),
-    on.set(events.imageCaptureStarted, (d) => ({ id: d.id }), (d, e) => ({ ...d, state: 'pending', stateReason: null, createdAt: e.time, updatedAt: e.time })),
+    on.set(events.imageCaptureStarted, (d) => ({ id: d.id }), (d, e) => ({ ...d, description: d.description ?? null, state: 'pending', stateReason: null, createdAt: e.time, updatedAt: e.time })),
     // Also the end of a pending capture: the row is complete again, its operation id kept for the record.
     on(events.imageCreated, (d) => ({ id: d.id }), (row, d, e) =>
       row
         ? updated(row, { ...d, state: 'available', stateReason: null }, e.time)
-        : { ...d, state: 'available', stateReason: null, operationId: null, createdAt: e.time, updatedAt: e.time },
+        : { ...d, description: d.description ?? null, state: 'available', stateReason: null, operationId: null, createdAt: e.time, updatedAt: e.time },
     ),
     on(events.imageCaptureFailed, (d) => ({ id: d.id }), (row, d, e) => row && updated(row, { state: 'error', stateReason: d.reason }, e.time)),
     on.remove(events.imageDeleted, (d) => ({ id: d.id })),

@@ -129,6 +129,7 @@ interface RegionRow {
   status: string;
   description: string;
   agentId: string | null;
+  imitates: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -137,11 +138,11 @@ const regions = entityProjection<RegionRow>({
   name: 'regions',
   table: {
     table: 'regions',
-    columns: ['id', 'name', 'cloud', 'kind', 'nativeName', 'status', 'description', 'agentId', 'createdAt', 'updatedAt'],
+    columns: ['id', 'name', 'cloud', 'kind', 'nativeName', 'status', 'description', 'agentId', 'imitates', 'createdAt', 'updatedAt'],
     key: ['id'],
   },
   reducers: (on) => [
-    on.set(events.regionCreated, (d) => ({ id: d.id }), (d, e) => ({ ...d, agentId: d.agentId ?? null, createdAt: e.time, updatedAt: e.time })),
+    on.set(events.regionCreated, (d) => ({ id: d.id }), (d, e) => ({ ...d, agentId: d.agentId ?? null, imitates: d.imitates ?? null, createdAt: e.time, updatedAt: e.time })),
     on(events.regionUpdated, (d) => ({ id: d.id }), (row, { id: _id, ...changes }, e) => updated(row, changes, e.time)),
   ],
 });

@@ -3,7 +3,7 @@ import { notFound } from '../../protocol/errors.js';
 import type { Queryable } from '../../store/database.js';
 
 const imageSelect = `SELECT i.id, i.name, r.name AS region, CASE WHEN i.tenant_id IS NULL THEN 'public' ELSE 'tenant' END AS catalog,
-  t.name AS tenant, i.os, i.min_disk_gb AS "minDiskGb", i.state, i.state_reason AS "stateReason", i.native_id AS "nativeId", i.created_at AS "createdAt"
+  t.name AS tenant, i.os, i.min_disk_gb AS "minDiskGb", COALESCE(i.description, '') AS description, i.state, i.state_reason AS "stateReason", i.native_id AS "nativeId", i.created_at AS "createdAt"
   FROM images i JOIN regions r ON r.id = i.region_id LEFT JOIN tenants t ON t.id = i.tenant_id`;
 
 /** The images a tenant may run in a region: the public catalog and its own private one. */

@@ -1,4 +1,5 @@
 import type { AccessKey, Customer, Region, Tenant, TenantGroup, User } from '../../protocol/commands/organisation-schemas.js';
+import { clientCloudOf, type CloudKind } from '../../protocol/clouds.js';
 import { notFound } from '../../protocol/errors.js';
 import type { Queryable } from '../../store/database.js';
 import { decodeCursor, pageOf } from './paging.js';
@@ -169,20 +170,23 @@ export async function listTenants(
 export interface RegionRow {
   id: string;
   name: string;
+  cloud: CloudKind;
 }
 
 export async function regionRow(db: Queryable, name: string): Promise<RegionRow> {
-  const { rows } = await db.query<RegionRow>('SELECT id, name FROM regions WHERE name = $1', [name]);
+  const { rows } = await db.query<RegionRow>('SELECT id, name, cloud FROM regions WHERE name = $1', [name]);
   if (!rows[0]) throw notFound('region', name, 'list regions with `maestro regions describe`');
   return rows[0];
 }
 
 const regionSelect = `SELECT r.id, r.name, r.cloud, r.kind, r.native_name AS "nativeName", r.status, r.description,
-  (SELECT a.name FROM agents a WHERE a.id = r.agent_id) AS agent, r.created_at AS "createdAt", r.updated_at AS "updatedAt" FROM regions r`;
+  (SELECT a.name FROM agents a WHERE a.id = r.agent_id) AS agent, r.imitates, r.created_at AS "createdAt", r.updated_at AS "updatedAt" FROM regions r`;
+
+const withClientCloud = (row: Omit<Region, 'clientCloud'>): Region => ({ ...row, clientCloud: clientCloudOf(row) });
 
 export async function regionView(db: Queryable, id: string): Promise<Region> {
-  const { rows } = await db.query<Region>(`${regionSelect} WHERE r.id = $1`, [id]);
-  return rows[0]!;
+  const { rows } = await db.query<Omit<Region, 'clientCloud'>>(`${regionSelect} WHERE r.id = $1`, [id]);
+  return withClientCloud(rows[0]!);
 }
 
 export async function listRegions(
@@ -195,7 +199,8 @@ export async function listRegions(
   if (query.tenantIds) {
     add(f, (p) => `EXISTS (SELECT 1 FROM tenant_regions tr WHERE tr.region_id = r.id AND tr.tenant_id = ANY(${p}::uuid[]))`, query.tenantIds);
   }
-  return listPage<Region>(db, regionSelect, f, 'r.name', (r) => r.name, query);
+  const page = await listPage<Omit<Region, 'clientCloud'>>(db, regionSelect, f, 'r.name', (r) => r.name, query);
+  return { ...page, items: page.items.map(withClientCloud) };
 }
 
 // Users

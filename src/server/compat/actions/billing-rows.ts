@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { billableTypes } from '../../../protocol/billing.js';
 import type { CloudKind } from '../../../protocol/clouds.js';
+import type { Region } from '../../../protocol/commands/organisation-schemas.js';
 import { invalidInput } from '../../../protocol/errors.js';
-import { everyPage, type Commands } from '../action.js';
+import type { Commands } from '../action.js';
+import { answersTo, regionsByName } from '../client-clouds.js';
 import { cloudParam, m3 } from '../params.js';
 import { DAY, dayStart, reportDays, type Days, type Period } from './billing-period.js';
 import { noPresignedUrls } from './budgets.js';
@@ -116,7 +118,14 @@ export async function dailyRows(maestro: Commands, params: DailyParams, kind: 't
     rows = report.rows.filter((row) => row.tagValue === value).map((row) => ({ zone: input.region?.toUpperCase() ?? null, row }));
   } else if (clouds !== null) {
     const report = await maestro.billing.report({ kind: 'subtotal', by: 'cloud', ...input });
-    rows = report.rows.filter((row) => clouds.has(row.cloud as CloudKind)).map((row) => ({ zone: row.cloud!, row }));
+    // A simulated cloud's records count for the clouds its regions imitate too, shown under the name asked.
+    const imitated = new Set([...(await regionsByName(maestro)).values()].filter((r) => r.cloud === 'SIMULATED').map((r) => r.clientCloud));
+    const asked = (row: ReportRow) =>
+      clouds.has(row.cloud as CloudKind) ? row.cloud : row.cloud === 'SIMULATED' ? [...clouds].find((c) => imitated.has(c)) : undefined;
+    rows = report.rows.flatMap((row) => {
+      const zone = asked(row);
+      return zone === undefined ? [] : [{ zone, row }];
+    });
   } else if (kind === 'subtotal') {
     const report = await maestro.billing.report({ kind: 'subtotal', by: 'region', ...input });
     rows = report.rows.map((row) => ({ zone: row.region!, row }));
@@ -161,9 +170,10 @@ export async function resourceRows(maestro: Commands, params: ResourceParams) {
   });
   const ids = [...(params.instanceIds ?? []), ...(params.instanceId !== undefined ? [params.instanceId] : [])];
   const clouds = wantedClouds(params.clouds);
-  const cloudOf = clouds === null ? null : new Map((await everyPage((page) => maestro.regions.describe(page))).map((r) => [r.name, r.cloud]));
+  const regions = clouds === null ? null : await regionsByName(maestro);
+  const inCloudAsked = (region: Region | undefined) => region !== undefined && [...clouds!].some((cloud) => answersTo(region, cloud));
   const wanted = (row: ReportRow) =>
-    (ids.length === 0 || ids.includes(String(row.resourceId))) && (clouds === null || clouds.has(cloudOf!.get(String(row.region))!));
+    (ids.length === 0 || ids.includes(String(row.resourceId))) && (regions === null || inCloudAsked(regions.get(String(row.region))));
   return report.rows
     .filter(wanted)
     .map((row) => ({

@@ -1,5 +1,5 @@
 import { invalidInput } from '../../../protocol/errors.js';
-import { defineAction } from '../action.js';
+import { clientDate, defineAction } from '../action.js';
 import { m3, wireParams } from '../params.js';
 import { period } from './billing-period.js';
 import { cloudsParam, dailyRows, delivery, hourlyRows, resourceRows, resourceTypes, tagParam } from './billing-rows.js';
@@ -126,8 +126,21 @@ export const hourlyReport = defineAction({
   }).superRefine(targetOnce),
   async run(wire, { maestro }) {
     const params = untarget(wire, 'hourly');
-    return reportAnswer(await hourlyRows(maestro, params), params.unit);
+    const rows = await hourlyRows(maestro, params);
+    const answer = reportAnswer(rows, params.unit);
+    if (Array.isArray(answer) || rows.length === 0) return answer;
+    return { ...answer, message: hourlyText(rows, answer) };
   },
 });
+
+/**
+ * The records as text: the command-line client's table view of this command has no columns and
+ * prints only an answer's `message`, so without it a user saw the records with --json alone.
+ */
+function hourlyText(rows: readonly { hour: number; totalPrice: number; currencyCode: string }[], answer: { grandTotal: number | null; currencyCode: string | null; message?: string }) {
+  const lines = rows.map((row) => `${clientDate(new Date(row.hour).toISOString()).slice(0, 16)}  ${row.totalPrice.toFixed(4).padStart(12)} ${row.currencyCode}`);
+  const total = answer.grandTotal === null ? answer.message! : `grand total ${answer.grandTotal} ${answer.currencyCode}`;
+  return ['hour (UTC)              price', ...lines, total].join('\n');
+}
 
 export const billingActions = [totalReport, subtotalReport, resourceReport, hourlyReport, priceModel, billingRegionTypes];

@@ -3,6 +3,7 @@ import type { CloudKind } from '../../../protocol/clouds.js';
 import type { Instance } from '../../../protocol/commands/compute-schemas.js';
 import { AppError, invalidInput, notFound } from '../../../protocol/errors.js';
 import { epochMs, everyPage, type Commands } from '../action.js';
+import { answersTo, regionsAnswering } from '../client-clouds.js';
 import { m3 } from '../params.js';
 
 /**
@@ -53,14 +54,16 @@ export const tagFilterParam = () =>
  * Refuses a region the client named with a cloud it is not in: our commands find the cloud from
  * the region, so the run would otherwise happen somewhere the caller did not ask for. A region the
  * caller cannot see is left to the command, which says why (unknown, or not the caller's).
+ * Returns the cloud the clients know the region by (null when the caller cannot see it).
  */
-export async function refuseOtherCloud(maestro: Commands, region: string, cloud: CloudKind | null): Promise<void> {
+export async function refuseOtherCloud(maestro: Commands, region: string, cloud: CloudKind | null): Promise<CloudKind | null> {
   const [found] = (await maestro.regions.describe({ name: region })).items;
-  if (found && found.cloud !== cloud) {
-    throw invalidInput(`region ${found.name} is a ${found.cloud} region, not one of the cloud given (${cloud ?? 'a cloud this server does not have'})`, {
+  if (found && !answersTo(found, cloud)) {
+    throw invalidInput(`region ${found.name} is in cloud ${found.clientCloud}, not ${cloud ?? 'the cloud given (this server has none of it)'}`, {
       field: 'cloud',
     });
   }
+  return found?.clientCloud ?? null;
 }
 
 /** An instance the client addressed by tenant, region and id; not found when it runs elsewhere. */
@@ -87,10 +90,7 @@ export async function tenantsWhere(
       : await everyPage((page) => maestro.tenants.describe(page));
   if (where.tenant !== undefined && tenants.length === 0) throw notFound('tenant', where.tenant, 'describe-tenants lists yours');
   const { cloud, region } = where;
-  const ofCloud =
-    cloud === undefined
-      ? null
-      : new Set(cloud === null ? [] : (await everyPage((page) => maestro.regions.describe({ ...page, cloud }))).map((r) => r.name));
+  const ofCloud = cloud === undefined ? null : new Set((await regionsAnswering(maestro, cloud)).map((r) => r.name));
   return tenants
     .filter((t) => (region === undefined || t.regions.includes(region)) && (ofCloud === null || t.regions.some((r) => ofCloud.has(r))))
     .map((t) => t.name);
@@ -101,8 +101,8 @@ export const isCallerProblem = (error: unknown) => !(error instanceof AppError) 
 
 export const isForbidden = (error: unknown) => error instanceof AppError && error.kind === 'forbidden';
 
-/** An instance as the clients display it (describe-instances), with our extra details. */
-export function instanceView(i: Instance) {
+/** An instance as the clients display it (describe-instances), with our extra details; `cloud` is its region's client cloud. */
+export function instanceView(i: Instance, cloud: CloudKind | null) {
   return {
     instanceId: i.id,
     instanceName: i.name,
@@ -123,7 +123,7 @@ export function instanceView(i: Instance) {
     instanceStopDate: epochMs(i.stopAfter),
     instanceTerminationDate: epochMs(i.terminateAfter),
     insightsIndex: null,
-    cloud: i.cloud,
+    cloud,
     region: i.region,
     tenantName: i.tenant,
     nativeInstanceId: i.nativeId,

@@ -8,7 +8,7 @@ import { instanceInRegion, regionParam, tenantParam } from './compute-common.js'
 const imageView = (image: Image) => ({
   imageId: image.id,
   name: image.name,
-  description: null,
+  description: image.description === '' ? null : image.description,
   imageType: image.catalog,
   imageState: image.state,
   osType: image.os,
@@ -29,8 +29,8 @@ export const describeImages = defineAction({
 });
 
 /**
- * CREATE_IMAGE: images.create from an instance of the region. Our images keep no description:
- * the client always sends one, so it is accepted and not kept.
+ * CREATE_IMAGE: images.create from an instance of the region, with the description given. The
+ * answer is a list of the one image: the client's plugin reads its first item.
  */
 export const createImage = defineAction({
   action: 'CREATE_IMAGE',
@@ -39,12 +39,17 @@ export const createImage = defineAction({
     region: regionParam(),
     instanceId: m3.text(64),
     name: m3.text(128),
-    description: m3.anyText(),
+    description: m3.anyText(1000),
   }),
   async run(params, { maestro }) {
     await instanceInRegion(maestro, params.tenantName, params.region, params.instanceId);
-    const image = await maestro.images.create({ tenant: params.tenantName, instance: params.instanceId, name: params.name });
-    return { ...imageView(image), attachedVolumes: null };
+    const image = await maestro.images.create({
+      tenant: params.tenantName,
+      instance: params.instanceId,
+      name: params.name,
+      ...(params.description.trim() !== '' ? { description: params.description } : {}),
+    });
+    return [{ ...imageView(image), attachedVolumes: null }];
   },
 });
 

@@ -1,7 +1,9 @@
 import type { Instance } from '../../../protocol/commands/compute-schemas.js';
 import { instanceStates, type InstanceState } from '../../../protocol/compute.js';
 import { invalidInput, type AppError } from '../../../protocol/errors.js';
+import type { CloudKind } from '../../../protocol/clouds.js';
 import { defineAction, everyPage } from '../action.js';
+import { clientCloudOfRegion } from '../client-clouds.js';
 import { m3, wireParams } from '../params.js';
 import { instanceInRegion, instanceView, isCallerProblem, regionParam, tagFilterParam, tenantParam } from './compute-common.js';
 
@@ -54,14 +56,15 @@ export const describeInstances = defineAction({
         everyPage((page) => maestro.instances.describe({ ...filter, ...page, ...(state !== undefined ? { state } : {}) })),
       ),
     );
-    return { instances: listings.flat().map(instanceView) };
+    const cloud = await clientCloudOfRegion(maestro, params.region);
+    return { instances: listings.flat().map((instance) => instanceView(instance, cloud)) };
   },
 });
 
 type Lifecycle = 'start' | 'stop' | 'reboot' | 'terminate';
 
-const actionRow = (id: string, instance: Instance | undefined, errorMessage: string | null) => ({
-  cloud: instance?.cloud ?? null,
+const actionRow = (id: string, cloud: CloudKind | null, instance: Instance | undefined, errorMessage: string | null) => ({
+  cloud,
   instanceId: id,
   state: instance?.state ?? null,
   instanceName: instance?.name ?? null,
@@ -70,8 +73,9 @@ const actionRow = (id: string, instance: Instance | undefined, errorMessage: str
 });
 
 /**
- * START/STOP/REBOOT/TERMINATE_INSTANCE: one row per instance id. An instance that is not in the
- * region, or that the command refuses, gets its row's errorMessage; the others still happen.
+ * START/STOP/REBOOT/TERMINATE_INSTANCE: `{instances}` with one row per instance id (the client's
+ * plugin reads that key). An instance that is not in the region, or that the command refuses,
+ * gets its row's errorMessage; the others still happen.
  */
 const lifecycleAction = (action: string, command: Lifecycle) =>
   defineAction({
@@ -81,38 +85,36 @@ const lifecycleAction = (action: string, command: Lifecycle) =>
       const tenant = params.tenantName;
       // One listing finds every id the client gave, malformed ones included, and checks tenant, region and access once.
       const known = new Map((await everyPage((page) => maestro.instances.describe({ tenant, region: params.region, ...page }))).map((i) => [i.id, i]));
+      const cloud = await clientCloudOfRegion(maestro, params.region);
       const rows = [];
       for (const id of params.instanceId) {
         const instance = known.get(id);
         if (!instance) {
-          rows.push(actionRow(id, undefined, `instance ${id} does not exist in tenant ${tenant}, region ${params.region}`));
+          rows.push(actionRow(id, cloud, undefined, `instance ${id} does not exist in tenant ${tenant}, region ${params.region}`));
           continue;
         }
         try {
-          rows.push(actionRow(id, await maestro.instances[command]({ tenant, id }), null));
+          rows.push(actionRow(id, cloud, await maestro.instances[command]({ tenant, id }), null));
         } catch (error) {
           if (isCallerProblem(error)) throw error;
-          rows.push(actionRow(id, instance, (error as AppError).message));
+          rows.push(actionRow(id, cloud, instance, (error as AppError).message));
         }
       }
-      return rows;
+      return { instances: rows };
     },
   });
 
-/** MANAGE_TERMINATION_PROTECTION: turn it on (ENABLE) or off (DISABLE) for one instance. */
+/**
+ * MANAGE_TERMINATION_PROTECTION: turn it on (ENABLE) or off (DISABLE) for one instance. The answer
+ * is null, as the original's: the client then prints its own success sentence, and anything else raw.
+ */
 export const manageTerminationProtection = defineAction({
   action: 'MANAGE_TERMINATION_PROTECTION',
   params: wireParams({ tenantName: tenantParam(), region: regionParam(), instanceId: m3.text(64), action: m3.oneOf(['ENABLE', 'DISABLE']) }),
   async run(params, { maestro }) {
     await instanceInRegion(maestro, params.tenantName, params.region, params.instanceId);
-    const enabled = params.action === 'ENABLE';
-    const instance = await maestro.instances.setTerminationProtection({ tenant: params.tenantName, id: params.instanceId, enabled });
-    return {
-      instanceId: instance.id,
-      instanceName: instance.name,
-      terminationProtection: instance.terminationProtection,
-      message: `termination protection of instance ${instance.name} is ${enabled ? 'enabled' : 'disabled'}`,
-    };
+    await maestro.instances.setTerminationProtection({ tenant: params.tenantName, id: params.instanceId, enabled: params.action === 'ENABLE' });
+    return null;
   },
 });
 

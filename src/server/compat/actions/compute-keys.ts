@@ -82,8 +82,8 @@ export const addKey = defineAction({
         field: 'filepath',
       });
     }
-    const where = { cloud: params.cloud ?? null, region: params.region ?? null };
-    if (params.region !== undefined && params.cloud !== undefined) await refuseOtherCloud(maestro, params.region, params.cloud);
+    const regionCloud = params.region !== undefined && params.cloud !== undefined ? await refuseOtherCloud(maestro, params.region, params.cloud) : null;
+    const where = { cloud: regionCloud ?? params.cloud ?? null, region: params.region ?? null };
     const tenants = await tenantsWhere(maestro, { tenant: params.tenantName, region: params.region, cloud: params.cloud });
     if (tenants.length === 0) {
       const which = params.tenantName !== undefined ? `tenant ${params.tenantName} is` : 'none of your tenants is';

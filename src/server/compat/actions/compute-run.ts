@@ -82,7 +82,7 @@ export const runInstances = defineAction({
     const cloud = either(params, 'cloud')!;
     const shape = params['Shape Alias'] ?? params['Instance type'];
     if (shape === undefined) throw invalidInput('give Shape Alias (--shape) or Instance type (--instance-type)', { field: 'Shape Alias' });
-    await refuseOtherCloud(maestro, params.Region, cloud);
+    const clientCloud = await refuseOtherCloud(maestro, params.Region, cloud);
     // Hours from now: the client's limits are relative, ours are points in time.
     const after = (h: number | undefined) => (h === undefined ? undefined : new Date(now() + h * HOUR_MS).toISOString());
     const stopAfter = after(params['Stop after']);
@@ -112,7 +112,7 @@ export const runInstances = defineAction({
       status: 'SUCCESS',
       message: `${result.instances.length} instance(s) launching in ${params.Region}: ${names}`,
       approvalId: null,
-      instances: result.instances.map(instanceView),
+      instances: result.instances.map((instance) => instanceView(instance, clientCloud)),
     };
   },
 });

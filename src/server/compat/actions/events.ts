@@ -1,7 +1,8 @@
 import type { OutputOf } from '../../../protocol/command.js';
 import type { events } from '../../../protocol/commands/events.js';
 import { invalidInput, notFound } from '../../../protocol/errors.js';
-import { defineAction } from '../action.js';
+import { clientDate, defineAction } from '../action.js';
+import { answersTo } from '../client-clouds.js';
 import { cloudParam, m3, wireParams } from '../params.js';
 
 /**
@@ -34,7 +35,9 @@ const row = (event: AuditEvent) => ({
   initiator: event.initiator.name,
   group: event.target.typeURI,
   eventDescription: `${event.type}: ${event.action} ${event.target.name ?? event.target.id} (${event.outcome})`,
-  dateDescription: Date.parse(event.time),
+  // The client prints this column as it comes (it converts only `timestamp`).
+  dateDescription: clientDate(event.time),
+  timestamp: Date.parse(event.time),
   eventId: event.id,
   type: event.type,
   action: event.action,
@@ -70,8 +73,8 @@ export const describeEvents = defineAction({
     if (params.cloud !== undefined) {
       if (params.region === undefined) throw invalidInput('give region with cloud: this server filters events by region', { field: 'region' });
       const [region] = (await maestro.regions.describe({ name: params.region })).items;
-      if (region && region.cloud !== params.cloud) {
-        throw invalidInput(`region ${region.name} is in cloud ${region.cloud}, not ${params.cloud ?? 'this one'}`, { field: 'cloud' });
+      if (region && !answersTo(region, params.cloud)) {
+        throw invalidInput(`region ${region.name} is in cloud ${region.clientCloud}, not ${params.cloud ?? 'this one'}`, { field: 'cloud' });
       }
     }
     if (params.eventId !== undefined) {

@@ -1,4 +1,5 @@
 import { defineAction, epochMs, everyPage } from '../action.js';
+import { answersTo, regionsAnswering, regionsByName } from '../client-clouds.js';
 import { cloudParam, m3, wireParams } from '../params.js';
 
 
@@ -21,11 +22,10 @@ export const describeTenants = defineAction({
         (wanted === undefined || wanted.includes(t.name)) &&
         (params.all === true || (params.inactive === true ? t.status === 'inactive' : t.status === 'active')),
     );
-    const regionClouds =
-      params.cloud !== undefined ? new Map((await everyPage((page) => maestro.regions.describe(page))).map((r) => [r.name, r.cloud])) : null;
+    const known = params.cloud !== undefined ? await regionsByName(maestro) : null;
     return tenants.flatMap((t) => {
-      const regions = regionClouds ? t.regions.filter((r) => regionClouds.get(r) === params.cloud) : t.regions;
-      if (regionClouds && regions.length === 0) return [];
+      const regions = known ? t.regions.filter((name) => known.has(name) && answersTo(known.get(name)!, params.cloud)) : t.regions;
+      if (known && regions.length === 0) return [];
       const row = (region: string | null) => ({
         tenantName: t.name,
         tenantDisplayName: t.displayName,
@@ -56,16 +56,16 @@ export const describeRegions = defineAction({
     const tenant = await maestro.tenants.describe({ name: params.tenantName });
     if (cloud === null || tenant.items.length === 0) return [];
     const activated = new Set(tenant.items[0]!.regions);
-    const regions = await everyPage((page) => maestro.regions.describe({ ...page, cloud }));
+    const regions = await regionsAnswering(maestro, cloud);
     return regions
       .filter((r) => activated.has(r.name) && (params.inactive === true || r.status === 'active'))
-      .map((r) => ({ region: r.name, nativeName: r.nativeName, cloud: r.cloud, active: r.status === 'active' }));
+      .map((r) => ({ region: r.name, nativeName: r.nativeName, cloud: r.clientCloud, active: r.status === 'active' }));
   },
 });
 
 const environments = ['M3_UI', 'M3_SDK', 'AWS_CONSOLE', 'GOOGLE_CONSOLE', 'AZURE_CONSOLE'] as const;
 
-/** GET_USER_PERMISSIONS: what the caller may do in a tenant, one row per permission action. */
+/** GET_USER_PERMISSIONS: `{permissionGroups}`, what the caller may do in a tenant, one row per permission action. */
 export const userPermissions = defineAction({
   action: 'GET_USER_PERMISSIONS',
   params: wireParams({
@@ -79,13 +79,14 @@ export const userPermissions = defineAction({
       maestro.permissions.describeActions({}),
     ]);
     const summaries = new Map(catalog.items.map((a) => [a.name, a.summary]));
-    return effective.actions.map((a) => ({
+    const permissionGroups = effective.actions.map((a) => ({
       permissionGroup: a.groups.join(', '),
       name: a.name,
       description: summaries.get(a.name) ?? '',
       role: effective.role,
       policy: 'ALLOW',
     }));
+    return { permissionGroups };
   },
 });
 

@@ -110,7 +110,7 @@ export const priceModel = defineAction({
   },
 });
 
-/** GET_BILLING_REGION_TYPES: Maestro's regions by cloud. */
+/** GET_BILLING_REGION_TYPES: `{billingRegionTypes}`, the regions by the cloud the clients know them as. */
 export const billingRegionTypes = defineAction({
   action: 'GET_BILLING_REGION_TYPES',
   params: wireParams({ all: m3.flag().optional() }),
@@ -119,7 +119,8 @@ export const billingRegionTypes = defineAction({
       (region) => params.all === true || region.status === 'active',
     );
     const byCloud = new Map<string, string[]>();
-    for (const region of regions) byCloud.set(region.cloud, [...(byCloud.get(region.cloud) ?? []), region.name]);
-    return [...byCloud].sort(([a], [b]) => a.localeCompare(b)).map(([regionType, names]) => ({ regionType, regions: names }));
+    for (const region of regions) byCloud.set(region.clientCloud, [...(byCloud.get(region.clientCloud) ?? []), region.name]);
+    const billingRegionTypes = [...byCloud].sort(([a], [b]) => a.localeCompare(b)).map(([regionType, names]) => ({ regionType, regions: names }));
+    return { billingRegionTypes };
   },
 });

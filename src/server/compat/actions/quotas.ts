@@ -94,12 +94,16 @@ export const updateInstanceQuota = defineAction({
   },
 });
 
+/**
+ * GET_INSTANCE_QUOTA and GET_VOLUME_QUOTA answer null where no quota is set, not an error: the
+ * client's plugins print "There are no records to display" for null (a list would crash them).
+ */
 export const getInstanceQuota = defineAction({
   action: 'GET_INSTANCE_QUOTA',
   params: placeParams,
   async run(params, { maestro }) {
     const quota = await dailyQuotaOf(maestro, params);
-    if (quota?.limits.instances == null) throw noQuota('instance', params);
+    if (quota?.limits.instances == null) return null;
     return {
       creationIntervalHours: quota.intervalHours,
       creationIntervalCount: quota.limits.instances,
@@ -145,7 +149,7 @@ export const getVolumeQuota = defineAction({
   async run(params, { maestro }) {
     const quota = await dailyQuotaOf(maestro, params);
     const { volumes, storageGb } = quota?.limits ?? {};
-    if (!quota || (volumes == null && storageGb == null)) throw noQuota('storage', params);
+    if (!quota || (volumes == null && storageGb == null)) return null;
     return {
       // A total is a per-storage maximum only when at most one storage fits in the window.
       maxSizeGb: volumes != null && volumes <= 1 ? storageGb : null,

@@ -1,8 +1,9 @@
-import type { CloudKind } from '../../../protocol/clouds.js';
 import type { OutputOf } from '../../../protocol/command.js';
+import type { Region } from '../../../protocol/commands/organisation-schemas.js';
 import type { schedules } from '../../../protocol/commands/schedules.js';
 import { notFound } from '../../../protocol/errors.js';
 import { epochMs, everyPage, type Commands } from '../action.js';
+import { regionsByName } from '../client-clouds.js';
 
 /**
  * Maestro's schedules as the published clients see them. The clients' schedules live in one
@@ -22,7 +23,7 @@ export const scheduleTypeOf = (schedule: Schedule): ScheduleType => (schedule.ta
 export interface Placement {
   instanceRegions: ReadonlyMap<string, string>;
   tenantRegions: readonly string[];
-  regionClouds: ReadonlyMap<string, CloudKind>;
+  regions: ReadonlyMap<string, Region>;
 }
 
 /** The regions a tenant is activated in. */
@@ -40,12 +41,7 @@ export async function placementOf(maestro: Commands, tenant: string, listed: rea
     const found = await everyPage((page) => maestro.instances.describe({ tenant, ids: chunk, ...page }));
     for (const instance of found) instanceRegions.set(instance.id, instance.region);
   }
-  const regions = await everyPage((page) => maestro.regions.describe(page));
-  return {
-    instanceRegions,
-    tenantRegions: await tenantRegions(maestro, tenant),
-    regionClouds: new Map(regions.map((r) => [r.name, r.cloud])),
-  };
+  return { instanceRegions, tenantRegions: await tenantRegions(maestro, tenant), regions: await regionsByName(maestro) };
 }
 
 /** Where a schedule is, as its row shows it. */
@@ -61,7 +57,7 @@ export function whereabouts(schedule: Schedule, placement: Placement): Whereabou
   if (schedule.tags.length > 0) placement.tenantRegions.forEach((region) => regions.add(region));
   return {
     regions: [...regions].sort(),
-    clouds: [...new Set([...regions].flatMap((region) => placement.regionClouds.get(region) ?? []))].sort(),
+    clouds: [...new Set([...regions].flatMap((region) => placement.regions.get(region)?.clientCloud ?? []))].sort(),
     regionOf: (id) => placement.instanceRegions.get(id) ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorKinds, invalidInput } from '../../../protocol/errors.js';
 import { defineAction, everyPage } from '../action.js';
+import { answersTo } from '../client-clouds.js';
 import { cloudParam, m3, wireParams } from '../params.js';
 import { eachResource, type Outcome } from './each-resource.js';
 import { fiveFieldCron } from './schedule-cron.js';
@@ -138,7 +139,9 @@ export const describeSchedules = defineAction({
         ({ schedule, where }) =>
           (params.scheduleType === undefined || scheduleTypeOf(schedule) === params.scheduleType) &&
           // A schedule that reaches nothing yet belongs to no region, so every region's listing shows it.
-          (where.regions.length === 0 || ((region === undefined || where.regions.includes(region)) && where.clouds.includes(cloud))),
+          (where.regions.length === 0 ||
+            ((region === undefined || where.regions.includes(region)) &&
+              where.regions.some((name) => placement.regions.has(name) && answersTo(placement.regions.get(name)!, cloud)))),
       )
       .map(({ schedule, where }) => scheduleRow(schedule, where));
   },
@@ -168,16 +171,19 @@ export const deleteSchedule = defineAction({
   },
 });
 
-/** Rows as the command-line client prints them, and `success` / `failed` with `reason`, as its response plugin reads them. */
+/**
+ * Rows as the command-line client prints them, and `success` / `failed` with `reason` and the
+ * instance under `instancesId`, as its response plugin reads them.
+ */
 function membershipRows(outcomes: Outcome<unknown>[], done: string, notDone: string) {
   return outcomes.map((outcome) =>
     outcome.ok
-      ? { Instance: outcome.id, Status: done, Reason: null, instanceId: outcome.id, success: 200 }
+      ? { Instance: outcome.id, Status: done, Reason: null, instancesId: outcome.id, success: 200 }
       : {
           Instance: outcome.id,
           Status: notDone,
           Reason: outcome.error.message,
-          instanceId: outcome.id,
+          instancesId: outcome.id,
           failed: errorKinds[outcome.error.kind].httpStatus,
           reason: outcome.error.message,
         },

@@ -3,8 +3,9 @@ import { defineAction } from '../action.js';
 
 /**
  * M3_STATUS, the clients' health check, called before every command: it answers whatever the
- * caller may do, so it reads settings only. Distribution URLs are never empty, or the
- * command-line client repeats the check before each command.
+ * caller may do, so it reads settings only. The command-line client keeps the version and the
+ * three distribution URLs under these names and repeats the check before each command while one
+ * is missing or empty.
  */
 export const status = defineAction({
   action: 'M3_STATUS',
@@ -17,7 +18,8 @@ export const status = defineAction({
       cliLatestVersion: server.cliLatestVersion,
       cliWindowsDistributionUrl: server.cliDownloadUrl,
       cliLinuxDistributionUrl: server.cliDownloadUrl,
-      cliMacDistributionUrl: server.cliDownloadUrl,
+      cliMacOsDistributionUrl: server.cliDownloadUrl,
+      cliDistributionLatestVersionUrl: server.cliDownloadUrl,
       mails: server.mails,
       ownership: true,
       terraform: false,

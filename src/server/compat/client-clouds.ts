@@ -1,0 +1,30 @@
+import type { CloudKind } from '../../protocol/clouds.js';
+import type { Region } from '../../protocol/commands/organisation-schemas.js';
+import { everyPage, type Commands } from './action.js';
+
+/**
+ * One rule for the cloud a client names (docs/compat.md): a region answers to its own cloud and to
+ * the cloud the published clients know it by — for a simulated region, the one it imitates
+ * (OPEN_STACK unless set), since the clients' `--cloud` has no name for a simulator.
+ */
+export function answersTo(region: Pick<Region, 'cloud' | 'clientCloud'>, cloud: CloudKind | null | undefined): boolean {
+  if (cloud === undefined) return true;
+  return cloud !== null && (region.cloud === cloud || region.clientCloud === cloud);
+}
+
+/** Every region the caller sees, by name. */
+export async function regionsByName(maestro: Commands): Promise<Map<string, Region>> {
+  return new Map((await everyPage((page) => maestro.regions.describe(page))).map((region) => [region.name, region]));
+}
+
+/** The regions the caller sees that answer to `cloud`. */
+export async function regionsAnswering(maestro: Commands, cloud: CloudKind | null): Promise<Region[]> {
+  if (cloud === null) return [];
+  return [...(await regionsByName(maestro)).values()].filter((region) => answersTo(region, cloud));
+}
+
+/** The cloud the clients know a region by; null for a region the caller cannot see. */
+export async function clientCloudOfRegion(maestro: Commands, name: string): Promise<CloudKind | null> {
+  const [region] = (await maestro.regions.describe({ name })).items;
+  return region?.clientCloud ?? null;
+}
