@@ -1,6 +1,8 @@
-// 20. `maestro` start-up as a user feels it: spawning the compiled CLI until it exits, for
+// 17. `maestro` start-up as a user feels it: spawning the compiled CLI until it exits, for
 // `--help`, `--version` and a signed `instances describe` (20 instances) against a node started
 // by the bench, each A B B A against spawning `node -e 0` (the floor any Node.js CLI pays).
+// MAESTRO_BENCH_CLI_BEFORE=<another build's dist/src/cli/main.js> adds each case A B B A against
+// that build, to measure a change.
 import { spawn } from 'node:child_process';
 import { cliMain, ensureBuilt, root } from './support/built.js';
 import { simulatedTenants, startBenchServer } from './support/compute.js';
@@ -30,9 +32,8 @@ function timeToExit(args: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** A B B A: the CLI and the bare node process alternate so that drift in the machine's load hits both alike. */
-async function alternate(cli: readonly string[], env: NodeJS.ProcessEnv): Promise<{ cli: number[]; bare: number[] }> {
-  const bare = ['-e', '0'];
+/** A B B A: the CLI and the baseline (node -e 0) alternate so that drift in the machine's load hits both alike. */
+async function alternate(cli: readonly string[], env: NodeJS.ProcessEnv, bare: readonly string[] = ['-e', '0']): Promise<{ cli: number[]; bare: number[] }> {
   // One of each first, unmeasured: the file system cache, not start-up, is what a first run pays.
   await timeToExit(bare, env);
   await timeToExit(cli, env);
@@ -52,40 +53,49 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, MAESTRO_CLI_CONFIG: '/nonexistent/maestro-bench.json', ...extra };
 }
 
-function figure(name: string, samples: { cli: number[]; bare: number[] }, ratio: number): Figure {
+const before = process.env.MAESTRO_BENCH_CLI_BEFORE;
+
+function figure(name: string, samples: { cli: number[]; bare: number[] }, ratio?: number, baseline = 'node -e 0'): Figure {
   const round = (values: number[]) => values.map((v) => Math.round(v));
   return {
     benchmark: 'cli-startup',
     name,
     value: median(samples.cli),
     unit: 'ms',
-    baseline: { name: 'node -e 0', value: median(samples.bare) },
-    target: { kind: 'ratio-at-most', value: ratio },
+    baseline: { name: baseline, value: median(samples.bare) },
+    ...(ratio ? { target: { kind: 'ratio-at-most' as const, value: ratio } } : {}),
     details: { samples: round(samples.cli), baselineSamples: round(samples.bare) },
   };
+}
+
+/** The case against node -e 0, and against the build before when one is given. */
+async function measure(name: string, args: readonly string[], env: NodeJS.ProcessEnv, ratio: number): Promise<Figure[]> {
+  const figures = [figure(name, await alternate([cliMain, ...args], env), ratio)];
+  if (before) figures.push(figure(`${name}, this build against the one before`, await alternate([cliMain, ...args], env, [before, ...args]), undefined, 'the build before'));
+  return figures;
 }
 
 export async function cliStartup(_flavours: readonly Flavour[]): Promise<Figure[]> {
   ensureBuilt('cli-startup');
   const figures: Figure[] = [];
-  figures.push(figure('maestro --help', await alternate([cliMain, '--help'], userEnv()), 2));
-  figures.push(figure('maestro --version', await alternate([cliMain, '--version'], userEnv()), 2));
+  figures.push(...(await measure('maestro --help', ['--help'], userEnv(), 2)));
+  figures.push(...(await measure('maestro --version', ['--version'], userEnv(), 2)));
 
   const server = await startBenchServer('pglite', { defaultSimulatedRegion: false });
   try {
     await simulatedTenants(server.client, { customer: 'bench', region: 'sim-bench', tenants: ['bench-dev'] });
     await server.client.instances.run({ tenant: 'bench-dev', region: 'sim-bench', image: 'ubuntu-24.04', shape: 'SMALL', count: INSTANCES });
     const env = userEnv({ MAESTRO_URL: server.maestro.url, MAESTRO_ACCESS_KEY: server.credentials.accessKey, MAESTRO_SECRET_KEY: server.credentials.secretKey });
-    const args = [cliMain, 'instances', 'describe', '--tenant', 'bench-dev'];
+    const args = ['instances', 'describe', '--tenant', 'bench-dev'];
     const listed = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [cliMain, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`instances describe exited ${code}`))));
     });
     const rows = listed.trimEnd().split('\n').length - 1;
     if (rows !== INSTANCES) throw new Error(`instances describe printed ${rows} rows, not ${INSTANCES}:\n${listed}`);
-    figures.push(figure(`signed maestro instances describe (${INSTANCES} rows), PGlite`, await alternate(args, env), 3));
+    figures.push(...(await measure(`signed maestro instances describe (${INSTANCES} rows), PGlite`, args, env, 3)));
   } finally {
     await server.close();
   }
