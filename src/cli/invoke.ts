@@ -28,6 +28,9 @@ export async function invoke(cli: Command, command: IndexedCommand): Promise<voi
   const { flags } = command;
   try {
     const options = cli.opts<CommonOptions>();
+    if (options.json && cli.getOptionValueSource('output') === 'cli' && options.output !== 'json') {
+      throw new UsageError(`--json means --output json; give one of them, not --json with --output ${options.output}`);
+    }
     const given = flagValues(cli, flags);
     await checkTimes(flags, given);
     const input = { ...(await parseInputOption(options.input)), ...(await fileValues(cli, command.files ?? {})), ...given };

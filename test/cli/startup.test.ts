@@ -94,4 +94,15 @@ describe('maestro start-up: help, version and mistakes, without loading the defi
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /unknown option '--colour'/);
   });
+
+  it('--output takes table, json or yaml, and --json cannot contradict it', async () => {
+    const [xml, both] = await Promise.all([
+      runCli(['instances', 'describe', '--tenant', 't', '--output', 'xml']),
+      runCli(['instances', 'describe', '--tenant', 't', '--json', '-o', 'yaml']),
+    ]);
+    assert.equal(xml.code, 2);
+    assert.match(xml.stderr, /argument 'xml' is invalid\. Allowed choices are table, json, yaml/);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /^error: --json means --output json; give one of them, not --json with --output yaml/m);
+  });
 });
