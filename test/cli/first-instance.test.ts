@@ -32,8 +32,18 @@ describe('the README quick start: start, then run an instance with the CLI', () 
     assert.equal(ran.code, 0, ran.stderr);
     const [instance] = (JSON.parse(ran.stdout) as { instances: Array<{ id: string; region: string; tenant: string }> }).instances;
     assert.deepEqual([instance!.region, instance!.tenant], ['SIM-LOCAL', 'DEFAULT']);
-    const listed = await runCli(describeAll, env);
+    const [listed, asTable, protectedRow] = await Promise.all([
+      runCli(describeAll, env),
+      runCli(run, env),
+      runCli(['instances', 'set-termination-protection', '--tenant', 'default', '--id', instance!.id, '--enabled'], env),
+    ]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`^${instance!.id}\\s`, 'm'));
+    // The instance family prints one table shape: run and a change to one instance print describe's header.
+    const header = (text: string) => text.split('\n')[0]!.split(/\s+/);
+    assert.deepEqual(header(listed.stdout), ['id', 'name', 'state', 'shape', 'region', 'owner', 'managed']);
+    assert.deepEqual(header(asTable.stdout), header(listed.stdout), asTable.stderr);
+    assert.deepEqual(header(protectedRow.stdout), header(listed.stdout), protectedRow.stderr);
+    assert.match(protectedRow.stdout.split('\n')[1]!, new RegExp(`^${instance!.id}\\s`));
   });
 });
