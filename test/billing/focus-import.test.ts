@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { MaestroClient } from '../../src/sdk/client.js';
 import { failsWith } from '../compute/setup.js';
@@ -225,6 +226,32 @@ for (const flavour of flavours) {
       const [described] = (await admin.billingImports.describe({ id: latest!.id })).items;
       assert.deepEqual(described!.totals, latest!.totals.map((t) => ({ ...t, effectiveCost: String(Number(t.effectiveCost)), billedCost: String(Number(t.billedCost)) })));
       assert.deepEqual(described!.unknownAccounts[0]!.costs, [{ currency: 'USD', cost: '0.125' }]);
+    });
+
+    it('answers the import job at once; the job tells its progress, then the summary as its result', async () => {
+      await admin.billingAccounts.map({ cloud: 'AWS', account: '777777777777', tenant: 'acme-ops' });
+      const path = files.file('job.csv', [{ ...hourly(12, 0), SubAccountId: '777777777777', EffectiveCost: '7' }, { ...hourly(12, 1), EffectiveCost: 'seven' }]);
+      const answer = await admin.billingImports.import({ path });
+      assert.deepEqual([answer.job.status, answer.import], ['pending', null]);
+      const ended = await server.maestro.jobs.waitFor(answer.job.id);
+      const job = (await admin.jobs.describe({ id: answer.job.id })).items[0]!;
+      assert.deepEqual([ended?.status, job.type, job.status], ['success', 'billing.import', 'success']);
+      const summary = job.result as { id: string; rows: unknown; dryRun: boolean };
+      assert.deepEqual([summary.id, summary.dryRun, summary.rows], [answer.job.id, false, { read: 2, accepted: 1, rejected: 1, imported: 1, unmapped: 0 }]);
+      const progress = job.progress as { phase: string; rows: unknown; file: string; fileBytesRead: number; fileBytes: number; phaseSeconds: Record<string, number> };
+      assert.deepEqual([progress.phase, progress.file, progress.rows], ['done', 'job.csv', summary.rows]);
+      assert.equal(progress.fileBytesRead, progress.fileBytes);
+      assert.deepEqual(Object.keys(progress.phaseSeconds), ['reading', 'staging', 'swapping']);
+      assert.deepEqual((await admin.billingImports.describe({ id: answer.job.id })).items.map((i) => i.rows), [summary.rows]);
+      // A file that cannot be imported fails its job at once (no second attempt), the reason kept with it.
+      const gzipped = readFileSync(files.file('truncated.csv.gz', [{ ...hourly(12, 2), SubAccountId: '777777777777', EffectiveCost: '7' }]));
+      writeFileSync(`${path}.truncated.csv.gz`, gzipped.subarray(0, gzipped.length - 12));
+      const failed = await admin.billingImports.import({ path: `${path}.truncated.csv.gz` });
+      assert.equal((await server.maestro.jobs.waitFor(failed.job.id))?.status, 'failed');
+      const failedJob = (await admin.jobs.describe({ id: failed.job.id })).items[0]!;
+      assert.equal(failedJob.attempts, 1);
+      assert.match(String(failedJob.error), /could not be read to the end/);
+      assert.deepEqual((failedJob.progress as { phase: string; error: { kind: string } }).error.kind, 'invalid_input');
     });
   });
 }
