@@ -46,6 +46,12 @@ for (const flavour of flavours) {
       assert.deepEqual(others, []);
       for (const field of ['ipAddress', 'tenantName', 'regionName', 'instanceId']) assert.ok(Object.hasOwn(row!, field), field);
       assert.equal(row!.instanceId, web.id);
+      // describe-instances shows the address the instance is reached at, and the private one it forwards to.
+      const { instances } = await world.m3Alice.call<{ instances: Row[] }>('DESCRIBE_INSTANCE', { tenantName: place.tenantName, region: place.region, instanceIds: [web.id, spare.id] });
+      const byId = new Map(instances.map((instance) => [instance.instanceId, instance]));
+      assert.equal(byId.get(web.id)!.publicIpAddress, address);
+      assert.match(String(byId.get(web.id)!.privateIpAddress), /^10\.\d+\.\d+\.\d+$/);
+      assert.deepEqual([byId.get(spare.id)!.publicIpAddress, byId.get(spare.id)!.privateIpAddress], [null, null]);
 
       await failsWith(world.m3Alice.call('ASSOCIATE_IP', { ...place, ip: address, instanceId: spare.id }), 409, /associated with instance .*disassociate it first/);
       await failsWith(world.m3Alice.call('RELEASE_IP', { ...place, ip: address }), 409, /disassociate it first, then release it/);

@@ -123,10 +123,15 @@ export function reportAnswer<R extends ReportRow>(rows: R[], unit: ReportUnit | 
     return { records: rows, grandTotal: null, currencyCode: null, message: `the records are in several currencies, with no grand total: ${each}` };
   }
   const [currency] = [...totals.keys()];
-  return {
-    records: rows,
-    grandTotal: currency === undefined ? 0 : cents(totals.get(currency)!),
-    currencyCode: currency ?? null,
-    ...(rows.length === 0 ? { message: 'there are no billing records for this report' } : {}),
-  };
+  const grandTotal = currency === undefined ? 0 : cents(totals.get(currency)!);
+  // Some of the client's report plugins tabulate the records only for a non-zero grand total and
+  // print the message otherwise: without one, a period that cost nothing printed a bare currency.
+  const exact = currency === undefined ? '0' : decimalText(totals.get(currency)!.value);
+  const message =
+    rows.length === 0
+      ? 'there are no billing records for this report'
+      : grandTotal === 0
+        ? `the ${rows.length} records of this report come to ${exact} ${currency}, 0 to the cent`
+        : null;
+  return { records: rows, grandTotal, currencyCode: currency ?? null, ...(message !== null ? { message } : {}) };
 }

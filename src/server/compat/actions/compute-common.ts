@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CloudKind } from '../../../protocol/clouds.js';
 import type { Instance } from '../../../protocol/commands/compute-schemas.js';
+import type { PublicIp } from '../../../protocol/commands/public-ips.js';
 import { AppError, invalidInput, notFound } from '../../../protocol/errors.js';
 import { epochMs, everyPage, type Commands } from '../action.js';
 import { answersTo, regionsAnswering } from '../client-clouds.js';
@@ -101,14 +102,31 @@ export const isCallerProblem = (error: unknown) => !(error instanceof AppError) 
 
 export const isForbidden = (error: unknown) => error instanceof AppError && error.kind === 'forbidden';
 
+/** The public address an instance is reached at, and the private one it forwards to. */
+export type InstanceAddresses = Pick<PublicIp, 'address' | 'privateAddress'>;
+
+/**
+ * The addresses of a tenant's instances in a region, by instance id. A caller who may list
+ * instances but not public IPs (or an edition without them) sees none rather than a failure.
+ */
+export async function addressesByInstance(maestro: Commands, tenant: string, region: string): Promise<Map<string, InstanceAddresses>> {
+  try {
+    const ips = await everyPage((page) => maestro.publicIps.describe({ tenant, region, ...page }));
+    return new Map(ips.flatMap((ip) => (ip.instanceId === null ? [] : [[ip.instanceId, ip] as const])));
+  } catch (error) {
+    if (error instanceof AppError && (error.kind === 'forbidden' || error.kind === 'license')) return new Map();
+    throw error;
+  }
+}
+
 /** An instance as the clients display it (describe-instances), with our extra details; `cloud` is its region's client cloud. */
-export function instanceView(i: Instance, cloud: CloudKind | null) {
+export function instanceView(i: Instance, cloud: CloudKind | null, addresses?: InstanceAddresses) {
   return {
     instanceId: i.id,
     instanceName: i.name,
     state: i.state,
-    privateIpAddress: null,
-    publicIpAddress: null,
+    privateIpAddress: addresses?.privateAddress ?? null,
+    publicIpAddress: addresses?.address ?? null,
     keyName: i.keyName,
     imageId: i.image,
     owner: i.owner,
