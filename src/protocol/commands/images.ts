@@ -6,7 +6,12 @@ import { image, resourceId, resourceName, tenantScope } from './compute-schemas.
 export const images = defineManager('images', 'image', {
   describe: defineCommand({
     summary: "List the images a tenant can run in a region: the public catalog and the tenant's own",
-    input: z.strictObject({ ...tenantScope, region: identifier('region name'), name: z.string().max(128).optional() }),
+    input: z.strictObject({
+      ...tenantScope,
+      region: identifier('region name'),
+      name: z.string().max(128).optional(),
+      ids: z.array(resourceId('image')).max(100).optional().describe('only these images (as delete takes them)'),
+    }),
     output: z.object({ items: z.array(image) }),
     permission: 'DESCRIBE_IMAGE',
     feature: 'compute',

@@ -6,12 +6,18 @@ const imageSelect = `SELECT i.id, i.name, r.name AS region, CASE WHEN i.tenant_i
   t.name AS tenant, i.os, i.min_disk_gb AS "minDiskGb", COALESCE(i.description, '') AS description, i.state, i.state_reason AS "stateReason", i.native_id AS "nativeId", i.created_at AS "createdAt"
   FROM images i JOIN regions r ON r.id = i.region_id LEFT JOIN tenants t ON t.id = i.tenant_id`;
 
-/** The images a tenant may run in a region: the public catalog and its own private one. */
-export async function listImages(db: Queryable, regionId: string, tenantId: string, name?: string): Promise<Image[]> {
+/** The images a tenant may run in a region: the public catalog and its own private one; narrowed by name or ids. */
+export async function listImages(
+  db: Queryable,
+  regionId: string,
+  tenantId: string,
+  only: { name?: string | undefined; ids?: readonly string[] | undefined } = {},
+): Promise<Image[]> {
   const { rows } = await db.query<Image>(
     `${imageSelect} WHERE i.region_id = $1 AND (i.tenant_id IS NULL OR i.tenant_id = $2) AND ($3::text IS NULL OR i.name = $3)
+       AND ($4::uuid[] IS NULL OR i.id = ANY($4::uuid[]))
      ORDER BY i.tenant_id NULLS FIRST, i.name`,
-    [regionId, tenantId, name ?? null],
+    [regionId, tenantId, only.name ?? null, only.ids ?? null],
   );
   return rows;
 }
