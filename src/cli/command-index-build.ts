@@ -48,6 +48,7 @@ export function indexCommand(command: CommandDefinition, siblings: readonly Comm
   for (const name of Object.keys(command.cli?.files ?? {})) {
     if (reservedFlags.has(name) || flags.some((flag) => flag.flag === `--${name}`)) throw new Error(`${command.name}: the file flag --${name} clashes with another flag`);
   }
+  if (command.cli?.settles && flags.some((flag) => flag.flag === '--wait')) throw new Error(`${command.name}: --wait of a settling command clashes with an input flag`);
   const family = familyColumns(command, siblings);
   const columns = command.cli?.columns ? [...command.cli.columns] : family;
   const single = rowSchema(command) === undefined && command.output instanceof z.ZodObject;
@@ -66,6 +67,7 @@ export function indexCommand(command: CommandDefinition, siblings: readonly Comm
     row: single && columns !== undefined && command.audit !== null,
     job: answersJob(command),
     ...(command.cli?.files ? { files: { ...command.cli.files } } : {}),
+    ...(command.cli?.settles ? { settles: true } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export interface IndexedCommand {
   job: boolean;
   /** Flags naming a local file whose text is sent as a property: `{ file: 'content' }` is `--file <path>`. */
   files?: Record<string, string>;
+  /** Answers instances the cloud goes on changing: `--wait` follows them until they settle. */
+  settles?: boolean;
 }
 
 export interface CommandIndex {

@@ -67,6 +67,11 @@ function addLeaf(parent: Command, name: string, command: IndexedCommand): void {
       new Option('--detach', 'print the job at once instead of following it (a progress bar on a terminal) to its result').helpGroup(common),
     );
   }
+  if (command.settles) {
+    leaf.addOption(
+      new Option('--wait', 'follow the instances until each has settled (running, stopped, terminated or error; a progress bar on a terminal), then print them').helpGroup(common),
+    );
+  }
   leaf.addHelpText('after', `\nCalls ${command.name} (permission ${command.permission}).`);
   // The call's code (SDK transport, signing, output) is loaded only when a command runs.
   leaf.action(async (_options: unknown, cli: Command) => (await import('./invoke.js')).invoke(cli, command));

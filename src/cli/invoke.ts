@@ -21,6 +21,8 @@ export interface CommonOptions {
   json?: boolean;
   all?: boolean;
   detach?: boolean;
+  /** Follow the instances a settling command answered until they settle. */
+  wait?: boolean;
 }
 
 /** The action of every generated command: build the input, call, print. */
@@ -49,7 +51,11 @@ export async function invoke(cli: Command, command: IndexedCommand): Promise<voi
     const answer = options.all && command.paged ? await callAll(client, command, input) : await client.call(command.name, input);
     // A job doing the work is followed to its result, unless asked not to or the server already waited.
     const job = command.job && !options.detach && input.wait !== true ? jobIdOf(answer) : undefined;
-    const result = job ? (await followJob(client, job, { stream: process.stderr, sleep })).result : answer;
+    let result = job ? (await followJob(client, job, { stream: process.stderr, sleep })).result : answer;
+    if (command.settles && options.wait) {
+      const { followInstances } = await import('./follow-instances.js');
+      result = await followInstances(client, String(input.tenant), result, { stream: process.stderr, sleep, now: Date.now });
+    }
     const format = options.json ? 'json' : options.output;
     process.stdout.write(await formatResult(result, format, command));
     const hint = format === 'table' ? moreHint(result) : undefined;

@@ -38,6 +38,11 @@ export interface CliHints {
    * `{ file: 'content' }` adds `--file <path>` (`-` for stdin), which sets `content`.
    */
   files?: Readonly<Record<string, string>>;
+  /**
+   * The command answers instances it changed (one, or a list under `instances`) that the cloud
+   * goes on changing: the CLI adds `--wait`, which follows them until each has settled.
+   */
+  settles?: boolean;
 }
 
 /** What a command author writes: one object per API action. */

@@ -38,6 +38,7 @@ const lifecycle = (summary: string, permission: 'START_INSTANCE' | 'STOP_INSTANC
     audit,
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
+    cli: { settles: true },
   });
 
 export const instances = defineManager('instances', 'instance', {
@@ -103,6 +104,7 @@ export const instances = defineManager('instances', 'instance', {
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
     // No columns of its own: it prints the table of instances.describe, as start, stop, reboot and terminate do.
+    cli: { settles: true },
   }),
   describe: defineCommand({
     summary: "List a tenant's instances with filters (state, owner, tag, name), or describe some by id",
