@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CliError } from '../../src/cli/errors.js';
 import { followInstances } from '../../src/cli/follow-instances.js';
 import type { RpcClient } from '../../src/sdk/rpc.js';
+import { fakeStream as stream } from './fake-stream.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { credentialsEnv, runCli } from './run-cli.js';
 
@@ -22,11 +23,6 @@ function instancesServer(looks: ReadonlyArray<Record<string, string>>) {
   return { client, calls };
 }
 
-function stream(isTTY: boolean) {
-  let written = '';
-  const fake = { isTTY, columns: 120, write: (chunk: string) => ((written += chunk), true) };
-  return { stream: fake as unknown as NodeJS.WriteStream, written: () => written };
-}
 
 const ran = { instances: [{ id: 'a', name: 'a', state: 'pending' }, { id: 'b', name: 'b', state: 'pending' }] };
 

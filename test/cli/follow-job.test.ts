@@ -4,6 +4,7 @@ import { CliError } from '../../src/cli/errors.js';
 import { followJob, type FollowedJob } from '../../src/cli/follow-job.js';
 import { progressView } from '../../src/cli/job-progress.js';
 import type { RpcClient } from '../../src/sdk/rpc.js';
+import { fakeStream as stream } from './fake-stream.js';
 
 const id = '01a25353-19ee-70df-86f0-7c68146ad3d7';
 
@@ -22,12 +23,6 @@ function jobsServer(states: ReadonlyArray<Partial<FollowedJob>>) {
   return { client, calls };
 }
 
-/** A stream that says whether it is a terminal and keeps what is written to it. */
-function stream(isTTY: boolean) {
-  let written = '';
-  const fake = { isTTY, columns: 120, write: (chunk: string) => ((written += chunk), true) };
-  return { stream: fake as unknown as NodeJS.WriteStream, written: () => written };
-}
 
 const reading = (read: number, rowsPerSecond: number | null) => ({
   phase: 'reading',
