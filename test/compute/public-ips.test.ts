@@ -77,6 +77,9 @@ for (const flavour of flavours) {
       const moved = await admin.publicIps.associate({ tenant: T, ip: ip.id, instance: db.id, move: true });
       assert.equal(moved.instanceId, db.id);
       assert.deepEqual((await admin.publicIps.describe({ tenant: T, instance: web.id })).items, []);
+      // The instances show where they are reached now.
+      const shown = new Map((await admin.instances.describe({ tenant: T, ids: [web.id, db.id] })).items.map((i) => [i.id, i.publicIp]));
+      assert.deepEqual([shown.get(web.id), shown.get(db.id)], [null, { address: ip.address, privateAddress: moved.privateAddress }]);
 
       // An instance has one address at most.
       const second = await admin.publicIps.allocate({ tenant: T, region: R });

@@ -31,6 +31,8 @@ export const instance = z.object({
   resizingTo: z.object({ shape: z.string().nullable(), cpu: z.number(), ramGb: z.number(), diskGb: z.number() }).nullable(),
   image: z.string().nullable(),
   keyName: z.string().nullable(),
+  /** The public IP it is reached at (publicIps.associate), and its private address that forwards to; null without one. */
+  publicIp: z.object({ address: z.string(), privateAddress: z.string().nullable() }).nullable(),
   owner: z.string().nullable(),
   managed: z.boolean(),
   terminationProtection: z.boolean(),

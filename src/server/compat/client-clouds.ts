@@ -23,8 +23,25 @@ export async function regionsAnswering(maestro: Commands, cloud: CloudKind | nul
   return [...(await regionsByName(maestro)).values()].filter((region) => answersTo(region, cloud));
 }
 
+// Per request (one Commands object each): a batch of twenty calls for one region asks for it once.
+const regionsOfRequest = new WeakMap<Commands, Map<string, Promise<Region | undefined>>>();
+
+/** A region the caller sees, by name (undefined when it cannot see it), looked up once per request. */
+export function regionNamed(maestro: Commands, name: string): Promise<Region | undefined> {
+  let known = regionsOfRequest.get(maestro);
+  if (!known) regionsOfRequest.set(maestro, (known = new Map()));
+  const key = name.toUpperCase();
+  let region = known.get(key);
+  if (!region) {
+    region = maestro.regions.describe({ name }).then(({ items }) => items[0]);
+    // A failed lookup is not kept: the next call asks again and gets its own error.
+    region.catch(() => known.delete(key));
+    known.set(key, region);
+  }
+  return region;
+}
+
 /** The cloud the clients know a region by; null for a region the caller cannot see. */
 export async function clientCloudOfRegion(maestro: Commands, name: string): Promise<CloudKind | null> {
-  const [region] = (await maestro.regions.describe({ name })).items;
-  return region?.clientCloud ?? null;
+  return (await regionNamed(maestro, name))?.clientCloud ?? null;
 }

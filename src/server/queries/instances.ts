@@ -55,7 +55,9 @@ const instanceSelect = `SELECT i.id, i.name, t.name AS tenant, r.name AS region,
   i.state_reason AS "stateReason", i.shape, i.cpu, round(i.ram_mb / 1024.0, 3)::float8 AS "ramGb", i.disk_gb AS "diskGb",
   CASE WHEN i.resizing_to IS NOT NULL THEN json_build_object('shape', i.resizing_to->'shape', 'cpu', (i.resizing_to->>'cpu')::int,
     'ramGb', round((i.resizing_to->>'ramMb')::numeric / 1024, 3)::float8, 'diskGb', (i.resizing_to->>'diskGb')::int) END AS "resizingTo",
-  img.name AS image, i.key_name AS "keyName", u.name AS owner, i.managed, i.termination_protection AS "terminationProtection",
+  img.name AS image, i.key_name AS "keyName",
+  (SELECT json_build_object('address', p.address, 'privateAddress', p.private_address) FROM public_ips p WHERE p.instance_id = i.id LIMIT 1) AS "publicIp",
+  u.name AS owner, i.managed, i.termination_protection AS "terminationProtection",
   i.tags, i.stop_after AS "stopAfter", i.terminate_after AS "terminateAfter", i.launched_at AS "launchedAt", i.updated_at AS "updatedAt"
   FROM instances i
   JOIN tenants t ON t.id = i.tenant_id

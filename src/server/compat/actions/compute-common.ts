@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { CloudKind } from '../../../protocol/clouds.js';
 import type { Instance } from '../../../protocol/commands/compute-schemas.js';
-import type { PublicIp } from '../../../protocol/commands/public-ips.js';
 import { AppError, invalidInput, notFound } from '../../../protocol/errors.js';
 import { epochMs, everyPage, type Commands } from '../action.js';
-import { answersTo, regionsAnswering } from '../client-clouds.js';
+import { answersTo, regionNamed, regionsAnswering } from '../client-clouds.js';
 import { m3 } from '../params.js';
 
 /**
@@ -58,7 +57,7 @@ export const tagFilterParam = () =>
  * Returns the cloud the clients know the region by (null when the caller cannot see it).
  */
 export async function refuseOtherCloud(maestro: Commands, region: string, cloud: CloudKind | null): Promise<CloudKind | null> {
-  const [found] = (await maestro.regions.describe({ name: region })).items;
+  const found = await regionNamed(maestro, region);
   if (found && !answersTo(found, cloud)) {
     throw invalidInput(`region ${found.name} is in cloud ${found.clientCloud}, not ${cloud ?? 'the cloud given (this server has none of it)'}`, {
       field: 'cloud',
@@ -102,31 +101,14 @@ export const isCallerProblem = (error: unknown) => !(error instanceof AppError) 
 
 export const isForbidden = (error: unknown) => error instanceof AppError && error.kind === 'forbidden';
 
-/** The public address an instance is reached at, and the private one it forwards to. */
-export type InstanceAddresses = Pick<PublicIp, 'address' | 'privateAddress'>;
-
-/**
- * The addresses of a tenant's instances in a region, by instance id. A caller who may list
- * instances but not public IPs (or an edition without them) sees none rather than a failure.
- */
-export async function addressesByInstance(maestro: Commands, tenant: string, region: string): Promise<Map<string, InstanceAddresses>> {
-  try {
-    const ips = await everyPage((page) => maestro.publicIps.describe({ tenant, region, ...page }));
-    return new Map(ips.flatMap((ip) => (ip.instanceId === null ? [] : [[ip.instanceId, ip] as const])));
-  } catch (error) {
-    if (error instanceof AppError && (error.kind === 'forbidden' || error.kind === 'license')) return new Map();
-    throw error;
-  }
-}
-
 /** An instance as the clients display it (describe-instances), with our extra details; `cloud` is its region's client cloud. */
-export function instanceView(i: Instance, cloud: CloudKind | null, addresses?: InstanceAddresses) {
+export function instanceView(i: Instance, cloud: CloudKind | null) {
   return {
     instanceId: i.id,
     instanceName: i.name,
     state: i.state,
-    privateIpAddress: addresses?.privateAddress ?? null,
-    publicIpAddress: addresses?.address ?? null,
+    privateIpAddress: i.publicIp?.privateAddress ?? null,
+    publicIpAddress: i.publicIp?.address ?? null,
     keyName: i.keyName,
     imageId: i.image,
     owner: i.owner,

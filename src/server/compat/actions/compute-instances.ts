@@ -5,7 +5,7 @@ import type { CloudKind } from '../../../protocol/clouds.js';
 import { defineAction, everyPage } from '../action.js';
 import { clientCloudOfRegion } from '../client-clouds.js';
 import { m3, wireParams } from '../params.js';
-import { addressesByInstance, instanceInRegion, instanceView, isCallerProblem, regionParam, tagFilterParam, tenantParam } from './compute-common.js';
+import { instanceInRegion, instanceView, isCallerProblem, regionParam, tagFilterParam, tenantParam } from './compute-common.js';
 
 /**
  * The instance actions. Our states are a subset of the original vocabulary (PROTOCOL.md) under
@@ -56,11 +56,8 @@ export const describeInstances = defineAction({
         everyPage((page) => maestro.instances.describe({ ...filter, ...page, ...(state !== undefined ? { state } : {}) })),
       ),
     );
-    const [cloud, addresses] = await Promise.all([
-      clientCloudOfRegion(maestro, params.region),
-      addressesByInstance(maestro, params.tenantName, params.region),
-    ]);
-    return { instances: listings.flat().map((instance) => instanceView(instance, cloud, addresses.get(instance.id))) };
+    const cloud = await clientCloudOfRegion(maestro, params.region);
+    return { instances: listings.flat().map((instance) => instanceView(instance, cloud)) };
   },
 });
 
