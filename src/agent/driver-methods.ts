@@ -104,6 +104,8 @@ export const cloudKind = z.enum(cloudKinds);
 
 const none = z.null();
 
+const volumeRequest = z.object({ name: text(), sizeGb: z.number().positive() });
+
 interface MethodSpec {
   args: z.ZodTuple;
   result: z.ZodType;
@@ -123,11 +125,9 @@ export const driverMethods = {
   instanceAction: { args: z.tuple([id, instanceAction]), result: instanceState, mutating: true },
   listInstances: { args: z.tuple([]), result: z.array(cloudInstance), mutating: false },
   setInstanceTags: { args: z.tuple([id, tags]), result: none, mutating: true },
-  createVolume: {
-    args: z.tuple([z.object({ name: text(), sizeGb: z.number().positive() })]),
-    result: cloudVolume,
-    mutating: true,
-  },
+  createVolume: { args: z.tuple([volumeRequest]), result: cloudVolume, mutating: true },
+  /** Not a driver method: the agent composes it from createVolume and attachVolume (composed-methods.ts). */
+  createAttachedVolume: { args: z.tuple([volumeRequest, id]), result: cloudVolume, mutating: true },
   attachVolume: { args: z.tuple([id, id]), result: none, mutating: true },
   detachVolume: { args: z.tuple([id]), result: none, mutating: true },
   deleteVolume: { args: z.tuple([id]), result: none, mutating: true },

@@ -1,5 +1,6 @@
 import { CloudError, PartialRunError, supports, type Driver, type DriverCall, type RegionTarget } from '../clouds/driver.js';
 import type { Clock } from '../domain/clock.js';
+import { composedMethods } from './composed-methods.js';
 import { driverMethods } from './driver-methods.js';
 import { hasCredentialCheck } from './drivers/registry.js';
 import { recordEvents } from './events.js';
@@ -115,8 +116,12 @@ export class RequestExecutor {
     const target: RegionTarget = { name: region.name, nativeName: region.nativeName };
     const invoke = async (signal: AbortSignal): Promise<Outcome> => {
       try {
+        const call = this.#call(signal, request.tenant);
+        const composed = composedMethods[request.method];
         const method = (region.driver as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[request.method]!;
-        const result = await method.call(region.driver, target, ...(args.data as unknown[]), this.#call(signal, request.tenant));
+        const result = composed
+          ? await composed(region.driver, target, ...(args.data as unknown[]), call)
+          : await method.call(region.driver, target, ...(args.data as unknown[]), call);
         return { ok: true, result: result ?? null };
       } catch (error) {
         return { ok: false, failure: failureOf(error, signal) };

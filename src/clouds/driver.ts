@@ -258,6 +258,8 @@ export type TrackedCall = DriverCall & { operationId: string };
 export interface DeferredChanges {
   deferCreateImage(region: RegionTarget, request: { instanceNativeId: string; name: string; catalog: string }, call: TrackedCall): Promise<void>;
   deferCreateVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: TrackedCall): Promise<void>;
+  /** A volume created for an instance and attached to it, as one change (src/clouds/attached-volume.ts). */
+  deferCreateAttachedVolume(region: RegionTarget, request: { name: string; sizeGb: number }, instanceNativeId: string, call: TrackedCall): Promise<void>;
   deferAttachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: TrackedCall): Promise<void>;
   deferDetachVolume(region: RegionTarget, volumeNativeId: string, call: TrackedCall): Promise<void>;
   deferResizeInstance(region: RegionTarget, nativeId: string, request: ResizeRequest, call: TrackedCall): Promise<void>;

@@ -36,8 +36,10 @@ for (const flavour of flavours) {
     let refuseAttachments: string | null = null;
     let holdResizes: Promise<void> | null = null;
     let refuseResizes: string | null = null;
+    const deletedVolumes: unknown[] = [];
     const cloud = new MemoryCloud({
-      hook: async (method) => {
+      hook: async (method, _region, args) => {
+        if (method === 'deleteVolume') deletedVolumes.push(args[0]);
         if (method === 'runInstances' && refuseRuns) throw new CloudError('quota', refuseRuns);
         if (method === 'createVolume') await holdVolumes;
         if (method === 'resizeInstance') {
@@ -210,7 +212,7 @@ for (const flavour of flavours) {
       assert.equal(again.state, 'pending');
     });
 
-    it('creates a volume through the agent: creating at once, available when the agent reports it done; one that attaches is seen through in the call', async () => {
+    it('creates a volume through the agent: creating at once, available when the agent reports it done', async () => {
       let release!: () => void;
       holdVolumes = new Promise((resolve) => (release = resolve));
       try {
@@ -230,11 +232,50 @@ for (const flavour of flavours) {
         await admin.volumes.detach({ tenant: T, id: creating.id });
         await eventually(async () => (await admin.volumes.describe({ tenant: T, ids: [creating.id] })).items[0]?.state === 'available', 'the detach');
         await admin.volumes.delete({ tenant: T, id: creating.id });
-        const attached = await admin.volumes.create({ tenant: T, region: R, name: 'logs', sizeGb: 5, instance: vm.id });
-        assert.deepEqual([attached.state, attached.instanceId], ['in-use', vm.id]);
       } finally {
         release();
         holdVolumes = null;
+      }
+    });
+
+    it('creates a volume for an instance through the agent as one change: creating for it at once, in use when reported; a refused attach leaves no volume in the cloud', async () => {
+      const vm = (await admin.instances.describe({ tenant: T, state: 'running' })).items[0]!;
+      const stateOf = async (id: string) => (await admin.volumes.describe({ tenant: T, ids: [id] })).items[0]!;
+      let release!: () => void;
+      holdVolumes = new Promise((resolve) => (release = resolve));
+      try {
+        const creating = await admin.volumes.create({ tenant: T, region: R, name: 'logs', sizeGb: 5, instance: vm.id });
+        assert.deepEqual([creating.state, creating.instanceId, creating.nativeId], ['creating', vm.id, null]);
+        // The instance it is made for waits for it, as for an attach.
+        await assert.rejects(admin.instances.terminate({ tenant: T, id: vm.id }), failsWith('invalid_state', /volume logs .* is creating/));
+        release();
+        const attached = await eventually(async () => {
+          const now = await stateOf(creating.id);
+          return now.state === 'in-use' && now;
+        }, 'the creation and attach to be reported done');
+        assert.equal(attached.instanceId, vm.id);
+        assert.ok(attached.nativeId);
+        const { rows } = await server.maestro.db.query<{ type: string }>('SELECT type FROM event_log WHERE target_id = $1 ORDER BY seq', [creating.id]);
+        assert.deepEqual(rows.map((row) => row.type), ['volume.creationStarted', 'volume.created', 'volume.attached']);
+        await admin.volumes.detach({ tenant: T, id: creating.id });
+        await eventually(async () => (await stateOf(creating.id)).state === 'available', 'the detach');
+        await admin.volumes.delete({ tenant: T, id: creating.id });
+
+        holdVolumes = null;
+        refuseAttachments = 'Invalid volume: the instance has no free device';
+        const refused = await admin.volumes.create({ tenant: T, region: R, name: 'more-logs', sizeGb: 5, instance: vm.id });
+        const failed = await eventually(async () => {
+          const now = await stateOf(refused.id);
+          return now.state === 'error' && now;
+        }, 'the refused attach to be reported');
+        assert.equal(failed.instanceId, null);
+        assert.match(String(failed.stateReason), /^Invalid volume: the instance has no free device; the volume was not attached and the new volume was deleted again$/);
+        assert.equal(deletedVolumes.length > 0, true);
+        await admin.volumes.delete({ tenant: T, id: refused.id });
+      } finally {
+        release();
+        holdVolumes = null;
+        refuseAttachments = null;
       }
     });
 

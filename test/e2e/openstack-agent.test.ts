@@ -151,6 +151,20 @@ await againstTheTestCloud(title, () => {
         }, 'the detach to be reported done');
         assert.equal(detached.state, 'available', `${detached.state}: ${detached.stateReason}`);
         await admin.volumes.delete({ tenant, id: volume.id });
+
+        // A volume made for the instance: created and attached by the agent as one change.
+        const forVm = await admin.volumes.create({ tenant, region, name: `${volumeName}-2`, sizeGb: 1, instance: vm!.id });
+        assert.deepEqual([forVm.state, forVm.instanceId], ['creating', vm!.id]);
+        const inUse = await eventually(async () => {
+          const [found] = (await admin.volumes.describe({ tenant, ids: [forVm.id] })).items;
+          return found?.state !== 'creating' && found;
+        }, 'the creation and attach to be reported done');
+        assert.equal(inUse.state, 'in-use', `${inUse.state}: ${inUse.stateReason}`);
+        const attachedInCinder = (await direct.ok(volumes, 'GET', `/volumes/${inUse.nativeId}`)).volume;
+        assert.deepEqual([attachedInCinder.status, attachedInCinder.attachments[0]?.server_id], ['in-use', running!.nativeId]);
+        await admin.volumes.detach({ tenant, id: forVm.id });
+        await eventually(async () => (await admin.volumes.describe({ tenant, ids: [forVm.id] })).items[0]?.state === 'available', 'the detach of the second volume');
+        await admin.volumes.delete({ tenant, id: forVm.id });
       }
 
       // Someone stops it in OpenStack, behind Maestro's back: the agent sees it and says so.

@@ -216,7 +216,13 @@ export const volumeCreated = defineEvent('volume.created', {
 export const volumeCreationStarted = defineEvent('volume.creationStarted', {
   action: 'create',
   target: targetTypes.volume,
-  data: z.object({ ...volumeFields, nativeId: z.null(), operationId: z.string() }),
+  data: z.object({
+    ...volumeFields,
+    nativeId: z.null(),
+    operationId: z.string(),
+    /** The instance it is created for: the agent attaches it, and its report ends with `volume.attached` too. */
+    instanceId: id.nullable().optional(),
+  }),
 });
 
 /** The cloud refused or failed a creation: the volume stays, in state error, with the cloud's reason. */

@@ -19,11 +19,16 @@ export async function lockOperation(tx: Queryable, operationId: string): Promise
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OPERATION_LOCK, operationId]);
 }
 
-/** Where a deferred change waits, what its report completes it with, and how a failure ends it. */
+interface Done {
+  definition: EventDefinition;
+  data: object;
+}
+
+/** Where a deferred change waits, what its report completes it with (one event or several, in order), and how a failure ends it. */
 interface Completion {
   /** The pending row by operation id and region: the subject's id, name, tenant and customer. */
   pending: string;
-  done(subject: PendingSubject, result: unknown, region: { id: string; name: string }): { definition: EventDefinition; data: object } | null;
+  done(subject: PendingSubject, result: unknown, region: { id: string; name: string }): Done | Done[] | null;
   failed: EventDefinition;
 }
 
@@ -33,6 +38,21 @@ interface PendingSubject {
   tenantId: string;
   customerId: string;
   row: Record<string, unknown>;
+  /** A volume's: the instance it is created for (createAttachedVolume). */
+  instanceId?: string | null;
+}
+
+/** A volume being created by the operation's id; `instanceId` the instance it is for, if any. */
+const volumeCreating = `SELECT v.id, v.name, v.tenant_id AS "tenantId", t.customer_id AS "customerId", v.instance_id AS "instanceId",
+                               json_build_object('ownerId', v.owner_id, 'tags', v.tags) AS row
+                          FROM volumes v JOIN tenants t ON t.id = v.tenant_id
+                         WHERE v.operation_id = $1 AND v.region_id = $2 AND v.state = 'creating'`;
+
+function volumeCreated(volume: PendingSubject, result: unknown, region: { id: string }): Done | null {
+  const created = driverMethods.createVolume.result.safeParse(result);
+  if (!created.success) return null;
+  const { nativeId, sizeGb } = created.data;
+  return { definition: events.volumeCreated, data: { id: volume.id, regionId: region.id, tenantId: volume.tenantId, name: volume.name, nativeId, sizeGb, ...volume.row } };
 }
 
 /** A volume attaching or detaching by the operation's id: `row.instanceId` is the instance it concerns. */
@@ -58,15 +78,15 @@ const completions: Partial<Record<string, Completion>> = {
     failed: events.imageCaptureFailed,
   },
   createVolume: {
-    pending: `SELECT v.id, v.name, v.tenant_id AS "tenantId", t.customer_id AS "customerId",
-                     json_build_object('ownerId', v.owner_id, 'tags', v.tags) AS row
-                FROM volumes v JOIN tenants t ON t.id = v.tenant_id
-               WHERE v.operation_id = $1 AND v.region_id = $2 AND v.state = 'creating'`,
+    pending: volumeCreating,
+    done: volumeCreated,
+    failed: events.volumeCreationFailed,
+  },
+  createAttachedVolume: {
+    pending: volumeCreating,
     done(volume, result, region) {
-      const created = driverMethods.createVolume.result.safeParse(result);
-      if (!created.success) return null;
-      const { nativeId, sizeGb } = created.data;
-      return { definition: events.volumeCreated, data: { id: volume.id, regionId: region.id, tenantId: volume.tenantId, name: volume.name, nativeId, sizeGb, ...volume.row } };
+      const created = volumeCreated(volume, result, region);
+      return created && [created, { definition: events.volumeAttached, data: { id: volume.id, instanceId: volume.instanceId } }];
     },
     failed: events.volumeCreationFailed,
   },
@@ -117,11 +137,11 @@ export async function completeDeferredChanges(
     if (!subject) continue;
     const scope = { target: { id: subject.id, name: subject.name }, customerId: subject.customerId, tenantId: subject.tenantId, region: region.name };
     const done = report.data.outcome === 'success' ? completion.done(subject, report.data.result, region) : null;
-    const event = done
-      ? writer.build(done.definition, done.data as never, scope, origin)
+    const built = done
+      ? [done].flat().map((each) => writer.build(each.definition, each.data as never, scope, origin))
       : // A fact about the subject, recorded as such (an event of outcome failure would be a refused request, which projections skip).
-        writer.build(completion.failed, { id: subject.id, reason: failureReason(report) } as never, scope, origin);
-    recorded.push(...(await writer.append(tx, [event])));
+        [writer.build(completion.failed, { id: subject.id, reason: failureReason(report) } as never, scope, origin)];
+    recorded.push(...(await writer.append(tx, built)));
   }
   return recorded;
 }

@@ -122,6 +122,10 @@ export class RemoteDriver
   deferCreateVolume(region: RegionTarget, request: { name: string; sizeGb: number }, call: TrackedCall): Promise<void> {
     return this.#accept('createVolume', region, [request], call);
   }
+  /** A volume for an instance: created and attached by the agent as one change, reported once. */
+  deferCreateAttachedVolume(region: RegionTarget, request: { name: string; sizeGb: number }, instanceNativeId: string, call: TrackedCall): Promise<void> {
+    return this.#accept('createAttachedVolume', region, [request, instanceNativeId], call);
+  }
   async attachVolume(region: RegionTarget, volumeNativeId: string, instanceNativeId: string, call: DriverCall): Promise<void> {
     await this.#call('attachVolume', region, [volumeNativeId, instanceNativeId], call);
   }

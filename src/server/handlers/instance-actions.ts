@@ -25,7 +25,8 @@ async function detachAll(ctx: CommandContext, { instance, region, scope }: Subje
     'SELECT id, name, native_id AS "nativeId", state FROM volumes WHERE instance_id = $1',
     [instance.id],
   );
-  const changing = rows.find((volume) => volume.state === 'attaching' || volume.state === 'detaching');
+  // Creating: a volume made for it through an agent, attached when done.
+  const changing = rows.find((volume) => volume.state === 'attaching' || volume.state === 'detaching' || volume.state === 'creating');
   if (changing) {
     throw invalidState(
       `cannot terminate instance ${instance.name} (${instance.id}): volume ${changing.name} (${changing.id}) is ${changing.state}; terminate it once that has finished`,

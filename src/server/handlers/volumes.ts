@@ -121,15 +121,15 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     const scope = scopeOf(tenant, region, { id, name: input.name });
     const fields = { id, tenantId: tenant.id, regionId: region.id, name: input.name, ownerId: ctx.actor.userId, tags };
     const request = { name: input.name, sizeGb: input.sizeGb };
-    const now = (driver: Driver, target: RegionTarget, call: TrackedCall) => driver.createVolume(target, request, call);
-    // A create that also attaches is seen through in the call: the attach needs the volume.
-    const created = instance
-      ? await callCloud(ctx, region, now)
-      : await callCloudOrDefer(ctx, region, {
-          now,
-          started: (operationId) => ctx.emit(events.volumeCreationStarted, { ...fields, nativeId: null, sizeGb: input.sizeGb, operationId }, scope),
-          defer: (driver, target, call) => driver.deferCreateVolume(target, request, call),
-        });
+    // Through an agent the whole change is its: a create for an instance is created and attached
+    // there as one operation, whose report ends it (volume.created, then volume.attached).
+    const created = await callCloudOrDefer(ctx, region, {
+      now: (driver: Driver, target: RegionTarget, call: TrackedCall) => driver.createVolume(target, request, call),
+      started: (operationId) =>
+        ctx.emit(events.volumeCreationStarted, { ...fields, nativeId: null, sizeGb: input.sizeGb, operationId, instanceId: instance?.id ?? null }, scope),
+      defer: (driver, target, call) =>
+        instance ? driver.deferCreateAttachedVolume(target, request, instance.nativeId, call) : driver.deferCreateVolume(target, request, call),
+    });
     if (!created) return volumeView(ctx.db, id);
     await ctx.emit(events.volumeCreated, { ...fields, nativeId: created.nativeId, sizeGb: created.sizeGb }, scope);
     if (instance) {

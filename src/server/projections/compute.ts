@@ -222,7 +222,7 @@ const volumes = entityProjection<VolumeRow>({
       ...d,
       state: 'creating',
       stateReason: null,
-      instanceId: null,
+      instanceId: d.instanceId ?? null,
       tagsFolded: foldTags(d.tags),
       createdAt: e.time,
       updatedAt: e.time,
@@ -233,7 +233,7 @@ const volumes = entityProjection<VolumeRow>({
         ? updated(row, { ...d, state: 'available', stateReason: null, tagsFolded: foldTags(d.tags) }, e.time)
         : { ...d, state: 'available', stateReason: null, instanceId: null, operationId: null, tagsFolded: foldTags(d.tags), createdAt: e.time, updatedAt: e.time },
     ),
-    on(events.volumeCreationFailed, (d) => ({ id: d.id }), (row, d, e) => row && updated(row, { state: 'error', stateReason: d.reason }, e.time)),
+    on(events.volumeCreationFailed, (d) => ({ id: d.id }), (row, d, e) => row && updated(row, { state: 'error', stateReason: d.reason, instanceId: null }, e.time)),
     on(events.volumeAttachStarted, (d) => ({ id: d.id }), (row, d, e) =>
       row && updated(row, { state: 'attaching', instanceId: d.instanceId, operationId: d.operationId, stateReason: null }, e.time),
     ),
