@@ -4,12 +4,10 @@
  * whole, once.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { accountId, rowsOf, writeFocusBenchFile, type FocusFileShape } from '../../bench/support/focus-file.js';
-import { createClient, type MaestroClient } from '../../src/sdk/client.js';
-import { spawnServe, type ServeProcess } from '../server/serve-process.js';
+import { restartableServe } from '../server/serve-process.js';
 import { eventually } from '../support/eventually.js';
 import { tempDir } from '../support/store-helpers.js';
 
@@ -17,27 +15,12 @@ const temp = tempDir('maestro-import-kill-');
 const dataDir = path.join(temp.dir, 'data');
 // Enough rows that the import is still reading when the test sees its first progress.
 const shape: FocusFileShape = { resources: 400, everyHours: 1, accounts: 10, unknownAccounts: 0 };
-let serve: ServeProcess | undefined;
+// A short lease, so that the restarted node takes the dead node's job back soon.
+const node = restartableServe(dataDir, { MAESTRO_JOB_LEASE_MS: '5000', MAESTRO_EMBEDDED_AGENT: 'false' });
 after(async () => {
-  if (serve && serve.child.exitCode === null) {
-    serve.child.kill('SIGKILL');
-    await serve.exited;
-  }
+  await node.close();
   temp.remove();
 });
-
-async function start(): Promise<MaestroClient> {
-  // A short lease, so that the restarted node takes the dead node's job back soon.
-  serve = spawnServe({ MAESTRO_DATA_DIR: dataDir, MAESTRO_PORT: '0', MAESTRO_LOG_LEVEL: 'info', MAESTRO_JOB_LEASE_MS: '5000', MAESTRO_EMBEDDED_AGENT: 'false' });
-  const ready = JSON.parse(await serve.line((line) => line.includes('"Maestro is ready"'))) as { url: string };
-  const credentials = Object.fromEntries(
-    readFileSync(path.join(dataDir, 'admin-credentials.env'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
-  return createClient({ url: ready.url, accessKey: credentials.MAESTRO_ACCESS_KEY!, secretKey: credentials.MAESTRO_SECRET_KEY! });
-}
 
 const march = { kind: 'total', tenant: 'default', from: '2026-03-01', to: '2026-03-31' } as const;
 
@@ -45,7 +28,7 @@ describe('a FOCUS import when its server is killed', () => {
   it('shows nothing of the import after the restart, then imports the file whole, once', async () => {
     const file = path.join(temp.dir, 'march.csv.gz');
     const { effectiveCost } = await writeFocusBenchFile(file, shape);
-    let admin = await start();
+    let admin = await node.start();
     for (let a = 0; a < shape.accounts; a++) await admin.billingAccounts.map({ cloud: 'AWS', account: accountId(a), tenant: 'default' });
 
     const { job } = await admin.billingImports.import({ path: file });
@@ -53,10 +36,9 @@ describe('a FOCUS import when its server is killed', () => {
       const progress = (await admin.jobs.describe({ id: job.id })).items[0]?.progress as { phase: string; rows: { read: number } } | null;
       return progress?.phase === 'reading' && progress.rows.read > 0;
     }, 'the import to report rows read');
-    serve!.child.kill('SIGKILL');
-    await serve!.exited;
+    await node.kill();
 
-    admin = await start();
+    admin = await node.start();
     assert.deepEqual((await admin.billingImports.describe({})).items, [], 'no import recorded');
     assert.deepEqual((await admin.billing.report(march)).totals, [], 'no cost of the file visible');
 

@@ -4,44 +4,21 @@
  * (issue 16: an agent kill -9 mid-action, a server restart with actions pending).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { waitForState } from '../compute/setup.js';
 import { eventually } from '../support/eventually.js';
 import { tempDir } from '../support/store-helpers.js';
-import { spawnServe, type ServeProcess } from './serve-process.js';
+import { restartableServe } from './serve-process.js';
 
 const temp = tempDir('maestro-embedded-kill-');
 const dataDir = path.join(temp.dir, 'data');
-let serve: ServeProcess | undefined;
+// A second per transition: the first start's instance is still pending when the server is killed.
+const { start, kill, close } = restartableServe(dataDir, { MAESTRO_SIM_LATENCY_MS: '1000' });
 after(async () => {
-  if (serve && serve.child.exitCode === null) {
-    serve.child.kill('SIGKILL');
-    await serve.exited;
-  }
+  await close();
   temp.remove();
 });
-
-/** Starts `maestro serve` on the test's data directory and resolves with a client once it is ready. */
-async function start(): Promise<MaestroClient> {
-  // A second per transition: the first start's instance is still pending when the server is killed.
-  serve = spawnServe({ MAESTRO_DATA_DIR: dataDir, MAESTRO_PORT: '0', MAESTRO_LOG_LEVEL: 'info', MAESTRO_SIM_LATENCY_MS: '1000' });
-  const ready = JSON.parse(await serve.line((line) => line.includes('"Maestro is ready"'))) as { url: string };
-  const credentials = Object.fromEntries(
-    readFileSync(path.join(dataDir, 'admin-credentials.env'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
-  return createClient({ url: ready.url, accessKey: credentials.MAESTRO_ACCESS_KEY!, secretKey: credentials.MAESTRO_SECRET_KEY! });
-}
-
-async function kill(): Promise<void> {
-  serve!.child.kill('SIGKILL');
-  await serve!.exited;
-}
 
 describe('the embedded default killed with work in flight', () => {
   let pendingId: string;

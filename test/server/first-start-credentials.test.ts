@@ -4,12 +4,12 @@
  * goes to a file only its owner may read, and no log line, at any level, holds it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createClient } from '../../src/sdk/client.js';
 import { tempDir } from '../support/store-helpers.js';
-import { spawnServe, type ServeProcess } from './serve-process.js';
+import { readCredentialsFile, spawnServe, type ServeProcess } from './serve-process.js';
 
 const temp = tempDir('maestro-first-start-');
 let serve: ServeProcess | undefined;
@@ -31,12 +31,7 @@ describe('the first start without a console', () => {
     const { file } = JSON.parse(shown) as { file: string };
     assert.equal(file, path.join(dataDir, 'admin-credentials.env'));
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    const values = Object.fromEntries(
-      readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
-    );
+    const values = readCredentialsFile(file);
     const { MAESTRO_URL: url, MAESTRO_ACCESS_KEY: accessKey, MAESTRO_SECRET_KEY: secretKey } = values;
     assert.ok(url && accessKey && secretKey, `incomplete credentials file: ${Object.keys(values).join(', ')}`);
     // They are the administrator's.

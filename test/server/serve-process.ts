@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { cliEntry } from '../support/cli-entry.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -63,5 +65,39 @@ export function spawnServe(env: Record<string, string>, args: readonly string[] 
     child,
     exited,
     line: (match) => new Promise((resolve, reject) => watchers.push({ match, resolve, reject })),
+  };
+}
+
+/** The `KEY=value` lines of the credentials file a first start writes beside its data. */
+export function readCredentialsFile(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
+}
+
+/**
+ * One node on a data directory that a test starts, kills (SIGKILL, as a crash) and starts again:
+ * `start` resolves with a client of the first administrator once the node is ready; `close` kills
+ * what still runs (for `after`).
+ */
+export function restartableServe(dataDir: string, env: Record<string, string>) {
+  let serve: ServeProcess | undefined;
+  const kill = async (): Promise<void> => {
+    if (!serve || serve.child.exitCode !== null) return;
+    serve.child.kill('SIGKILL');
+    await serve.exited;
+  };
+  return {
+    async start(): Promise<MaestroClient> {
+      serve = spawnServe({ MAESTRO_DATA_DIR: dataDir, MAESTRO_PORT: '0', MAESTRO_LOG_LEVEL: 'info', ...env });
+      const ready = JSON.parse(await serve.line((line) => line.includes('"Maestro is ready"'))) as { url: string };
+      const credentials = readCredentialsFile(path.join(dataDir, 'admin-credentials.env'));
+      return createClient({ url: ready.url, accessKey: credentials.MAESTRO_ACCESS_KEY!, secretKey: credentials.MAESTRO_SECRET_KEY! });
+    },
+    kill,
+    close: kill,
   };
 }
