@@ -70,20 +70,19 @@ export class SimNetworking {
     await this.fault(region, call);
     const networks = await this.#networks(region, call.db);
     const external = networks.filter((n) => n.external);
-    let network: NetworkRow | undefined;
+    let network: NetworkRow;
     if (request.networkNativeId) {
-      network = networks.find((n) => n.nativeId === request.networkNativeId);
-      if (!network) throw new CloudError('not_found', `network ${request.networkNativeId} does not exist in ${region.name}`);
+      network = this.#find(region, networks, request.networkNativeId);
       if (!network.external) {
         throw new CloudError('invalid', `network ${network.name} is private; public addresses come from an external network (${external.map((n) => n.name).join(', ')})`);
       }
     } else if (external.length === 1) {
-      network = external[0];
+      network = external[0]!;
     } else {
       throw new CloudError('invalid', `${region.name} has ${external.length} external networks; name the one to allocate from`);
     }
-    const [address] = await this.#takeAddresses(region, network!, 1, call.db);
-    const ip: CloudPublicIp = { nativeId: `eip-${randomBytes(8).toString('hex')}`, address: address!, networkNativeId: network!.nativeId, instanceNativeId: null, privateAddress: null };
+    const [address] = await this.#takeAddresses(region, network, 1, call.db);
+    const ip: CloudPublicIp = { nativeId: `eip-${randomBytes(8).toString('hex')}`, address: address!, networkNativeId: network.nativeId, instanceNativeId: null, privateAddress: null };
     await call.db.query('INSERT INTO sim_public_ips (region, native_id, address, network) VALUES ($1, $2, $3, $4)', [
       region.nativeName,
       ip.nativeId,
@@ -155,9 +154,14 @@ export class SimNetworking {
     return (await select()).rows;
   }
 
-  #joinable(region: RegionTarget, networks: readonly NetworkRow[], networkId: string): NetworkRow {
+  #find(region: RegionTarget, networks: readonly NetworkRow[], networkId: string): NetworkRow {
     const network = networks.find((n) => n.nativeId === networkId);
     if (!network) throw new CloudError('not_found', `network ${networkId} does not exist in ${region.name}`);
+    return network;
+  }
+
+  #joinable(region: RegionTarget, networks: readonly NetworkRow[], networkId: string): NetworkRow {
+    const network = this.#find(region, networks, networkId);
     if (network.external) {
       throw new CloudError('invalid', `network ${network.name} is external: instances join private networks and get a public IP from it instead`);
     }

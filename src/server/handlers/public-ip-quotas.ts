@@ -1,6 +1,7 @@
 import type { Managers } from '../../protocol/commands/index.js';
 import { notFound } from '../../protocol/errors.js';
 import * as events from '../../protocol/events/networks.js';
+import type { Queryable } from '../../store/database.js';
 import type { ManagerHandlers } from '../context.js';
 import type { EventScope } from '../event-writer.js';
 import { regionRef } from '../queries/compute.js';
@@ -46,6 +47,6 @@ export const publicIpQuotaHandlers: Pick<QuotaHandlers, 'setPublicIps' | 'descri
   },
 };
 
-async function view(db: Parameters<typeof publicIpsHeld>[0], tenant: TenantRow, quota: PublicIpQuota) {
+async function view(db: Queryable, tenant: TenantRow, quota: PublicIpQuota) {
   return { tenant: tenant.name, region: quota.region, limit: quota.limit, held: await publicIpsHeld(db, tenant.id, quota.regionId), updatedAt: quota.updatedAt };
 }

@@ -39,7 +39,7 @@ function callPublicIps<T>(
 async function namedIp(ctx: CommandContext, tenant: TenantRow, input: { ip: string; region?: string | undefined }) {
   const where = input.region === undefined ? null : await regionRef(ctx.db, input.region);
   const ip = await publicIpByRef(ctx.db, tenant.id, input.ip, where);
-  return { ip, region: await regionRefById(ctx.db, ip.regionId) };
+  return { ip, region: where ?? (await regionRefById(ctx.db, ip.regionId)) };
 }
 
 const instanceNamed = async (ctx: CommandContext, id: string) => {

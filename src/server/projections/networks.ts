@@ -26,8 +26,7 @@ const publicIps = entityProjection<PublicIpRow>({
   reducers: (on) => [
     on.set(events.publicIpAllocated, (d) => ({ id: d.id }), (d, e) => ({ ...d, instanceId: null, privateAddress: null, createdAt: e.time, updatedAt: e.time })),
     on(events.publicIpAssociated, (d) => ({ id: d.id }), (row, d, e) => updated(row, { instanceId: d.instanceId, privateAddress: d.privateAddress }, e.time)),
-    // `updated` keeps fields given as undefined, so the nulls are spelled out as a new row.
-    on(events.publicIpDisassociated, (d) => ({ id: d.id }), (row, _d, e) => row && { ...row, instanceId: null, privateAddress: null, updatedAt: e.time }),
+    on(events.publicIpDisassociated, (d) => ({ id: d.id }), (row, _d, e) => updated(row, { instanceId: null, privateAddress: null }, e.time)),
     on.remove(events.publicIpReleased, (d) => ({ id: d.id })),
   ],
 });
