@@ -139,11 +139,14 @@ export async function succeed(
   return new Set(rows.map((row) => row.id));
 }
 
+/** The condition of a one-job write naming its lease: id $1, attempt $2, node $3. */
+const heldByLease = `id = $1 AND attempts = $2 AND node_id = $3 AND status = 'processing'`;
+
 /** Stores what a running job reports of its progress; false once its lease is lost (nothing is written then). */
 export async function recordProgress(db: Queryable, nodeId: string, lease: Lease, progress: unknown, now: Date): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE jobs SET progress = $4::jsonb, updated_at = $5
-      WHERE id = $1 AND attempts = $2 AND node_id = $3 AND status = 'processing'`,
+      WHERE ${heldByLease}`,
     [lease.id, lease.attempt, nodeId, JSON.stringify(progress ?? null), now.toISOString()],
   );
   return rowCount > 0;
@@ -156,7 +159,7 @@ export async function recordProgress(db: Queryable, nodeId: string, lease: Lease
  */
 export async function lockLease(tx: Queryable, nodeId: string, lease: Lease): Promise<boolean> {
   const { rows } = await tx.query(
-    `SELECT 1 FROM jobs WHERE id = $1 AND attempts = $2 AND node_id = $3 AND status = 'processing' FOR UPDATE`,
+    `SELECT 1 FROM jobs WHERE ${heldByLease} FOR UPDATE`,
     [lease.id, lease.attempt, nodeId],
   );
   return rows.length > 0;
@@ -192,7 +195,7 @@ export async function fail(
     `UPDATE jobs
         SET status = $4, run_at = coalesce($5, run_at), error = $6, error_stack = $7, lease_until = NULL,
             finished_at = CASE WHEN $4 = 'failed' THEN $8::timestamptz END, updated_at = $8
-      WHERE id = $1 AND attempts = $2 AND node_id = $3 AND status = 'processing'
+      WHERE ${heldByLease}
       RETURNING status, ${failedColumns}`,
     [
       lease.id,
@@ -215,7 +218,7 @@ export async function fail(
 export async function postpone(db: Queryable, nodeId: string, lease: Lease, until: Date, now: Date): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE jobs SET status = 'postponed', run_at = $4, attempts = attempts - 1, lease_until = NULL, updated_at = $5
-      WHERE id = $1 AND attempts = $2 AND node_id = $3 AND status = 'processing'`,
+      WHERE ${heldByLease}`,
     [lease.id, lease.attempt, nodeId, until.toISOString(), now.toISOString()],
   );
   return rowCount > 0;

@@ -22,7 +22,10 @@ export interface CurrentMapping {
   tenant: string;
 }
 
-/** The mappings of the given sub-accounts, by `cloud/account`. */
+/** The key of a sub-account in the maps of a bulk mapping. */
+export const mappingKey = (cloud: string, account: string) => `${cloud}/${account}`;
+
+/** The mappings of the given sub-accounts, by mappingKey. */
 export async function currentMappings(db: Queryable, keys: ReadonlyArray<{ cloud: string; account: string }>): Promise<Map<string, CurrentMapping>> {
   if (keys.length === 0) return new Map();
   const { rows } = await db.query<CurrentMapping>(
@@ -31,7 +34,7 @@ export async function currentMappings(db: Queryable, keys: ReadonlyArray<{ cloud
        JOIN jsonb_to_recordset($1::jsonb) AS k(cloud text, account text) ON k.cloud = b.cloud AND k.account = b.account`,
     [JSON.stringify(keys.map(({ cloud, account }) => ({ cloud, account })))],
   );
-  return new Map(rows.map((row) => [`${row.cloud}/${row.account}`, row]));
+  return new Map(rows.map((row) => [mappingKey(row.cloud, row.account), row]));
 }
 
 export interface SeenAccountView {

@@ -74,9 +74,7 @@ async function runImport(payload: BillingImportPayload, ctx: JobContext, deps: B
   const progress = new ImportProgressReporter(source, clock, (report) => ctx.progress(report));
   try {
     await progress.enter('reading');
-    const { tally, costs } = await readFocusFile(source, await accountTenants(db), (read) =>
-      progress.update({ rows: read.rows, fileBytesRead: read.fileBytesRead }),
-    );
+    const { tally, costs } = await readFocusFile(source, await accountTenants(db), (read) => progress.update(read));
     const covered = tally.covered();
     const counted = { id, file: source.file, path: source.path, compression: source.compression, ...tally.counted() };
     const importedBy = payload.initiator.name;

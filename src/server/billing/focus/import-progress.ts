@@ -58,10 +58,6 @@ export class ImportProgressReporter {
     this.#phaseStarted = this.#started;
   }
 
-  get current(): ImportProgress {
-    return this.#progress;
-  }
-
   /** A change within the phase: written if the last report is old enough. */
   async update(change: Partial<ImportProgress>): Promise<void> {
     this.#apply(change);

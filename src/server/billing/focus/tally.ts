@@ -66,9 +66,8 @@ export class ImportTally {
 
   /** A valid row of a sub-account mapped to no tenant: reported, not imported. */
   unmapped(item: LineItem): void {
-    this.#accepted(item);
+    const key = this.#accepted(item);
     this.#unmapped++;
-    const key = `${item.cloud}\u0001${item.account}`;
     let account = this.#unknown.get(key);
     if (!account) {
       account = { cloud: item.cloud, account: detached(item.account), name: detached(item.accountName), rows: 0, costs: new Map() };
@@ -97,7 +96,8 @@ export class ImportTally {
     if (item.billedCost !== null) (totals.billedCost ??= new DecimalSum()).add(item.billedCost);
   }
 
-  #accepted(item: LineItem): void {
+  /** Counts an accepted row; returns its sub-account's key. */
+  #accepted(item: LineItem): string {
     this.#read++;
     const account = `${item.cloud}\u0001${item.account}`;
     const seen = this.#seen.get(account);
@@ -111,6 +111,7 @@ export class ImportTally {
     }
     const period = `${item.cloud}\u0001${item.billingPeriodStart}\u0001${item.billingPeriodEnd}`;
     if (!this.#periods.has(period)) this.#periods.set(period, { cloud: item.cloud, start: item.billingPeriodStart, end: item.billingPeriodEnd });
+    return account;
   }
 
   /** Every sub-account of the accepted rows, mapped or not, with the first SubAccountName given. */

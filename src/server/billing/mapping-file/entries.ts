@@ -44,12 +44,8 @@ export interface RawAccount {
   name?: string | undefined;
 }
 
-export interface RawRule {
-  cloud?: string | undefined;
-  account?: string | undefined;
-  name?: string | undefined;
-  tenant?: string | undefined;
-}
+/** A rule's fields as the file wrote them: the same as an account line's, account or name being a pattern. */
+export type RawRule = RawAccount;
 
 const tenantName = identifier('tenant name');
 const accountName = displayText(256);

@@ -3,7 +3,7 @@ import type { PublicBillingCloud } from '../../../protocol/billing-import.js';
 import { identifier } from '../../../protocol/common.js';
 import { invalidInput } from '../../../protocol/errors.js';
 import type { Queryable } from '../../../store/database.js';
-import { currentMappings, tenantsByName, unmappedSeenAccounts, type TenantRef } from '../../queries/billing-mapping.js';
+import { currentMappings, mappingKey as keyOf, tenantsByName, unmappedSeenAccounts, type TenantRef } from '../../queries/billing-mapping.js';
 import type { MappingFile, Problem, RuleLine } from './entries.js';
 
 /** One mapping a file makes: a sub-account to a tenant, and where in the file it comes from. */
@@ -29,7 +29,6 @@ export interface MappingPlan {
 const PROBLEMS_IN_MESSAGE = 20;
 const PROBLEMS_IN_DETAILS = 500;
 const tenantName = identifier('tenant name');
-const keyOf = (cloud: string, account: string) => `${cloud}/${account}`;
 
 interface Wanted {
   cloud: PublicBillingCloud;
