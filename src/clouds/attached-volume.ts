@@ -23,7 +23,8 @@ export async function createAttachedVolume(
     } catch {
       outcome = `the new volume ${volume.nativeId} could not be deleted again and remains in the cloud`;
     }
-    const cause = error instanceof CloudError ? error : new CloudError('api', error instanceof Error ? error.message : String(error));
-    throw new CloudError(cause.reason, `${cause.message}; the volume was not attached and ${outcome}`, { retryable: false, status: cause.status, cause: error });
+    // Only the cloud's refusals are told as such; anything else is a fault, passed on as it is.
+    if (!(error instanceof CloudError)) throw error;
+    throw new CloudError(error.reason, `${error.message}; the volume was not attached and ${outcome}`, { retryable: false, status: error.status, cause: error });
   }
 }

@@ -1,9 +1,10 @@
 import { newResourceTags, tagRulesOf } from '../../domain/tag-rules.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/compute.js';
-import { AppError, invalidInput, invalidState } from '../../protocol/errors.js';
+import { invalidInput, invalidState } from '../../protocol/errors.js';
 import { uuidv7 } from '../../protocol/ids.js';
 import type { Driver, RegionTarget, TrackedCall } from '../../clouds/driver.js';
+import { createAttachedVolume } from '../../clouds/attached-volume.js';
 import { callCloud, callCloudOrDefer } from '../compute/cloud-call.js';
 import { admitVolume } from '../quotas/admission.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
@@ -49,8 +50,8 @@ function cloudIdOf(volume: Pick<VolumeRow, 'id' | 'name' | 'nativeId' | 'state'>
 }
 
 /**
- * Attaches in the call, or, where the region's agent takes long changes (`deferred`), records the
- * volume attaching and hands the attach to the agent, whose report ends it (docs/agent.md).
+ * Attaches in the call, or, where the region's agent takes long changes, records the volume
+ * attaching and hands the attach to the agent, whose report ends it (docs/agent.md).
  */
 async function attach(
   ctx: CommandContext,
@@ -58,19 +59,14 @@ async function attach(
   region: RegionRef,
   volume: Pick<VolumeRow, 'id' | 'name' | 'nativeId' | 'state'>,
   instance: InstanceRow,
-  deferred: 'may defer' | 'in the call',
 ): Promise<void> {
   const nativeId = cloudIdOf(volume);
   const scope = scopeOf(tenant, region, volume);
-  const now = (driver: Driver, target: RegionTarget, call: TrackedCall) => driver.attachVolume(target, nativeId, instance.nativeId, call).then(() => true);
-  const done =
-    deferred === 'in the call'
-      ? await callCloud(ctx, region, now)
-      : await callCloudOrDefer(ctx, region, {
-          now,
-          started: (operationId) => ctx.emit(events.volumeAttachStarted, { id: volume.id, instanceId: instance.id, operationId }, scope),
-          defer: (driver, target, call) => driver.deferAttachVolume(target, nativeId, instance.nativeId, call),
-        });
+  const done = await callCloudOrDefer(ctx, region, {
+    now: (driver, target, call) => driver.attachVolume(target, nativeId, instance.nativeId, call).then(() => true),
+    started: (operationId) => ctx.emit(events.volumeAttachStarted, { id: volume.id, instanceId: instance.id, operationId }, scope),
+    defer: (driver, target, call) => driver.deferAttachVolume(target, nativeId, instance.nativeId, call),
+  });
   if (done) await ctx.emit(events.volumeAttached, { id: volume.id, instanceId: instance.id }, scope);
 }
 
@@ -85,21 +81,6 @@ function refuseWhileChanging(volume: VolumeRow, action: string): void {
 async function attachedToName(ctx: CommandContext, volume: VolumeRow): Promise<string> {
   const { rows } = await ctx.db.query<{ name: string }>('SELECT name FROM instances WHERE id = $1', [volume.instanceId]);
   return rows[0] ? `${rows[0].name} (${volume.instanceId})` : `${volume.instanceId}`;
-}
-
-/**
- * A create whose attach failed removes the volume it made from the cloud again, so nothing is
- * left behind (the transaction already undoes Maestro's record, and the simulator's).
- */
-async function undoCreate(ctx: CommandContext, region: RegionRef, nativeId: string, error: unknown): Promise<never> {
-  if (!(error instanceof AppError)) throw error;
-  let outcome = 'the new volume was deleted again';
-  try {
-    await callCloud(ctx, region, (driver, target, call) => driver.deleteVolume(target, nativeId, call));
-  } catch {
-    outcome = `the new volume ${nativeId} could not be deleted again and remains in the cloud`;
-  }
-  throw new AppError(error.kind, `${error.message}; the volume was not attached and ${outcome}`, error.details);
 }
 
 export const volumes: ManagerHandlers<Managers['volumes']> = {
@@ -121,10 +102,11 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     const scope = scopeOf(tenant, region, { id, name: input.name });
     const fields = { id, tenantId: tenant.id, regionId: region.id, name: input.name, ownerId: ctx.actor.userId, tags };
     const request = { name: input.name, sizeGb: input.sizeGb };
-    // Through an agent the whole change is its: a create for an instance is created and attached
-    // there as one operation, whose report ends it (volume.created, then volume.attached).
+    // A create for an instance is one change (created and attached, or nothing left behind): seen
+    // through in the call, or through an agent the agent's, whose report ends it (docs/agent.md).
     const created = await callCloudOrDefer(ctx, region, {
-      now: (driver: Driver, target: RegionTarget, call: TrackedCall) => driver.createVolume(target, request, call),
+      now: (driver: Driver, target: RegionTarget, call: TrackedCall) =>
+        instance ? createAttachedVolume(driver, target, request, instance.nativeId, call) : driver.createVolume(target, request, call),
       started: (operationId) =>
         ctx.emit(events.volumeCreationStarted, { ...fields, nativeId: null, sizeGb: input.sizeGb, operationId, instanceId: instance?.id ?? null }, scope),
       defer: (driver, target, call) =>
@@ -132,13 +114,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     });
     if (!created) return volumeView(ctx.db, id);
     await ctx.emit(events.volumeCreated, { ...fields, nativeId: created.nativeId, sizeGb: created.sizeGb }, scope);
-    if (instance) {
-      try {
-        await attach(ctx, tenant, region, { id, name: input.name, nativeId: created.nativeId, state: 'available' }, instance, 'in the call');
-      } catch (error) {
-        await undoCreate(ctx, region, created.nativeId, error);
-      }
-    }
+    if (instance) await ctx.emit(events.volumeAttached, { id, instanceId: instance.id }, scope);
     return volumeView(ctx.db, id);
   },
 
@@ -162,7 +138,7 @@ export const volumes: ManagerHandlers<Managers['volumes']> = {
     }
     const region = await regionRefById(ctx.db, volume.regionId);
     const instance = await attachableInstance(ctx, tenant, region, input.instance);
-    await attach(ctx, tenant, region, volume, instance, 'may defer');
+    await attach(ctx, tenant, region, volume, instance);
     return volumeView(ctx.db, volume.id);
   },
 
