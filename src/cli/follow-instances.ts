@@ -2,6 +2,7 @@ import { transitionalStates } from '../domain/instance-lifecycle.js';
 import type { InstanceState } from '../protocol/compute.js';
 import type { RpcClient } from '../sdk/rpc.js';
 import { CliError } from './errors.js';
+import { terminalBar, type FollowOptions } from './follow-job.js';
 
 /** What following instances needs of each: its id and state (the rest is printed as it comes). */
 interface FollowedInstance {
@@ -9,13 +10,8 @@ interface FollowedInstance {
   state: string;
 }
 
-export interface FollowInstancesOptions {
-  /** Where the bar goes (stderr); nothing is drawn unless it is a terminal. */
-  stream: NodeJS.WriteStream;
-  /** Waits between two looks (setTimeout; tests resolve at once). */
-  sleep: (ms: number) => Promise<void>;
+export interface FollowInstancesOptions extends FollowOptions {
   now: () => number;
-  pollMs?: number;
   /** How long to wait in all before giving up with an error naming those still changing. */
   limitMs?: number;
 }
@@ -52,7 +48,7 @@ export async function followInstances(client: RpcClient, tenant: string, answer:
   if (list.length === 0) return answer;
   const ids = list.map((instance) => instance.id);
   const deadline = options.now() + (options.limitMs ?? 15 * 60_000);
-  const bar = options.stream.isTTY ? await import('./progress-bar.js').then(({ ProgressBar }) => new ProgressBar(options.stream)) : undefined;
+  const bar = await terminalBar(options.stream);
   let latest = new Map(list.map((instance) => [instance.id, instance]));
   try {
     for (;;) {

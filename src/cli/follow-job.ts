@@ -1,6 +1,7 @@
 import type { RpcClient } from '../sdk/rpc.js';
 import { CliError } from './errors.js';
 import { progressView } from './job-progress.js';
+import type { ProgressBar } from './progress-bar.js';
 
 /** A job as jobs.describe shows it: what following one needs. */
 export interface FollowedJob {
@@ -21,12 +22,17 @@ export interface FollowOptions {
 
 const ended = new Set(['success', 'failed']);
 
+/** A progress bar when the stream is a terminal (cli-progress loaded only then), else nothing. */
+export async function terminalBar(stream: NodeJS.WriteStream): Promise<ProgressBar | undefined> {
+  return stream.isTTY ? new (await import('./progress-bar.js')).ProgressBar(stream) : undefined;
+}
+
 /**
  * Follows a job until it ends, drawing its progress (counts and rate) as a bar on a terminal,
  * and returns it ended; a failed job is an error naming it and why.
  */
 export async function followJob(client: RpcClient, id: string, options: FollowOptions): Promise<FollowedJob> {
-  const bar = options.stream.isTTY ? await import('./progress-bar.js').then(({ ProgressBar }) => new ProgressBar(options.stream)) : undefined;
+  const bar = await terminalBar(options.stream);
   try {
     for (;;) {
       const page = (await client.call('jobs.describe', { id })) as { items?: FollowedJob[] };
@@ -35,7 +41,6 @@ export async function followJob(client: RpcClient, id: string, options: FollowOp
       const view = progressView(job.progress);
       if (view) bar?.show(view);
       if (ended.has(job.status)) {
-        bar?.stop();
         if (job.status === 'failed') throw new CliError('failed', `job ${id} failed: ${job.error ?? 'no reason given'} (maestro admin job describe --id ${id})`, 1);
         return job;
       }

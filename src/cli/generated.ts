@@ -20,25 +20,28 @@ export function registerGenerated(program: Command, index: CommandIndex, expand:
   const admin = program
     .command('admin')
     .description('The administrative interface: every command, by resource (maestro admin <resource> <action>)');
-  const byNoun = groupBy(index.commands, (command) => command.noun);
-  const byManager = groupBy(
-    index.commands.filter((command) => command.audience !== 'admin'),
-    (command) => kebab(command.manager),
-  );
   if (expand('admin')) {
-    for (const [noun, commands] of byNoun) addGroup(admin, noun, commands, expand(noun));
+    for (const [noun, commands] of groupBy(index.commands, (command) => command.noun)) addGroup(admin, noun, commands, expand(noun));
     const byName = new Map(index.commands.map((command) => [command.name, command]));
     for (const [name, commandName] of Object.entries(adminShortcuts)) {
       const command = byName.get(commandName);
       if (command) addLeaf(admin, name, command);
     }
   }
+  const byManager = groupBy(
+    index.commands.filter((command) => command.audience !== 'admin'),
+    (command) => kebab(command.manager),
+  );
   for (const [manager, commands] of byManager) addGroup(program, manager, commands, expand(manager));
 }
 
 function groupBy(commands: readonly IndexedCommand[], key: (command: IndexedCommand) => string): Map<string, IndexedCommand[]> {
   const groups = new Map<string, IndexedCommand[]>();
-  for (const command of commands) groups.set(key(command), [...(groups.get(key(command)) ?? []), command]);
+  for (const command of commands) {
+    const group = groups.get(key(command));
+    if (group) group.push(command);
+    else groups.set(key(command), [command]);
+  }
   return groups;
 }
 

@@ -1,3 +1,5 @@
+import { isRecord } from './flag-parsers.js';
+
 /**
  * How far a job is, read from the `progress` it reports (jobs.describe), for a progress bar.
  * Understood shapes: a billing import's (phase; fileBytesRead of fileBytes while reading, with
@@ -12,8 +14,6 @@ export interface ProgressView {
   detail: string;
 }
 
-type Record_ = Record<string, unknown>;
-const isRecord = (value: unknown): value is Record_ => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);

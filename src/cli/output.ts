@@ -143,7 +143,8 @@ function recordLines(object: Row): string[] {
     if (typeof value === 'string' && value.includes('\n')) return [`${key}:`, ...indent(value.replace(/\n$/, '').split('\n'))];
     if (isRecord(value) && Object.keys(value).length > 0) return [`${key}:`, ...indent(recordLines(value))];
     if (Array.isArray(value) && value.length > 0 && value.every(isRecord)) return [`${key}:`, ...indent(tableLines(value))];
-    const text = isRecord(value) || Array.isArray(value) ? (Object.keys(value).length === 0 ? '-' : inline(value)) : inline(value);
-    return [`${`${key}:`.padEnd(width)} ${text}`.trimEnd()];
+    // Objects and lists left here are empty ones, or lists not all of objects (inline, `a,b`).
+    const empty = (isRecord(value) || Array.isArray(value)) && Object.keys(value).length === 0;
+    return [`${`${key}:`.padEnd(width)} ${empty ? '-' : inline(value)}`.trimEnd()];
   });
 }
