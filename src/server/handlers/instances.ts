@@ -107,7 +107,7 @@ export const instances: ManagerHandlers<Managers['instances']> = {
       throw invalidInput(`image ${input.image} needs a disk of at least ${image.minDiskGb} GB (diskGb is ${diskGb})`, { field: 'diskGb' });
     }
     const publicKey = await resolveKey(ctx, tenant, input.keyName);
-    const network = input.network === undefined ? null : await networkOf(ctx, region, input.network);
+    const network = input.network === undefined ? null : await networkOf(ctx, region, input.network, tenant.id);
     if (input.securityGroups && !capabilities.optional.includes('securityGroups')) throw notOffered(region, 'securityGroups', 'securityGroups');
     const stopAfter = futureOrNull(ctx, input.stopAfter, 'stopAfter');
     const terminateAfter = futureOrNull(ctx, input.terminateAfter, 'terminateAfter');

@@ -65,9 +65,9 @@ async function activatedNetworks(ctx: CommandContext, tenantId: string, regionId
  * The cloud's network that `nameOrId` names, for a run or a move of the tenant's instances: once
  * the tenant has activated networks in the region, only those (docs/networks.md).
  */
-export async function networkOf(ctx: CommandContext, region: RegionRef, nameOrId: string, tenantId = ctx.access.tenant?.id): Promise<CloudNetwork> {
+export async function networkOf(ctx: CommandContext, region: RegionRef, nameOrId: string, tenantId: string): Promise<CloudNetwork> {
   const network = findNetwork(region, await cloudNetworks(ctx, region, 'network'), nameOrId);
-  const activated = tenantId === undefined ? [] : await activatedNetworks(ctx, tenantId, region.id);
+  const activated = await activatedNetworks(ctx, tenantId, region.id);
   if (activated.length > 0 && !activated.some((a) => a.nativeId === network.nativeId)) {
     throw invalidInput(
       `network ${network.name} is not activated for the tenant in ${region.name}; choose one of ${activated.map((a) => a.name).join(', ')}, or activate it (\`maestro networks activate\`)`,
