@@ -16,12 +16,23 @@ export function isPaged(command: CommandDefinition): boolean {
   );
 }
 
-/** The schema of each row a command prints: the items of its one list field, if it has one. */
-function rowSchema(command: CommandDefinition): z.ZodType | undefined {
+/**
+ * The list field a command prints as its table and the schema of its rows: its one list field,
+ * or, among several, the one whose rows have every column the command names.
+ */
+function rowList(command: CommandDefinition): { field: string; element: z.ZodType } | undefined {
   if (!(command.output instanceof z.ZodObject)) return undefined;
-  const lists = Object.values(command.output.shape as Record<string, z.ZodType>).filter((field) => field instanceof z.ZodArray);
-  return lists.length === 1 ? (lists[0] as z.ZodArray<z.ZodType>).element : undefined;
+  const lists = Object.entries(command.output.shape as Record<string, z.ZodType>).flatMap(([field, schema]) =>
+    schema instanceof z.ZodArray ? [{ field, element: (schema as z.ZodArray<z.ZodType>).element }] : [],
+  );
+  if (lists.length === 1) return lists[0];
+  const columns = command.cli?.columns;
+  if (!columns) return undefined;
+  const fitting = lists.filter(({ element }) => element instanceof z.ZodObject && columns.every((column) => column in element.shape));
+  return fitting.length === 1 ? fitting[0] : undefined;
 }
+
+const rowSchema = (command: CommandDefinition) => rowList(command)?.element;
 
 /** Whether the output names a job that does the work (`job: { id, status }`), which the CLI can follow. */
 function answersJob(command: CommandDefinition): boolean {
@@ -43,6 +54,13 @@ function familyColumns(command: CommandDefinition, siblings: readonly CommandDef
   return list?.cli?.columns ? [...list.cli.columns] : undefined;
 }
 
+/** Where the table's rows are when the output holds several lists (one list is found without it). */
+function rowsFieldOf(command: CommandDefinition): string | undefined {
+  if (!(command.output instanceof z.ZodObject)) return undefined;
+  const lists = Object.values(command.output.shape as Record<string, z.ZodType>).filter((schema) => schema instanceof z.ZodArray);
+  return lists.length > 1 ? rowList(command)?.field : undefined;
+}
+
 export function indexCommand(command: CommandDefinition, siblings: readonly CommandDefinition[]): IndexedCommand {
   const flags = flagsOf(command);
   for (const name of Object.keys(command.cli?.files ?? {})) {
@@ -52,6 +70,7 @@ export function indexCommand(command: CommandDefinition, siblings: readonly Comm
   const family = familyColumns(command, siblings);
   const columns = command.cli?.columns ? [...command.cli.columns] : family;
   const single = rowSchema(command) === undefined && command.output instanceof z.ZodObject;
+  const rows = rowsFieldOf(command);
   return {
     name: command.name,
     manager: command.manager,
@@ -65,6 +84,7 @@ export function indexCommand(command: CommandDefinition, siblings: readonly Comm
     paged: isPaged(command),
     ...(columns ? { columns } : {}),
     row: single && columns !== undefined && command.audit !== null,
+    ...(rows ? { rows } : {}),
     job: answersJob(command),
     ...(command.cli?.files ? { files: { ...command.cli.files } } : {}),
     ...(command.cli?.settles ? { settles: true } : {}),

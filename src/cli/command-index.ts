@@ -24,6 +24,8 @@ export interface IndexedCommand {
   columns?: string[];
   /** Prints its single resource as one row of its family's table instead of a record. */
   row: boolean;
+  /** The field whose items are the table's rows, where the output holds several lists. */
+  rows?: string;
   /** Answers a job (`{ job: { id, status } }`) that the CLI follows to its end unless --detach. */
   job: boolean;
   /** Flags naming a local file whose text is sent as a property: `{ file: 'content' }` is `--file <path>`. */

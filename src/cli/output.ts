@@ -9,6 +9,8 @@ export interface TableView {
   columns?: readonly string[];
   /** A single resource prints as one row of `columns` instead of a record. */
   row?: boolean;
+  /** The field whose items are the rows, where the result holds several lists. */
+  rows?: string;
 }
 
 const MAX_DEFAULT_COLUMNS = 6;
@@ -49,6 +51,7 @@ export function render(result: unknown, view: TableView = {}): string {
   if (isRecord(result) && Array.isArray(result.rows) && Array.isArray(result.columns) && result.rows.every(isRecord)) {
     return renderTable(result.rows, result.columns.map(String));
   }
+  if (isRecord(result) && view.rows && Array.isArray(result[view.rows])) return renderLists(result, view.rows, view.columns);
   const rows = rowsOf(result);
   if (rows) return `${pageFields(result as Row)}${renderTable(rows, view.columns)}`;
   if (isRecord(result) && view.row && view.columns) return renderTable([result], view.columns);
@@ -60,6 +63,13 @@ export function render(result: unknown, view: TableView = {}): string {
  * What a list result says besides its rows (push-subscriptions describe's publicKey), as record
  * lines above the table; the cursor has its own hint.
  */
+/** A result of several lists: its other fields, the main list as the table, then each other list under its name. */
+function renderLists(result: Row, main: string, columns?: readonly string[]): string {
+  const others = Object.entries(result).filter(([key, value]) => key !== main && Array.isArray(value) && value.every(isRecord));
+  const rest = others.map(([key, value]) => `\n${key}:\n${renderTable(value as Row[])}`).join('');
+  return `${pageFields(result)}${renderTable(result[main] as Row[], columns)}${rest}`;
+}
+
 function pageFields(result: Row): string {
   const fields = Object.fromEntries(Object.entries(result).filter(([key, value]) => key !== 'items' && key !== 'nextCursor' && !Array.isArray(value)));
   return Object.keys(fields).length > 0 ? `${renderObject(fields)}\n` : '';

@@ -26,6 +26,20 @@ describe('CLI output', () => {
     assert.equal(render({ publicKey: 'BEl62iUYgU', items: [] }), 'publicKey: BEl62iUYgU\n\n(none)\n');
   });
 
+  it('prints a result of several lists as its fields, the main list as the table, then the others under their names', () => {
+    // billing-account map-file --dry-run: before, the whole answer was one row of dashes.
+    const answer = {
+      dryRun: true,
+      changes: [{ cloud: 'AWS', account: '555555555555', name: 'Other', tenant: 'DEFAULT', previousTenant: null, from: 'line 2' }],
+      unchanged: 0,
+      rules: [{ line: 4, pattern: 'acme-*', matched: 2 }],
+    };
+    assert.equal(
+      render(answer, { columns: ['cloud', 'account', 'tenant', 'from'], row: false, rows: 'changes' }),
+      'dryRun:    true\nunchanged: 0\n\ncloud  account       tenant   from\nAWS    555555555555  DEFAULT  line 2\n\nrules:\nline  pattern  matched\n4     acme-*   2\n',
+    );
+  });
+
   it('falls back to the first scalar fields, and says so when a list is empty', () => {
     assert.equal(render({ items: [{ tags: { a: 'b' }, id: 'x', n: 2 }] }), 'id  n\nx   2\n');
     assert.equal(render({ instances: [] }), '(none)\n');
