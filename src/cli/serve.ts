@@ -101,7 +101,7 @@ function showCredentials(maestro: Maestro, bootstrap: typeof import('../server/b
     const file = bootstrap.writeCredentialsFile(credentials, maestro.url, dataDir);
     maestro.logger.info(
       { file },
-      'the administrator "admin" was created; its API credentials are in this file, readable by this user only: ' +
+      'the administrator "admin" was created; its API credentials are in this file, with its console password, readable by this user only: ' +
         'save them (e.g. with `maestro configure`), then delete the file',
     );
   } catch (error) {

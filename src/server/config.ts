@@ -189,6 +189,27 @@ const settings = {
     // The first retry's delay; each next one waits twice as long (at most an hour).
     schema: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   },
+  // Console log-in (docs/console.md): how long a session lasts at most, and unused.
+  sessionLifetimeMinutes: {
+    env: 'MAESTRO_SESSION_LIFETIME_MINUTES',
+    schema: z.coerce.number().int().min(1).max(30 * 24 * 60).default(12 * 60),
+  },
+  sessionIdleMinutes: {
+    env: 'MAESTRO_SESSION_IDLE_MINUTES',
+    schema: z.coerce.number().int().min(1).max(30 * 24 * 60).default(30),
+  },
+  // Failed log-ins allowed within the window, per user and address, and per address whatever the user; then 429 until the window passes.
+  loginFailuresPerUser: { env: 'MAESTRO_LOGIN_FAILURES_PER_USER', schema: z.coerce.number().int().min(1).max(1000).default(5) },
+  loginFailuresPerAddress: { env: 'MAESTRO_LOGIN_FAILURES_PER_ADDRESS', schema: z.coerce.number().int().min(1).max(100_000).default(20) },
+  loginFailureWindowMinutes: {
+    env: 'MAESTRO_LOGIN_FAILURE_WINDOW_MINUTES',
+    schema: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  },
+  consoleDir: {
+    env: 'MAESTRO_CONSOLE_DIR',
+    // The built web console (npm run console:build); default: console/dist/console/browser in the installation.
+    schema: z.string().min(1).optional(),
+  },
   defaultEdition: {
     env: 'MAESTRO_DEFAULT_EDITION',
     // The licence of customers no administrator gave one: on premise, everything by default.

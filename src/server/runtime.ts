@@ -49,6 +49,8 @@ import { handlers } from './handlers/index.js';
 import { JobEngine } from './jobs/engine.js';
 import { evaluateQuotasAfter, registerSystemJobs } from './jobs/system-jobs.js';
 import { buildApp } from './http/app.js';
+import { defaultConsoleDir } from './http/console-static.js';
+import { ConsoleSessions } from './session/console-sessions.js';
 import { loadCompatActions } from './compat/load-actions.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
@@ -428,6 +430,23 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       openRpc: () => (openRpc ??= openRpcDocument(allCommands, version)),
+      sessions: new ConsoleSessions({
+        db,
+        writer,
+        clock,
+        nodeName: config.nodeName,
+        profile: { authorizer, accessStore },
+        settings: {
+          lifetimeMs: config.sessionLifetimeMinutes * 60_000,
+          idleMs: config.sessionIdleMinutes * 60_000,
+          limits: {
+            perUser: config.loginFailuresPerUser,
+            perAddress: config.loginFailuresPerAddress,
+            windowMs: config.loginFailureWindowMinutes * 60_000,
+          },
+        },
+      }),
+      consoleDir: config.consoleDir ?? defaultConsoleDir(),
       compat: {
         actions: loadCompatActions,
         server: {

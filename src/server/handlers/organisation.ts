@@ -6,6 +6,7 @@ import type { Managers } from '../../protocol/commands/index.js';
 import type { PermissionAction } from '../../protocol/permissions.js';
 import type { Queryable } from '../../store/database.js';
 import { hashPassword } from '../passwords.js';
+import { revokeUserSessions } from '../session/session-store.js';
 import * as q from '../queries/organisation.js';
 import { requireRole } from '../queries/access.js';
 import * as accessEvents from '../../protocol/events/access.js';
@@ -240,6 +241,8 @@ export const users: ManagerHandlers<Managers['users']> = {
     const user = await q.userRow(ctx.db, name);
     if (hasChanges(changes)) {
       await ctx.emit(events.userUpdated, { id: user.id, ...changes }, { target: { id: user.id, name }, customerId: user.customerId });
+      // A disabled user's console sessions end with the change (their access keys stop working the same way).
+      if (changes.status === 'disabled') await revokeUserSessions(ctx.db, user.id, ctx.services.clock.now(), 'user_disabled');
     }
     return q.userView(ctx.db, user.id);
   },
@@ -247,6 +250,8 @@ export const users: ManagerHandlers<Managers['users']> = {
     const user = await q.userRow(ctx.db, input.name);
     const passwordHash = await hashPassword(input.password);
     await ctx.emit(events.userPasswordSet, { id: user.id, passwordHash }, { target: { id: user.id, name: user.name }, customerId: user.customerId });
+    // Whoever knew the old password may hold a session: every console session of the user ends.
+    await revokeUserSessions(ctx.db, user.id, ctx.services.clock.now(), 'password_changed');
     return { ok: true as const };
   },
   async addRole(input, ctx) {

@@ -11,6 +11,10 @@ import { errorResponse, handleJsonRpc, rpcCodes, toRpcError, type JsonRpcRespons
 import type { Metrics } from './metrics.js';
 import type { CompatAction, CompatServerInfo } from '../compat/action.js';
 import { registerCompatRoutes } from '../compat/route.js';
+import type { ConsoleSessions } from '../session/console-sessions.js';
+import { csrfCheckedSession, sessionTokenOf } from '../session/request-session.js';
+import { registerSessionRoutes } from '../session/routes.js';
+import { registerConsoleStatic } from './console-static.js';
 
 export interface AppDependencies {
   dispatcher: Dispatcher;
@@ -21,6 +25,10 @@ export interface AppDependencies {
   bodyLimitBytes: number;
   openRpc: () => unknown;
   compat: { actions: () => Promise<ReadonlyMap<string, CompatAction>>; server: CompatServerInfo };
+  /** Console log-in and sessions (src/server/session/). */
+  sessions: ConsoleSessions;
+  /** The built web console served at /console/. */
+  consoleDir: string;
 }
 
 export const RPC_PATH = '/api/v1/rpc';
@@ -100,7 +108,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         return reply.status(appError.kind === 'unauthenticated' ? 401 : 500).send(errorResponse(null, toRpcError(appError)));
       }
     } else {
-      actor = anonymousActor(request.ip);
+      // The console: its session cookie, with the CSRF token in a header; otherwise an anonymous call (public methods only).
+      const sessionToken = sessionTokenOf(request);
+      if (sessionToken) {
+        try {
+          actor = (await csrfCheckedSession(request, sessionToken, arrivedAt)).actor;
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          deps.metrics.authFailures.inc();
+          request.log.info({ reason: error.message }, 'request refused');
+          return reply.status(error.kind === 'forbidden' ? 403 : 401).send(errorResponse(null, toRpcError(error)));
+        }
+      } else {
+        actor = anonymousActor(request.ip);
+      }
     }
 
     let payload: unknown;
@@ -136,6 +157,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimitBytes: deps.bodyLimitBytes,
     onInternalError: (error, action) => deps.logger.error({ err: error, action }, 'internal error in a compatible call'),
   });
+
+  registerSessionRoutes(app, deps.sessions);
+  registerConsoleStatic(app, { dir: deps.consoleDir });
 
   app.get('/health/live', async () => ({ status: 'ok' }));
   const ready = async (_request: unknown, reply: FastifyReply) => {

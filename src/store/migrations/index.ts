@@ -23,6 +23,7 @@ import instanceResizes from './0022-instance-resizes.js';
 import chunkedBillingImport from './0023-chunked-billing-import.js';
 import publicIps from './0024-public-ips.js';
 import clientDetails from './0025-client-details.js';
+import consoleSessions from './0026-console-sessions.js';
 
 export interface Migration {
   version: number;
@@ -31,4 +32,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed, instanceResizes, chunkedBillingImport, publicIps, clientDetails];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed, instanceResizes, chunkedBillingImport, publicIps, clientDetails, consoleSessions];
