@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Feature } from './features.js';
 import type { PermissionAction } from './permissions.js';
 import type { CadfAction } from './cadf.js';
+import type { UiHints } from './ui-hints.js';
 
 /**
  * Who may call a command at all, before permissions: `admin` commands belong to the
@@ -45,6 +46,9 @@ export interface CliHints {
   settles?: boolean;
 }
 
+/** The names of a command's input properties; any string for a command whose input type is not known here. */
+export type InputField<I extends z.ZodType> = unknown extends z.input<I> ? string : keyof z.input<I> & string;
+
 /** What a command author writes: one object per API action. */
 export interface CommandSpec<I extends z.ZodType, O extends z.ZodType> {
   summary: string;
@@ -58,6 +62,8 @@ export interface CommandSpec<I extends z.ZodType, O extends z.ZodType> {
   audience: Audience;
   scope: CommandScope;
   cli?: CliHints;
+  /** How the console renders its form or wizard (src/protocol/ui-hints.ts, docs/console.md). */
+  ui?: UiHints<InputField<I>>;
 }
 
 /** A command as the rest of the system sees it, with its full name filled in. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandDefinition } from './command.js';
 import { errorKinds } from './errors.js';
+import { publishedUiHints } from './ui-hints.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -34,6 +35,9 @@ function methodOf(command: CommandDefinition) {
       feature: command.feature,
       audit: command.audit,
       audience: command.audience,
+      // For the console: the table columns of list results, and how to render the command's form (docs/console.md).
+      ...(command.cli?.columns ? { columns: command.cli.columns } : {}),
+      ...(command.ui ? { ui: publishedUiHints(command.ui) } : {}),
     },
   };
 }

@@ -27,6 +27,11 @@ const approval = z.object({
   updatedAt: timestamp,
 });
 
+const decisionConfirm = {
+  allow: 'Approve this request? Maestro runs it as its requester.',
+  deny: 'Reject this request? It is dropped and its requester told.',
+} as const;
+
 const decision = (summary: string, audit: 'allow' | 'deny') =>
   defineCommand({
     summary,
@@ -34,6 +39,11 @@ const decision = (summary: string, audit: 'allow' | 'deny') =>
     output: approval,
     permission: 'APPROVE_REQUEST',
     feature: 'quotas',
+    // Opened from a request in the approvals list, which fills the tenant and the id in.
+    ui: {
+      fields: { tenant: { widget: 'hidden' }, id: { widget: 'hidden' }, comment: { label: 'Comment', widget: 'textarea' } },
+      confirm: decisionConfirm[audit],
+    },
     audit,
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },

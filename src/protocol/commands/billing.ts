@@ -3,6 +3,7 @@ import { billableTypes, decimalAmount, priceSchedule } from '../billing.js';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, identifier, instant, ok, timestamp, utcDay } from '../common.js';
 import { tenantScope } from './compute-schemas.js';
+import { regionPicker } from './ui-pickers.js';
 
 const currency = z
   .string()
@@ -32,6 +33,19 @@ export const pricePolicies = defineManager('pricePolicies', 'price-policy', {
     output: pricePolicy,
     permission: 'MANAGE_PRICE_POLICY',
     feature: 'reporting',
+    ui: {
+      title: 'Add a price policy',
+      steps: [
+        { title: 'Region and time', fields: ['region', 'effectiveFrom', 'currency', 'description'] },
+        { title: 'Prices', fields: ['prices'] },
+      ],
+      fields: {
+        region: { ...regionPicker, help: 'A private region.' },
+        effectiveFrom: { label: 'In force from', widget: 'datetime', help: 'Empty: now. Never in an hour already billed.' },
+        currency: { placeholder: 'USD' },
+        prices: { label: 'Prices', widget: 'code', help: 'The price schedule as JSON (docs/billing.md).' },
+      },
+    },
     audit: 'create',
     audience: 'admin',
     scope: { kind: 'platform' },
@@ -53,6 +67,7 @@ export const pricePolicies = defineManager('pricePolicies', 'price-policy', {
     output: ok,
     permission: 'MANAGE_PRICE_POLICY',
     feature: 'reporting',
+    ui: { fields: { id: { widget: 'hidden' } }, confirm: 'Delete this price policy? It has not taken effect yet.' },
     audit: 'delete',
     audience: 'admin',
     scope: { kind: 'platform' },

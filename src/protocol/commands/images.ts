@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, identifier, ok } from '../common.js';
 import { image, resourceId, resourceName, tenantScope } from './compute-schemas.js';
+import { instancePicker, tenantPicker } from './ui-pickers.js';
 
 export const images = defineManager('images', 'image', {
   describe: defineCommand({
@@ -29,6 +30,20 @@ export const images = defineManager('images', 'image', {
     audit: 'create',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
+    ui: {
+      title: 'Create an image',
+      wizard: 'CREATE_IMAGE_WIZARD',
+      steps: [
+        { title: 'Source', fields: ['tenant', 'instance'] },
+        { title: 'Image', fields: ['name', 'description'] },
+      ],
+      fields: {
+        tenant: tenantPicker,
+        instance: { ...instancePicker, help: 'The running or stopped instance to capture.' },
+        name: { label: 'Image name', help: "Unique in the tenant's catalog of the region." },
+        description: { label: 'What it is for', widget: 'textarea' },
+      },
+    },
   }),
   delete: defineCommand({
     summary: "Delete an image of the tenant's private catalog",
@@ -39,5 +54,6 @@ export const images = defineManager('images', 'image', {
     audit: 'delete',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
+    ui: { fields: { tenant: tenantPicker }, confirm: 'Delete this image? Instances run from it keep running.' },
   }),
 });

@@ -4,6 +4,7 @@ import { defineCommand, defineManager } from '../command.js';
 import { identifier, instant, page, pageInput } from '../common.js';
 import { heldRequest } from './approvals.js';
 import { instance, resourceId, resourceName, tags, tenantScope } from './compute-schemas.js';
+import { instancePicker, tenantPicker, tenantRegionPicker } from './ui-pickers.js';
 
 export const MAX_INSTANCES_PER_RUN = 500;
 
@@ -28,6 +29,14 @@ const oneSize = <T extends z.ZodType<{ shape?: string | undefined; cpu?: number 
       path: ['cpu'],
     });
 
+/** How the console asks before a lifecycle action that interrupts the instance; start asks nothing. */
+const lifecycleConfirm = {
+  start: undefined,
+  stop: 'Stop this instance? Its processes end; its disk and addresses stay.',
+  reboot: 'Reboot this instance? Its processes restart.',
+  delete: 'Terminate this instance? It is gone for good, with its root disk.',
+} as const;
+
 const lifecycle = (summary: string, permission: 'START_INSTANCE' | 'STOP_INSTANCE' | 'REBOOT_INSTANCE' | 'TERMINATE_INSTANCE', audit: 'start' | 'stop' | 'reboot' | 'delete') =>
   defineCommand({
     summary,
@@ -39,6 +48,11 @@ const lifecycle = (summary: string, permission: 'START_INSTANCE' | 'STOP_INSTANC
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
     cli: { settles: true },
+    ui: {
+      fields: { tenant: tenantPicker, id: instancePicker },
+      ...(lifecycleConfirm[audit] ? { confirm: lifecycleConfirm[audit] } : {}),
+      resultRoute: '/instances/:id',
+    },
   });
 
 export const instances = defineManager('instances', 'instance', {
@@ -105,6 +119,60 @@ export const instances = defineManager('instances', 'instance', {
     scope: { kind: 'tenant', field: 'tenant' },
     // No columns of its own: it prints the table of instances.describe, as start, stop, reboot and terminate do.
     cli: { settles: true },
+    ui: {
+      title: 'Run instances',
+      wizard: 'RUN_INSTANCE_WIZARD',
+      steps: [
+        { title: 'Where', fields: ['tenant', 'region'] },
+        { title: 'What', fields: ['image', 'shape', 'cpu', 'ramGb', 'diskGb', 'count', 'name'] },
+        { title: 'Access', fields: ['keyName', 'network', 'securityGroups', 'initScript'] },
+        { title: 'Options', fields: ['tags', 'stopAfter', 'terminateAfter', 'terminationProtection'] },
+      ],
+      fields: {
+        tenant: tenantPicker,
+        region: tenantRegionPicker,
+        image: {
+          label: 'Image',
+          picker: { command: 'images.describe', value: 'name', detail: 'os', search: 'search', params: { tenant: '$tenant', region: '$region' } },
+        },
+        shape: {
+          label: 'Shape',
+          help: 'A named size; leave it empty to give CPU and RAM instead (clouds that run any size).',
+          picker: { command: 'shapes.describe', value: 'name', detail: 'cpu', search: 'search', params: { region: '$region' } },
+        },
+        cpu: { label: 'CPUs', widget: 'number', showWhen: { field: 'shape', present: false } },
+        ramGb: { label: 'RAM (GB)', widget: 'number', showWhen: { field: 'shape', present: false } },
+        diskGb: { label: 'Root disk (GB)', widget: 'number', help: "At least the image's minimum; the image's minimum when empty." },
+        count: { label: 'How many', widget: 'number' },
+        name: { label: 'Name', help: 'With more than one instance, the name prefix.' },
+        keyName: {
+          label: 'SSH key',
+          picker: { command: 'sshKeys.describe', value: 'name', detail: 'fingerprint', search: 'search', params: { tenant: '$tenant' } },
+        },
+        network: {
+          label: 'Network',
+          help: "Empty: the cloud's default network.",
+          picker: { command: 'networks.describe', value: 'name', detail: 'nativeId', search: 'search', params: { tenant: '$tenant', region: '$region' } },
+        },
+        securityGroups: {
+          label: 'Security groups',
+          help: "Empty: the cloud's default group.",
+          picker: {
+            command: 'securityGroups.describe',
+            value: 'name',
+            detail: 'description',
+            search: 'search',
+            params: { tenant: '$tenant', region: '$region' },
+          },
+        },
+        initScript: { label: 'User data (init script)', widget: 'code', help: 'Run by cloud-init at first boot; at most 64 KiB.' },
+        tags: { label: 'Tags', widget: 'tags' },
+        stopAfter: { label: 'Stop at', widget: 'datetime' },
+        terminateAfter: { label: 'Terminate at', widget: 'datetime' },
+        terminationProtection: { label: 'Termination protection', widget: 'checkbox' },
+      },
+      resultRoute: '/instances',
+    },
   }),
   describe: defineCommand({
     summary: "List a tenant's instances with filters (state, owner, tag, name), or describe some by id",
@@ -149,6 +217,19 @@ export const instances = defineManager('instances', 'instance', {
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
     cli: { columns: ['id', 'name', 'state', 'shape', 'cpu', 'ramGb'] },
+    ui: {
+      title: 'Resize an instance',
+      fields: {
+        tenant: tenantPicker,
+        id: instancePicker,
+        // No picker: the form has no region for shapes.describe; the instance's region is on its page.
+        shape: { label: 'New shape', help: "A shape of the instance's region; leave it empty to give CPU and RAM instead." },
+        cpu: { label: 'CPUs', widget: 'number', showWhen: { field: 'shape', present: false } },
+        ramGb: { label: 'RAM (GB)', widget: 'number', showWhen: { field: 'shape', present: false } },
+      },
+      confirm: 'Resize this instance? Clouds that move it to another host restart it.',
+      resultRoute: '/instances/:id',
+    },
   }),
   setTerminationProtection: defineCommand({
     summary: 'Turn termination protection of an instance on or off',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { identifier, ok, timestamp } from '../common.js';
 import { resourceId, tenantScope } from './compute-schemas.js';
+import { instancePicker, tenantPicker, tenantRegionPicker } from './ui-pickers.js';
 
 const inRegion = z.strictObject({ ...tenantScope, region: identifier('region name') });
 
@@ -50,6 +51,18 @@ export const networks = defineManager('networks', 'network', {
     output: activatedNetwork,
     permission: 'ACTIVATE_NETWORK',
     feature: 'compute',
+    ui: {
+      title: 'Activate a network',
+      fields: {
+        tenant: tenantPicker,
+        region: tenantRegionPicker,
+        network: {
+          label: 'Network (VLAN)',
+          picker: { command: 'networks.describe', value: 'name', detail: 'nativeId', search: 'search', params: { tenant: '$tenant', region: '$region' } },
+        },
+        description: { label: 'What it is for' },
+      },
+    },
     audit: 'enable',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
@@ -60,6 +73,7 @@ export const networks = defineManager('networks', 'network', {
     output: ok,
     permission: 'ACTIVATE_NETWORK',
     feature: 'compute',
+    ui: { fields: { tenant: tenantPicker, region: tenantRegionPicker }, confirm: 'Deactivate this network? Instances on it stay; new runs cannot choose it.' },
     audit: 'disable',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
@@ -71,6 +85,11 @@ export const networks = defineManager('networks', 'network', {
     output: z.object({ instanceId: z.string(), network: z.string(), networkNativeId: z.string() }),
     permission: 'MOVE_INSTANCE_NETWORK',
     feature: 'compute',
+    ui: {
+      title: 'Move an instance to another network',
+      fields: { tenant: tenantPicker, instance: instancePicker, network: { label: 'Network (VLAN)', help: 'By name or nativeId; networks.describe lists them.' } },
+      confirm: 'Move this instance? It gets a new private address.',
+    },
     audit: 'update',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },

@@ -126,6 +126,14 @@ export const notificationSubscriptions = defineManager('notificationSubscription
     output: z.object({ items: z.array(subscription) }),
     permission: 'MANAGE_NOTIFICATIONS',
     feature: 'notifications',
+    ui: {
+      title: 'Choose your notifications',
+      fields: {
+        channel: { label: 'Channel', widget: 'select' },
+        type: { label: 'Notification type', widget: 'select', help: 'Empty: every type.' },
+        enabled: { label: 'Receive them', widget: 'select', help: 'Empty: follow your tenant again.' },
+      },
+    },
     audit: 'configure',
     audience: 'user',
     scope: { kind: 'self' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { identifier, ok, page, pageInput, timestamp } from '../common.js';
 import { resourceId, tenantScope } from './compute-schemas.js';
+import { instancePicker, tenantPicker, tenantRegionPicker } from './ui-pickers.js';
 
 export const publicIp = z.object({
   id: z.string(),
@@ -41,6 +42,18 @@ export const publicIps = defineManager('publicIps', 'public-ip', {
     permission: 'ALLOCATE_PUBLIC_IP',
     audit: 'create',
     ...command,
+    ui: {
+      title: 'Allocate a public IP',
+      fields: {
+        tenant: tenantPicker,
+        region: tenantRegionPicker,
+        network: {
+          label: 'External network',
+          help: "Empty: the cloud's only external network.",
+          picker: { command: 'networks.describe', value: 'name', detail: 'nativeId', search: 'search', params: { tenant: '$tenant', region: '$region' } },
+        },
+      },
+    },
   }),
   describe: defineCommand({
     summary: "List a tenant's public IPs, or describe some",
@@ -71,6 +84,19 @@ export const publicIps = defineManager('publicIps', 'public-ip', {
     permission: 'ASSOCIATE_PUBLIC_IP',
     audit: 'attach',
     ...command,
+    ui: {
+      title: 'Associate a public IP',
+      fields: {
+        tenant: tenantPicker,
+        ip: {
+          label: 'Public IP',
+          picker: { command: 'publicIps.describe', value: 'id', label: 'address', detail: 'region', search: 'search', params: { tenant: '$tenant' } },
+        },
+        region: { widget: 'hidden' },
+        instance: instancePicker,
+        move: { label: 'Take it from the instance it forwards to now', widget: 'checkbox' },
+      },
+    },
   }),
   disassociate: defineCommand({
     summary: 'Disassociate a public IP from its instance (the address stays allocated, and is billed while idle)',
@@ -87,5 +113,6 @@ export const publicIps = defineManager('publicIps', 'public-ip', {
     permission: 'RELEASE_PUBLIC_IP',
     audit: 'delete',
     ...command,
+    ui: { fields: { tenant: tenantPicker, region: { widget: 'hidden' } }, confirm: 'Release this public IP? The address may go to someone else.' },
   }),
 });

@@ -4,6 +4,7 @@ import { defineCommand, defineManager } from '../command.js';
 import { calendarMonth, identifier, ok, timestamp } from '../common.js';
 import { costQuotaActions, costQuotaScopes, DEFAULT_CREATION_INTERVAL_HOURS } from '../quotas.js';
 import { tenantScope } from './compute-schemas.js';
+import { tenantPicker, tenantRegionPicker } from './ui-pickers.js';
 
 const tenantCommand = { feature: 'quotas', audience: 'user', scope: { kind: 'tenant', field: 'tenant' } } as const;
 
@@ -99,6 +100,24 @@ export const quotas = defineManager('quotas', 'quota', {
     permission: 'UPDATE_QUOTA',
     audit: 'update',
     ...tenantCommand,
+    ui: {
+      title: 'Set a daily resource quota',
+      wizard: 'MANAGE_QUOTAS_WIZARD',
+      steps: [
+        { title: 'Where', fields: ['tenant', 'region', 'intervalHours'] },
+        { title: 'Limits', fields: ['instances', 'cpu', 'ramGb', 'volumes', 'storageGb'] },
+      ],
+      fields: {
+        tenant: tenantPicker,
+        region: tenantRegionPicker,
+        intervalHours: { label: 'Window (hours)', widget: 'number' },
+        instances: { label: 'Instances', widget: 'number', help: 'Empty: no limit. Give at least one limit.' },
+        cpu: { label: 'CPUs', widget: 'number' },
+        ramGb: { label: 'RAM (GB)', widget: 'number' },
+        volumes: { label: 'Volumes', widget: 'number' },
+        storageGb: { label: 'Storage (GB)', widget: 'number' },
+      },
+    },
   }),
   describeDaily: defineCommand({
     summary: "A tenant's daily resource quotas, with what was created in each window so far",
@@ -144,6 +163,24 @@ export const quotas = defineManager('quotas', 'quota', {
     permission: 'UPDATE_QUOTA',
     audit: 'update',
     ...tenantCommand,
+    ui: {
+      title: 'Manage quotas: monthly cost',
+      wizard: 'MANAGE_QUOTAS_WIZARD',
+      steps: [
+        { title: 'Where', fields: ['tenant', 'scope', 'cloud', 'region'] },
+        { title: 'Limit', fields: ['limit', 'currency', 'notifyAtPercent', 'action'] },
+      ],
+      fields: {
+        tenant: tenantPicker,
+        scope: { label: 'Applies to', widget: 'select' },
+        cloud: { label: 'Cloud', widget: 'select', showWhen: { field: 'scope', equals: 'cloud' } },
+        region: { ...tenantRegionPicker, showWhen: { field: 'scope', equals: 'region' } },
+        limit: { label: 'Monthly limit', widget: 'number' },
+        currency: { label: 'Currency', placeholder: 'USD' },
+        notifyAtPercent: { label: 'Also notify at (%)', widget: 'number' },
+        action: { label: 'At 100%', widget: 'select' },
+      },
+    },
   }),
   setPublicIps: defineCommand({
     summary: 'Set how many public IPs a tenant may hold at once, in one region or (no region) in all of them',
@@ -160,6 +197,15 @@ export const quotas = defineManager('quotas', 'quota', {
     permission: 'UPDATE_QUOTA',
     audit: 'update',
     ...tenantCommand,
+    ui: {
+      title: 'Set the public IP quota',
+      wizard: 'MANAGE_QUOTAS_WIZARD',
+      fields: {
+        tenant: tenantPicker,
+        region: { ...tenantRegionPicker, help: 'Empty: the quota covers every region.' },
+        limit: { label: 'Public IPs at once', widget: 'number' },
+      },
+    },
   }),
   describePublicIps: defineCommand({
     summary: "A tenant's public IP quotas, with the addresses it holds where each applies",

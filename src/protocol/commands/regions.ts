@@ -20,6 +20,23 @@ export const regions = defineManager('regions', 'region', {
     output: region,
     permission: 'CREATE_REGION',
     feature: 'organisation',
+    ui: {
+      title: 'Register a region',
+      steps: [
+        { title: 'Region', fields: ['name', 'cloud', 'kind', 'nativeName', 'description'] },
+        { title: 'Reach', fields: ['status', 'agent', 'imitates'] },
+      ],
+      fields: {
+        name: { label: 'Region name', help: 'How Maestro calls it; stored in upper case.' },
+        cloud: { label: 'Cloud', widget: 'select' },
+        kind: { label: 'Kind', widget: 'select' },
+        nativeName: { label: "The cloud's name for it", placeholder: 'eu-west-1' },
+        description: { widget: 'textarea' },
+        status: { widget: 'select' },
+        agent: { label: 'Private agent', help: 'The agent that reaches this cloud (docs/agent.md); empty for clouds Maestro reaches itself.' },
+        imitates: { label: 'Known to clients as', widget: 'select', showWhen: { field: 'cloud', equals: 'SIMULATED' } },
+      },
+    },
     audit: 'create',
     audience: 'admin',
     scope: { kind: 'platform' },

@@ -4,6 +4,7 @@ import { displayText, ok, page, pageInput, timestamp } from '../common.js';
 import { tagKey, tagValue } from '../compute.js';
 import { executionOutcomes, executionStates, scheduleActions } from '../schedules.js';
 import { resourceId, resourceName, tenantScope } from './compute-schemas.js';
+import { tenantPicker } from './ui-pickers.js';
 
 const tenantCommand = { feature: 'compute', audience: 'user', scope: { kind: 'tenant', field: 'tenant' } } as const;
 
@@ -90,6 +91,21 @@ export const schedules = defineManager('schedules', 'schedule', {
     permission: 'MANAGE_SCHEDULE',
     audit: 'create',
     ...tenantCommand,
+    ui: {
+      title: 'Create a schedule',
+      steps: [
+        { title: 'Schedule', fields: ['tenant', 'name', 'description'] },
+        { title: 'When and what', fields: ['cron', 'timeZone', 'action', 'enabled'] },
+      ],
+      fields: {
+        tenant: tenantPicker,
+        description: { widget: 'textarea' },
+        cron: { label: 'When (cron)', placeholder: '0 20 * * 1-5' },
+        timeZone: { label: 'Time zone', placeholder: 'Europe/Berlin' },
+        action: { label: 'Action', widget: 'select' },
+        enabled: { label: 'Enabled', widget: 'checkbox' },
+      },
+    },
   }),
   describe: defineCommand({
     summary: "List a tenant's instance schedules with their next due time, or describe one by name",
@@ -131,6 +147,7 @@ export const schedules = defineManager('schedules', 'schedule', {
     permission: 'MANAGE_SCHEDULE',
     audit: 'delete',
     ...tenantCommand,
+    ui: { fields: { tenant: tenantPicker }, confirm: 'Delete this schedule? Its instances are no longer acted on.' },
   }),
   attach: defineCommand({
     summary: 'Attach instances to a schedule, by id or by tag (a tag selector also picks instances tagged later)',

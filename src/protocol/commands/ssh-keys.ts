@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { ok } from '../common.js';
 import { resourceName, sshKey, tenantScope } from './compute-schemas.js';
+import { tenantPicker } from './ui-pickers.js';
 
 const keyName = resourceName('SSH key');
 
@@ -12,6 +13,7 @@ export const sshKeys = defineManager('sshKeys', 'ssh-key', {
     output: sshKey.extend({ privateKey: z.string() }),
     permission: 'CREATE_SSH_KEY',
     feature: 'compute',
+    ui: { title: 'Generate an SSH key pair', fields: { tenant: tenantPicker, name: { label: 'Key name' } } },
     audit: 'create',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
@@ -22,6 +24,14 @@ export const sshKeys = defineManager('sshKeys', 'ssh-key', {
     output: sshKey,
     permission: 'CREATE_SSH_KEY',
     feature: 'compute',
+    ui: {
+      title: 'Import an SSH public key',
+      fields: {
+        tenant: tenantPicker,
+        name: { label: 'Key name' },
+        publicKey: { label: 'Public key', widget: 'file', help: 'An ssh-ed25519, ssh-rsa or ecdsa public key: paste it or choose the .pub file.' },
+      },
+    },
     audit: 'create',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
@@ -43,6 +53,7 @@ export const sshKeys = defineManager('sshKeys', 'ssh-key', {
     output: ok,
     permission: 'DELETE_SSH_KEY',
     feature: 'compute',
+    ui: { fields: { tenant: tenantPicker }, confirm: 'Delete this SSH key? Instances that have it keep it.' },
     audit: 'delete',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },

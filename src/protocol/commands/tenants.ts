@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, email, identifier, page, pageInput } from '../common.js';
 import { tenant } from './organisation-schemas.js';
+import { customerPicker, regionPicker, tenantPicker } from './ui-pickers.js';
 
 const tenantRegion = z.strictObject({
   tenant: identifier('tenant name'),
@@ -25,6 +26,26 @@ export const tenants = defineManager('tenants', 'tenant', {
     audit: 'create',
     audience: 'admin',
     scope: { kind: 'customer', via: 'customer', field: 'customer' },
+    ui: {
+      title: 'Create a tenant',
+      wizard: 'CREATE_TENANT_WIZARD',
+      steps: [
+        { title: 'Tenant', fields: ['customer', 'name', 'displayName', 'description'] },
+        { title: 'Group and contacts', fields: ['group', 'contacts'] },
+      ],
+      fields: {
+        customer: customerPicker,
+        name: { label: 'Tenant name', help: 'Letters, digits and ._-; stored in upper case.' },
+        displayName: { label: 'Display name' },
+        description: { label: 'Description', widget: 'textarea' },
+        group: {
+          label: 'Tenant group',
+          picker: { command: 'tenantGroups.describe', value: 'name', detail: 'description', search: 'search', params: { customer: '$customer' } },
+        },
+        contacts: { label: 'Contact e-mails', widget: 'tags', help: 'Told about quota thresholds and other tenant news.' },
+      },
+      resultRoute: '/tenants/:name',
+    },
   }),
   describe: defineCommand({
     summary: 'List the tenants you can see, or describe one by name',
@@ -64,6 +85,7 @@ export const tenants = defineManager('tenants', 'tenant', {
     output: tenant,
     permission: 'ACTIVATE_TENANT_REGION',
     feature: 'organisation',
+    ui: { title: 'Activate a region for a tenant', fields: { tenant: tenantPicker, region: regionPicker } },
     audit: 'enable',
     audience: 'admin',
     scope: { kind: 'platform' },
@@ -74,6 +96,11 @@ export const tenants = defineManager('tenants', 'tenant', {
     output: tenant,
     permission: 'ACTIVATE_TENANT_REGION',
     feature: 'organisation',
+    ui: {
+      title: 'Deactivate a region for a tenant',
+      fields: { tenant: tenantPicker, region: { ...regionPicker, picker: { ...regionPicker.picker!, params: { tenant: '$tenant' } } } },
+      confirm: "Deactivate this region for the tenant? Its users can no longer run resources there.",
+    },
     audit: 'disable',
     audience: 'admin',
     scope: { kind: 'platform' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, email, identifier, ok, page, pageInput, userName } from '../common.js';
 import { user } from './organisation-schemas.js';
+import { customerPicker, rolePicker, tenantPicker, userPicker } from './ui-pickers.js';
 
 const roleName = z
   .string()
@@ -26,6 +27,22 @@ export const users = defineManager('users', 'user', {
     audit: 'create',
     audience: 'admin',
     scope: { kind: 'customer', via: 'customer', field: 'customer' },
+    ui: {
+      title: 'Create a user',
+      wizard: 'CREATE_USER_WIZARD',
+      steps: [
+        { title: 'Where', fields: ['customer', 'systemAdmin'] },
+        { title: 'User', fields: ['name', 'displayName', 'email'] },
+      ],
+      fields: {
+        customer: { ...customerPicker, help: 'Leave it empty for a system administrator.' },
+        systemAdmin: { label: 'System administrator (the whole platform)', widget: 'checkbox' },
+        name: { label: 'User name', help: "Letters, digits and '._@+-'; stored in lower case." },
+        displayName: { label: 'Display name' },
+        email: { label: 'E-mail', placeholder: 'name@example.com' },
+      },
+      resultRoute: '/users/:name',
+    },
   }),
   describe: defineCommand({
     summary: 'List users, or describe one by name',
@@ -77,6 +94,7 @@ export const users = defineManager('users', 'user', {
     output: ok,
     permission: 'UPDATE_USER',
     feature: 'organisation',
+    ui: { title: 'Set a password', fields: { name: userPicker, password: { label: 'New password', widget: 'password', help: 'At least 12 characters.' } } },
     audit: 'update',
     audience: 'user',
     scope: { kind: 'customer', via: 'user', field: 'name', selfAllowed: true },
@@ -91,6 +109,7 @@ export const users = defineManager('users', 'user', {
     output: user,
     permission: 'MANAGE_USER_ROLE',
     feature: 'organisation',
+    ui: { title: 'Give a role in a tenant', fields: { name: userPicker, tenant: tenantPicker, role: rolePicker } },
     audit: 'allow',
     audience: 'admin',
     scope: { kind: 'tenant', field: 'tenant' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { identifier, ok, page, pageInput } from '../common.js';
 import { resourceId, resourceName, tags, tenantScope, volume } from './compute-schemas.js';
+import { instancePicker, tenantPicker, tenantRegionPicker } from './ui-pickers.js';
 
 const volumeRef = { ...tenantScope, id: resourceId('volume') };
 
@@ -22,6 +23,26 @@ export const volumes = defineManager('volumes', 'volume', {
     audit: 'create',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
+    ui: {
+      title: 'Create a volume',
+      wizard: 'CREATE_VOLUME_WIZARD',
+      steps: [
+        { title: 'Where', fields: ['tenant', 'region'] },
+        { title: 'Volume', fields: ['name', 'sizeGb', 'tags'] },
+        { title: 'Attach', fields: ['instance'] },
+      ],
+      fields: {
+        tenant: tenantPicker,
+        region: tenantRegionPicker,
+        sizeGb: { label: 'Size (GB)', widget: 'number' },
+        tags: { label: 'Tags', widget: 'tags' },
+        instance: {
+          label: 'Attach to instance',
+          help: 'Optional: an instance of the same region.',
+          picker: { ...instancePicker.picker!, params: { tenant: '$tenant', region: '$region' } },
+        },
+      },
+    },
   }),
   attach: defineCommand({
     summary: 'Attach a volume to an instance in the same region',
@@ -52,6 +73,7 @@ export const volumes = defineManager('volumes', 'volume', {
     audit: 'delete',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
+    ui: { fields: { tenant: tenantPicker }, confirm: 'Delete this volume? Its data is gone for good.' },
   }),
   describe: defineCommand({
     summary: "List a tenant's volumes, or describe some by id",
