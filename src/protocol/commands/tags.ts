@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { identifier, page, pageInput } from '../common.js';
 import { resource, resourceId, tags as tagSet, tenantScope } from './compute-schemas.js';
+import { tenantPicker } from './ui-pickers.js';
 
 const resourceTags = z.object({ resourceId: z.string(), resourceType: z.enum(['instance', 'volume']), tags: z.record(z.string(), z.string()) });
 
@@ -15,6 +16,15 @@ export const tags = defineManager('tags', 'tag', {
     audit: 'tag',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
+    ui: {
+      title: 'Manage tags',
+      fields: {
+        tenant: tenantPicker,
+        // The console opens it from an instance's or volume's page, which fills the id in.
+        resourceId: { label: 'Instance or volume', widget: 'hidden' },
+        tags: { label: 'Tags', widget: 'tags', help: "Tags set here are added or replaced; other tags stay. The cloud's tag rules apply." },
+      },
+    },
   }),
   delete: defineCommand({
     summary: 'Remove tags from an instance or volume by key',
@@ -25,6 +35,10 @@ export const tags = defineManager('tags', 'tag', {
     audit: 'untag',
     audience: 'user',
     scope: { kind: 'tenant', field: 'tenant' },
+    ui: {
+      fields: { tenant: tenantPicker, resourceId: { widget: 'hidden' }, keys: { label: 'Tag keys to remove' } },
+      confirm: 'Remove these tags?',
+    },
   }),
   describe: defineCommand({
     summary: 'The tags of an instance or volume',
