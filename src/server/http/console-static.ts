@@ -80,16 +80,10 @@ function securityHeaders(reply: FastifyReply, nonce: string | null): FastifyRepl
     .header('x-frame-options', 'DENY');
 }
 
-/** The file a path under /console/ names inside `dir`, or null when it would leave it. */
+/** The file a path under /console/ (already URL-decoded by Fastify) names inside `dir`, or null when it would leave it. */
 function fileInside(dir: string, relative: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(relative);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
-  const file = path.resolve(dir, `.${path.posix.sep}${decoded}`);
+  if (relative.includes('\0')) return null;
+  const file = path.resolve(dir, `./${relative}`);
   return file === dir || file.startsWith(dir + path.sep) ? file : null;
 }
 
