@@ -18,6 +18,7 @@ import { focusImportConcurrency } from './focus-import-concurrency.js';
 import { notifications } from './notifications.js';
 import { openstack } from './openstack.js';
 import { jobs } from './jobs.js';
+import { managementResources } from './management-resources.js';
 import { rebuild } from './rebuild.js';
 import { rpcRead } from './rpc-read.js';
 import { runInstances } from './run-instances.js';
@@ -53,6 +54,11 @@ const benchmarks: Record<string, Benchmark> = {
   openstack: { describe: '20 servers on the real OpenStack through a private agent until running; a change made in OpenStack until Maestro shows it', perDatabase: false, run: openstack },
   'agent-rpc': { describe: 'private agent round trips over RabbitMQ (1 and 128 outstanding calls) vs a bare amqplib request/reply loop', perDatabase: false, run: agentRpc },
   compat: { describe: '20 DESCRIBE_INSTANCE calls in one encrypted Maestro-protocol batch vs the same calls as one JSON-RPC batch', perDatabase: true, run: compat },
+  'management-resources': {
+    describe: "the Management page's first page of resources.describe and resources.facets for a 10,000-instance tenant vs a bare SELECT … LIMIT 50 (A B B A)",
+    perDatabase: true,
+    run: managementResources,
+  },
   'cli-startup': { describe: 'maestro --help, --version and a signed instances describe, spawned until exit, vs node -e 0 (A B B A)', perDatabase: false, run: cliStartup },
 };
 

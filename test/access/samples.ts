@@ -94,6 +94,7 @@ export const samples: Record<string, Sample> = {
   'tags.delete': (_f, h) => ({ tenant: h.tenant, resourceId: h.instanceId, keys: ['matrix'] }),
   'tags.describe': (_f, h) => ({ tenant: h.tenant, resourceId: h.instanceId }),
   'resources.describe': (_f, h) => ({ tenant: h.tenant }),
+  'resources.facets': (_f, h) => ({ tenant: h.tenant }),
   // Generous limits, or places nothing else uses, so that no later call is refused by a quota.
   'quotas.setDaily': (_f, h) => ({ tenant: h.tenant, region: h.region, instances: 100_000 }),
   'quotas.describeDaily': (_f, h) => ({ tenant: h.tenant }),

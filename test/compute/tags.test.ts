@@ -228,9 +228,30 @@ describe('tags and resources through the API', () => {
       service: 'Compute',
       nativeId: web.nativeId,
       tags: { Owner: 'ops', Env: 'Prod' },
+      // What the Management table shows besides.
+      state: 'running',
+      owner: 'admin',
+      createdAt: byId.get(web.id)?.createdAt,
+      shape: web.shape,
+      publicIp: null,
     });
+    assert.ok(Date.parse(byId.get(web.id)!.createdAt) >= Date.parse(web.launchedAt) - 1000);
     assert.equal(byId.get(awsWeb.id)?.cloud, 'AWS');
-    assert.deepEqual(byId.get(image.id), { id: image.id, type: 'image', name: 'golden', region: 'TAG-SIM', cloud: 'SIMULATED', service: 'Compute', nativeId: image.nativeId, tags: {} });
+    assert.deepEqual(byId.get(image.id), {
+      id: image.id,
+      type: 'image',
+      name: 'golden',
+      region: 'TAG-SIM',
+      cloud: 'SIMULATED',
+      service: 'Compute',
+      nativeId: image.nativeId,
+      tags: {},
+      state: image.state,
+      owner: 'admin',
+      createdAt: image.createdAt,
+      shape: null,
+      publicIp: null,
+    });
     assert.ok(!byId.has(gone.id), 'terminated instances are not resources');
     // Public catalog images are not the tenant's.
     assert.ok(all.items.filter((r) => r.type === 'image').every((r) => r.name === 'golden'));

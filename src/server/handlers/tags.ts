@@ -1,4 +1,5 @@
 import { caseInsensitiveClouds, mergeTags, removeTags, tagRulesOf, type TagSet } from '../../domain/tag-rules.js';
+import type { ParsedInputOf } from '../../protocol/command.js';
 import type { Managers } from '../../protocol/commands/index.js';
 import * as events from '../../protocol/events/compute.js';
 import { invalidInput, invalidState, notFound } from '../../protocol/errors.js';
@@ -7,7 +8,9 @@ import type { CommandContext, ManagerHandlers } from '../context.js';
 import type { EventScope } from '../event-writer.js';
 import { regionRef, regionRefById, type RegionRef } from '../queries/compute.js';
 import type { TenantRow } from '../queries/organisation.js';
-import { listResources } from '../queries/resources.js';
+import { resourceFacetsOf } from '../queries/resource-facets.js';
+import { orderOf } from '../queries/resource-order.js';
+import { listResources, type ResourceFilter } from '../queries/resources.js';
 import { lockInstance } from '../queries/instances.js';
 import { findVolume } from '../queries/volumes.js';
 import { tenantInScope } from './scope.js';
@@ -96,22 +99,39 @@ export const tags: ManagerHandlers<Managers['tags']> = {
   },
 };
 
+/** The filters resources.describe and resources.facets share, checked and resolved to ids. */
+async function resourceFilter(input: ParsedInputOf<Managers['resources']['facets']>, ctx: CommandContext): Promise<ResourceFilter> {
+  const tenant = await tenantInScope(ctx, input.tenant);
+  if (input.tagValue !== undefined && input.tagKey === undefined) {
+    throw invalidInput('tagValue filters the values of one tag: give tagKey too', { field: 'tagValue' });
+  }
+  // Any existing region: a tenant may still hold resources in a region it was since deactivated in.
+  const region = input.region === undefined ? undefined : await regionRef(ctx.db, input.region);
+  if (region && input.cloud !== undefined && region.cloud !== input.cloud) {
+    throw invalidInput(`region ${region.name} is a ${region.cloud} region, not ${input.cloud}; give one of cloud and region, or matching ones`, {
+      field: 'region',
+    });
+  }
+  return {
+    tenantId: tenant.id,
+    cloud: input.cloud,
+    regionId: region?.id,
+    type: input.type,
+    state: input.state,
+    name: input.name,
+    tag: input.tagKey === undefined ? undefined : { key: input.tagKey, value: input.tagValue },
+    caseInsensitiveClouds: caseInsensitiveClouds(ctx.services.clouds),
+  };
+}
+
 export const resources: ManagerHandlers<Managers['resources']> = {
   async describe(input, ctx) {
-    const tenant = await tenantInScope(ctx, input.tenant);
-    if (input.tagValue !== undefined && input.tagKey === undefined) {
-      throw invalidInput('tagValue filters the values of one tag: give tagKey too', { field: 'tagValue' });
-    }
-    // Any existing region: a tenant may still hold resources in a region it was since deactivated in.
-    const region = input.region === undefined ? undefined : await regionRef(ctx.db, input.region);
-    return listResources(ctx.db, {
-      tenantId: tenant.id,
-      regionId: region?.id,
-      type: input.type,
-      tag: input.tagKey === undefined ? undefined : { key: input.tagKey, value: input.tagValue },
-      caseInsensitiveClouds: caseInsensitiveClouds(ctx.services.clouds),
-      limit: input.limit,
-      cursor: input.cursor,
-    });
+    const order = orderOf(input.sort, input.order);
+    const filter = await resourceFilter(input, ctx);
+    return listResources(ctx.db, { ...filter, order, limit: input.limit, cursor: input.cursor });
+  },
+
+  async facets(input, ctx) {
+    return resourceFacetsOf(ctx.db, await resourceFilter(input, ctx));
   },
 };

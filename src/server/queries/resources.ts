@@ -1,59 +1,55 @@
-import type { Resource } from '../../protocol/commands/compute-schemas.js';
-import type { CloudKind } from '../../protocol/clouds.js';
+import type { z } from 'zod';
+import type { managedResource } from '../../protocol/commands/tags.js';
 import type { Queryable } from '../../store/database.js';
 import type { Page, PageRequest } from './organisation.js';
-import { decodeUuidCursor, pageOf } from './paging.js';
-import { tagMatchCondition } from './tag-match.js';
+import { decodeResourceCursor, encodeResourceCursor, sortColumn, type ResourceOrder } from './resource-order.js';
+import { resourceSource, sourceSql, type ResourceFilter } from './resource-source.js';
 
-export interface ResourceFilter extends PageRequest {
-  tenantId: string;
-  regionId?: string | undefined;
-  type?: Resource['type'] | undefined;
-  tag?: { key: string; value?: string | undefined } | undefined;
-  /** Clouds whose resources match tag names case-insensitively; the others match exactly. */
-  caseInsensitiveClouds: readonly CloudKind[];
+export type { ResourceFilter } from './resource-source.js';
+export type ManagedResource = z.infer<typeof managedResource>;
+
+export interface ResourceListing extends ResourceFilter, PageRequest {
+  order: ResourceOrder;
 }
 
 /**
- * Everything a tenant has, as one list: live instances, volumes and the images of its private
- * catalog (which carry no tags). Ordered by id, unique across the three tables, so the cursor is
- * stable. The tag filter applies each resource's own cloud's rule: exact on `tags`, or on
- * `tags_folded` (keys and values lower-cased) for clouds that compare case-insensitively.
+ * One page of everything a tenant has (the Management table), in the order asked for and then by
+ * id, so the cursor (the last row's sort value and id) is stable and no page is found by OFFSET.
+ * The page is chosen first; only its rows then look up their owner and public IP.
  */
-export async function listResources(db: Queryable, filter: ResourceFilter): Promise<Page<Resource>> {
-  const params: unknown[] = [filter.tenantId];
-  const where: string[] = [];
-  const add = (clause: (p: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(clause(`$${params.length}`));
-  };
-  if (filter.regionId !== undefined) add((p) => `x.region_id = ${p}::uuid`, filter.regionId);
-  if (filter.type !== undefined) add((p) => `x.type = ${p}`, filter.type);
-  if (filter.tag) {
-    params.push(filter.caseInsensitiveClouds);
-    // The rule depends on the joined region; the condition reaches the GIN indexes inside the union.
-    where.push(tagMatchCondition('x', `r.cloud = ANY($${params.length}::text[])`, filter.tag, params));
+export async function listResources(db: Queryable, listing: ResourceListing): Promise<Page<ManagedResource>> {
+  const { order } = listing;
+  const params: unknown[] = [];
+  const source = resourceSource(listing, params);
+  const column = sortColumn[order.key];
+  const after = decodeResourceCursor(order, listing.cursor);
+  const direction = order.descending ? 'DESC' : 'ASC';
+  const keyset: string[] = [];
+  if (after !== null) {
+    params.push(after.value, after.id);
+    const [value, id] = [`$${params.length - 1}::${column.type}`, `$${params.length}::uuid`];
+    keyset.push(`(${column.sql}, x.id) ${order.descending ? '<' : '>'} (${value}, ${id})`);
   }
-  const after = decodeUuidCursor(filter.cursor);
-  if (after !== null) add((p) => `x.id > ${p}::uuid`, after);
-  params.push(filter.limit + 1);
-  const { rows } = await db.query<Resource>(
-    `SELECT x.id, x.type, x.name, r.name AS region, r.cloud, 'Compute' AS service, x.native_id AS "nativeId", x.tags
-       FROM (
-         SELECT i.id, 'instance' AS type, i.name, i.region_id, i.native_id, i.tags, i.tags_folded
-           FROM instances i WHERE i.tenant_id = $1 AND i.state <> 'terminated'
-         UNION ALL
-         SELECT v.id, 'volume', v.name, v.region_id, v.native_id, v.tags, v.tags_folded
-           FROM volumes v WHERE v.tenant_id = $1
-         UNION ALL
-         SELECT g.id, 'image', g.name, g.region_id, g.native_id, '{}'::jsonb, '{}'::jsonb
-           FROM images g WHERE g.tenant_id = $1 AND g.state <> 'deleted'
-       ) x
-       JOIN regions r ON r.id = x.region_id
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY x.id
-      LIMIT $${params.length}`,
+  params.push(listing.limit + 1);
+  const { rows } = await db.query<ManagedResource & { sortKey: string }>(
+    `WITH chosen AS (
+       SELECT x.id, x.type, x.name, x.native_id, x.state, x.owner_id, x.created_at, x.shape, x.tags, r.name AS region, r.cloud,
+              ${column.sql} AS sort_value
+       ${sourceSql(source, keyset)}
+       ORDER BY ${column.sql} ${direction}, x.id ${direction}
+       LIMIT $${params.length}
+     )
+     SELECT c.id, c.type, c.name, c.region, c.cloud, 'Compute' AS service, c.native_id AS "nativeId", c.tags,
+            c.state, u.name AS owner, c.created_at AS "createdAt", c.shape,
+            (SELECT json_build_object('address', p.address, 'privateAddress', p.private_address)
+               FROM public_ips p WHERE p.instance_id = c.id LIMIT 1) AS "publicIp",
+            c.sort_value::text AS "sortKey"
+       FROM chosen c LEFT JOIN users u ON u.id = c.owner_id
+      ORDER BY c.sort_value ${direction}, c.id ${direction}`,
     params,
   );
-  return pageOf(rows, filter.limit, (resource) => resource.id);
+  const more = rows.length > listing.limit;
+  const items = rows.slice(0, listing.limit).map(({ sortKey: _, ...row }) => row);
+  const last = rows[listing.limit - 1];
+  return { items, nextCursor: more && last ? encodeResourceCursor(order, { value: last.sortKey, id: last.id }) : null };
 }

@@ -127,7 +127,8 @@ export const describeResources = defineAction({
     const untagged = params.group === 'UNTAGGED';
     // As the client documents: a tag filter has no effect on the untagged group. An empty value means any value.
     const tag = untagged || params.tag === undefined ? {} : { tagKey: params.tag.key, ...(params.tag.value !== '' ? { tagValue: params.tag.value } : {}) };
-    const resources = await everyPage((page) => maestro.resources.describe({ tenant: params.tenantName, region: params.region, ...tag, ...page }));
+    // resources.describe pages at most 500 rows at a time.
+    const resources = await everyPage((page) => maestro.resources.describe({ tenant: params.tenantName, region: params.region, ...tag, ...page, limit: 500 }));
     return resources
       .filter((r) => !untagged || Object.keys(r.tags).length === 0)
       .map((r) => ({ id: r.id, service: r.service, type: r.type, tags: r.tags, name: r.name, region: r.region, cloud: r.cloud, nativeId: r.nativeId }));
