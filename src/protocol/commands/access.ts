@@ -4,6 +4,7 @@ import { defineCommand, defineManager } from '../command.js';
 import { displayText, identifier, instant, ok, timestamp, userName } from '../common.js';
 import { editions, features } from '../features.js';
 import { permissionCategories } from '../permissions.js';
+import { searchInput } from './search-input.js';
 
 export const accessName = (what: string) =>
   z
@@ -116,7 +117,7 @@ export const permissions = defineManager('permissions', 'permission', {
 export const roles = defineManager('roles', 'role', {
   describe: defineCommand({
     summary: 'List roles: the built-in ones and the custom roles of a customer, with their permission groups',
-    input: z.strictObject({ ...customerOption, name: accessName('role').optional() }),
+    input: z.strictObject({ ...customerOption, name: accessName('role').optional(), ...searchInput }),
     output: z.object({ items: z.array(role) }),
     permission: 'DESCRIBE_PERMISSIONS',
     feature: 'organisation',

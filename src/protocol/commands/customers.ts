@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
+import { searchInput } from './search-input.js';
 import { displayText, identifier, page, pageInput } from '../common.js';
 import { customer } from './organisation-schemas.js';
 
@@ -19,7 +20,7 @@ export const customers = defineManager('customers', 'customer', {
   }),
   describe: defineCommand({
     summary: 'List customers, or describe one by name',
-    input: z.strictObject({ name: identifier('customer name').optional(), ...pageInput }),
+    input: z.strictObject({ name: identifier('customer name').optional(), ...searchInput, ...pageInput }),
     output: page(customer),
     permission: 'DESCRIBE_CUSTOMER',
     feature: 'organisation',

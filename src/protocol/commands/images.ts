@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
-import { displayText, identifier, ok } from '../common.js';
+import { displayText, identifier, ok, pageInput } from '../common.js';
 import { image, resourceId, resourceName, tenantScope } from './compute-schemas.js';
+import { searchInput } from './search-input.js';
 import { instancePicker, tenantPicker } from './ui-pickers.js';
 
 export const images = defineManager('images', 'image', {
@@ -12,8 +13,12 @@ export const images = defineManager('images', 'image', {
       region: identifier('region name'),
       name: z.string().max(128).optional(),
       ids: z.array(resourceId('image')).max(100).optional().describe('only these images (as delete takes them)'),
+      ...searchInput,
+      // A public catalog can be long: a picker pages it; without limit the whole list comes back, as it always did.
+      limit: pageInput.limit.optional().describe('at most this many images, then nextCursor; all of them when omitted'),
+      cursor: pageInput.cursor,
     }),
-    output: z.object({ items: z.array(image) }),
+    output: z.object({ items: z.array(image), nextCursor: z.string().nullable() }),
     permission: 'DESCRIBE_IMAGE',
     feature: 'compute',
     audit: null,

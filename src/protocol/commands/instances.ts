@@ -4,6 +4,7 @@ import { defineCommand, defineManager } from '../command.js';
 import { identifier, instant, page, pageInput } from '../common.js';
 import { heldRequest } from './approvals.js';
 import { instance, resourceId, resourceName, tags, tenantScope } from './compute-schemas.js';
+import { searchInput } from './search-input.js';
 import { instancePicker, tenantPicker, tenantRegionPicker } from './ui-pickers.js';
 
 export const MAX_INSTANCES_PER_RUN = 500;
@@ -186,6 +187,7 @@ export const instances = defineManager('instances', 'instance', {
       tagKey: z.string().max(128).optional(),
       tagValue: z.string().max(256).optional(),
       managed: z.boolean().optional(),
+      ...searchInput,
       ...pageInput,
     }),
     output: page(instance),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { identifier, ok, timestamp } from '../common.js';
 import { resourceId, tenantScope } from './compute-schemas.js';
+import { searchInput } from './search-input.js';
 import { instancePicker, tenantPicker, tenantRegionPicker } from './ui-pickers.js';
 
 const inRegion = z.strictObject({ ...tenantScope, region: identifier('region name') });
@@ -99,7 +100,7 @@ export const networks = defineManager('networks', 'network', {
     description:
       'Regions of clouds that let a run choose its network (OpenStack) answer; the others refuse with invalid_input. ' +
       'instances.run takes a network by name or nativeId; without one, the cloud picks (on OpenStack, the project\'s only network).',
-    input: inRegion,
+    input: inRegion.extend(searchInput),
     output: z.object({ items: z.array(network) }),
     permission: 'DESCRIBE_NETWORK',
     feature: 'compute',
@@ -114,7 +115,7 @@ export const securityGroups = defineManager('securityGroups', 'security-group', 
   describe: defineCommand({
     summary: "List the security groups of a region a tenant's instances can use, as the cloud shows them now",
     description: 'Regions of clouds with security groups (OpenStack) answer; the others refuse with invalid_input. instances.run takes them by name.',
-    input: inRegion,
+    input: inRegion.extend(searchInput),
     output: z.object({ items: z.array(securityGroup) }),
     permission: 'DESCRIBE_SECURITY_GROUP',
     feature: 'compute',

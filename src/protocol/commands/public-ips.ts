@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { identifier, ok, page, pageInput, timestamp } from '../common.js';
 import { resourceId, tenantScope } from './compute-schemas.js';
+import { searchInput } from './search-input.js';
 import { instancePicker, tenantPicker, tenantRegionPicker } from './ui-pickers.js';
 
 export const publicIp = z.object({
@@ -62,6 +63,7 @@ export const publicIps = defineManager('publicIps', 'public-ip', {
       region: identifier('region name').optional(),
       instance: resourceId('instance').optional(),
       ids: z.array(resourceId('public IP')).max(100).optional(),
+      search: searchInput.search.describe('only the addresses containing this text'),
       ...pageInput,
     }),
     output: page(publicIp),

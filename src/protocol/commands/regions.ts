@@ -3,6 +3,7 @@ import { clientCloudKinds, cloudKinds, regionKinds, regionStatuses } from '../cl
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, identifier, page, pageInput } from '../common.js';
 import { region } from './organisation-schemas.js';
+import { searchInput } from './search-input.js';
 
 export const regions = defineManager('regions', 'region', {
   create: defineCommand({
@@ -46,6 +47,8 @@ export const regions = defineManager('regions', 'region', {
     input: z.strictObject({
       name: identifier('region name').optional(),
       cloud: z.enum(cloudKinds).optional(),
+      tenant: identifier('tenant name').optional().describe('only the regions this tenant is activated in'),
+      ...searchInput,
       ...pageInput,
     }),
     output: page(region),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { identifier, ok } from '../common.js';
 import { shape } from './compute-schemas.js';
+import { searchInput } from './search-input.js';
 
 const shapeName = z
   .string()
@@ -14,7 +15,7 @@ const shapeName = z
 export const shapes = defineManager('shapes', 'shape', {
   describe: defineCommand({
     summary: 'List the shapes a region offers: the standard ones and its custom ones',
-    input: z.strictObject({ region: identifier('region name') }),
+    input: z.strictObject({ region: identifier('region name'), ...searchInput }),
     output: z.object({ items: z.array(shape) }),
     permission: 'DESCRIBE_SHAPE',
     feature: 'compute',

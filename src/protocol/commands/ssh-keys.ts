@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { ok } from '../common.js';
 import { resourceName, sshKey, tenantScope } from './compute-schemas.js';
+import { searchInput } from './search-input.js';
 import { tenantPicker } from './ui-pickers.js';
 
 const keyName = resourceName('SSH key');
@@ -38,7 +39,7 @@ export const sshKeys = defineManager('sshKeys', 'ssh-key', {
   }),
   describe: defineCommand({
     summary: "List a tenant's SSH keys",
-    input: z.strictObject({ ...tenantScope, name: z.string().max(128).optional() }),
+    input: z.strictObject({ ...tenantScope, name: z.string().max(128).optional(), ...searchInput }),
     output: z.object({ items: z.array(sshKey) }),
     permission: 'DESCRIBE_SSH_KEY',
     feature: 'compute',

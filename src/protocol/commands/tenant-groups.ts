@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
+import { searchInput } from './search-input.js';
 import { displayText, identifier, ok, page, pageInput } from '../common.js';
 import { tenantGroup } from './organisation-schemas.js';
 
@@ -20,7 +21,7 @@ export const tenantGroups = defineManager('tenantGroups', 'tenant-group', {
   }),
   describe: defineCommand({
     summary: 'List tenant groups, of one customer or of all',
-    input: z.strictObject({ customer: identifier('customer name').optional(), ...pageInput }),
+    input: z.strictObject({ customer: identifier('customer name').optional(), ...searchInput, ...pageInput }),
     output: page(tenantGroup),
     permission: 'DESCRIBE_TENANT_GROUP',
     feature: 'organisation',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, email, identifier, page, pageInput } from '../common.js';
 import { tenant } from './organisation-schemas.js';
+import { searchInput } from './search-input.js';
 import { customerPicker, regionPicker, tenantPicker } from './ui-pickers.js';
 
 const tenantRegion = z.strictObject({
@@ -52,6 +53,7 @@ export const tenants = defineManager('tenants', 'tenant', {
     input: z.strictObject({
       name: identifier('tenant name').optional(),
       customer: identifier('customer name').optional(),
+      ...searchInput,
       ...pageInput,
     }),
     output: page(tenant),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, email, identifier, ok, page, pageInput, userName } from '../common.js';
 import { user } from './organisation-schemas.js';
+import { searchInput } from './search-input.js';
 import { customerPicker, rolePicker, tenantPicker, userPicker } from './ui-pickers.js';
 
 const roleName = z
@@ -50,6 +51,7 @@ export const users = defineManager('users', 'user', {
       name: userName.optional(),
       customer: identifier('customer name').optional(),
       tenant: identifier('tenant name').optional(),
+      ...searchInput,
       ...pageInput,
     }),
     output: page(user),

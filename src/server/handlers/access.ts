@@ -9,6 +9,7 @@ import { requireWithinOwnRights } from '../access/grant-limits.js';
 import type { CommandContext, ManagerHandlers } from '../context.js';
 import * as q from '../queries/access.js';
 import { customerRow, tenantRow, userRow, type TenantRow, type UserRow } from '../queries/organisation.js';
+import { containsText } from '../queries/name-search.js';
 
 /** The customer a call manages: the one it names, else the caller's. Administrators must name one. */
 export async function managedCustomer(ctx: CommandContext, name: string | undefined): Promise<{ id: string; name: string }> {
@@ -155,7 +156,8 @@ async function visibleIn(ctx: CommandContext, user: UserRow, tenant: TenantRow):
 export const roles: ManagerHandlers<Managers['roles']> = {
   async describe(input, ctx) {
     const customerId = input.customer !== undefined ? (await customerRow(ctx.db, input.customer)).id : ctx.access.customerId;
-    return { items: await q.roles(ctx.db, customerId, input.name) };
+    const items = await q.roles(ctx.db, customerId, input.name);
+    return { items: items.filter((role) => containsText(role.name, input.search)) };
   },
   async save(input, ctx) {
     const customer = await managedCustomer(ctx, input.customer);

@@ -22,7 +22,7 @@ export const images: ManagerHandlers<Managers['images']> = {
   async describe(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
     const region = await usableRegion(ctx, tenant, input.region);
-    return { items: await listImages(ctx.db, region.id, tenant.id, { name: input.name, ids: input.ids }) };
+    return listImages(ctx.db, region.id, tenant.id, { name: input.name, ids: input.ids, search: input.search, limit: input.limit, cursor: input.cursor });
   },
   async create(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);

@@ -181,6 +181,7 @@ export const instances: ManagerHandlers<Managers['instances']> = {
       regionId: region?.id,
       ids: input.ids,
       name: input.name,
+      search: input.search,
       state: input.state,
       owner: input.owner,
       managed: input.managed,

@@ -9,6 +9,7 @@ import { regionRefById, type RegionRef } from '../queries/compute.js';
 import { instanceRow } from '../queries/instances.js';
 import type { TenantRow } from '../queries/organisation.js';
 import { tenantInScope, usableRegion } from './scope.js';
+import { containsText } from '../queries/name-search.js';
 
 const offeredAs = { networks: 'networks', securityGroups: 'security groups' } as const;
 
@@ -104,7 +105,7 @@ export const networks: ManagerHandlers<Managers['networks']> = {
     const gone = activated
       .filter((a) => !items.some((n) => n.nativeId === a.nativeId))
       .map((a) => ({ nativeId: a.nativeId, name: a.name, external: false, shared: false, cidrs: [], activated: true, description: a.description, existsOnCloud: false }));
-    return { items: [...onCloud, ...gone] };
+    return { items: [...onCloud, ...gone].filter((n) => containsText(n.name, input.search) || containsText(n.nativeId, input.search)) };
   },
 
   async activate(input, ctx) {
@@ -168,6 +169,8 @@ export const securityGroups: ManagerHandlers<Managers['securityGroups']> = {
     const tenant = await tenantInScope(ctx, input.tenant);
     const region = await usableRegion(ctx, tenant, input.region);
     const items = await cloudSecurityGroups(ctx, region);
-    return { items: items.map(({ nativeId, name, description }) => ({ nativeId, name, description })) };
+    return {
+      items: items.filter((g) => containsText(g.name, input.search)).map(({ nativeId, name, description }) => ({ nativeId, name, description })),
+    };
   },
 };

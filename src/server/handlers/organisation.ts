@@ -182,8 +182,14 @@ export const regions: ManagerHandlers<Managers['regions']> = {
     if (agent || ctx.services.clouds.has(input.cloud)) await importPublicCatalog(ctx, await regionRef(ctx.db, input.name));
     return q.regionView(ctx.db, id);
   },
-  // Users see the regions their tenants are active in.
-  describe: async (input, ctx) => q.listRegions(ctx.db, { ...input, tenantIds: await tenantIdsAllowing(ctx, 'DESCRIBE_REGION') }),
+  // Users see the regions their tenants are active in; with a tenant, that tenant's, if they may see them.
+  async describe({ tenant, ...input }, ctx) {
+    const allowed = await tenantIdsAllowing(ctx, 'DESCRIBE_REGION');
+    if (tenant === undefined) return q.listRegions(ctx.db, { ...input, tenantIds: allowed });
+    const { id } = await q.tenantRow(ctx.db, tenant);
+    if (allowed !== null && !allowed.includes(id)) throw q.tenantNotFound(tenant);
+    return q.listRegions(ctx.db, { ...input, tenantIds: [id] });
+  },
   async update({ name, agent, ...changes }, ctx) {
     const region = await q.regionRow(ctx.db, name);
     if (changes.imitates !== undefined && region.cloud !== 'SIMULATED') throw imitatesRefused(name, region.cloud);

@@ -124,7 +124,15 @@ export const publicIps: ManagerHandlers<Managers['publicIps']> = {
     const tenant = await tenantInScope(ctx, input.tenant);
     // Any existing region: a tenant may still hold addresses in a region it was since deactivated in.
     const region = input.region === undefined ? undefined : await regionRef(ctx.db, input.region);
-    return listPublicIps(ctx.db, { tenantId: tenant.id, regionId: region?.id, instanceId: input.instance, ids: input.ids, limit: input.limit, cursor: input.cursor });
+    return listPublicIps(ctx.db, {
+      tenantId: tenant.id,
+      regionId: region?.id,
+      instanceId: input.instance,
+      ids: input.ids,
+      search: input.search,
+      limit: input.limit,
+      cursor: input.cursor,
+    });
   },
 
   async associate(input, ctx) {

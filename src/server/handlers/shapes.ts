@@ -4,6 +4,7 @@ import * as events from '../../protocol/events/compute.js';
 import { conflict, notFound } from '../../protocol/errors.js';
 import type { ManagerHandlers } from '../context.js';
 import { regionRef } from '../queries/compute.js';
+import { containsText } from '../queries/name-search.js';
 
 const gb = (mb: number) => Math.round((mb / 1024) * 1000) / 1000;
 
@@ -14,12 +15,11 @@ export const shapes: ManagerHandlers<Managers['shapes']> = {
       'SELECT name, cpu, ram_mb AS "ramMb" FROM region_shapes WHERE region_id = $1 ORDER BY cpu, ram_mb, name',
       [region.id],
     );
-    return {
-      items: [
-        ...standardShapes.map((s) => ({ name: s.name, cpu: s.cpu, ramGb: s.ramGb, custom: false })),
-        ...rows.map((s) => ({ name: s.name, cpu: s.cpu, ramGb: gb(s.ramMb), custom: true })),
-      ],
-    };
+    const items = [
+      ...standardShapes.map((s) => ({ name: s.name, cpu: s.cpu, ramGb: s.ramGb, custom: false })),
+      ...rows.map((s) => ({ name: s.name, cpu: s.cpu, ramGb: gb(s.ramMb), custom: true })),
+    ];
+    return { items: items.filter((s) => containsText(s.name, input.search)) };
   },
   async create(input, ctx) {
     const region = await regionRef(ctx.db, input.region);

@@ -63,7 +63,7 @@ export const sshKeys: ManagerHandlers<Managers['sshKeys']> = {
   },
   async describe(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);
-    return listSshKeys(ctx.db, { tenantId: tenant.id, name: input.name?.trim() });
+    return listSshKeys(ctx.db, { tenantId: tenant.id, name: input.name?.trim(), search: input.search });
   },
   async delete(input, ctx) {
     const tenant = await tenantInScope(ctx, input.tenant);

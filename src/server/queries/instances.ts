@@ -5,6 +5,7 @@ import { notFound } from '../../protocol/errors.js';
 import type { Queryable } from '../../store/database.js';
 import type { Page, PageRequest } from './organisation.js';
 import { decodeUuidCursor, pageOf } from './paging.js';
+import { nameContains } from './name-search.js';
 
 /** An instance as handlers need it: ids, state, where it runs. */
 export interface InstanceRow {
@@ -80,6 +81,8 @@ export interface InstanceFilter extends PageRequest {
   regionId?: string | undefined;
   ids?: readonly string[] | undefined;
   name?: string | undefined;
+  /** Part of the name, any case: scans the tenant's instances (in the region) in id order until a page is full. */
+  search?: string | undefined;
   state?: InstanceState | undefined;
   owner?: string | undefined;
   managed?: boolean | undefined;
@@ -101,6 +104,7 @@ export async function listInstances(db: Queryable, filter: InstanceFilter): Prom
   if (filter.regionId) add((p) => `i.region_id = ${p}`, filter.regionId);
   if (filter.ids) add((p) => `i.id = ANY(${p}::uuid[])`, filter.ids);
   if (filter.name !== undefined) add((p) => `i.name = ${p}`, filter.name);
+  if (filter.search !== undefined) add((p) => nameContains('i.name', p), filter.search);
   if (filter.state) add((p) => `i.state = ${p}`, filter.state);
   if (filter.owner !== undefined) add((p) => `u.name = ${p}`, filter.owner);
   if (filter.managed !== undefined) add((p) => `i.managed = ${p}`, filter.managed);

@@ -2,6 +2,7 @@ import type { AccessKey, Customer, Region, Tenant, TenantGroup, User } from '../
 import { clientCloudOf, type CloudKind } from '../../protocol/clouds.js';
 import { notFound } from '../../protocol/errors.js';
 import type { Queryable } from '../../store/database.js';
+import { nameContains } from './name-search.js';
 import { decodeCursor, pageOf } from './paging.js';
 
 /**
@@ -76,10 +77,11 @@ export async function customerView(db: Queryable, id: string): Promise<Customer>
 
 export async function listCustomers(
   db: Queryable,
-  query: { name?: string | undefined; customerId?: string | null } & PageRequest,
+  query: { name?: string | undefined; search?: string | undefined; customerId?: string | null } & PageRequest,
 ): Promise<Page<Customer>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `c.name = ${p}`, query.name);
+  if (query.search !== undefined) add(f, (p) => `(${nameContains('c.name', p)} OR ${nameContains('c.display_name', p)})`, query.search);
   if (query.customerId) add(f, (p) => `c.id = ${p}`, query.customerId);
   return listPage<Customer>(db, customerSelect, f, 'c.name', (c) => c.name, query);
 }
@@ -111,9 +113,10 @@ export async function tenantGroupView(db: Queryable, id: string): Promise<Tenant
 
 export async function listTenantGroups(
   db: Queryable,
-  query: { customer?: string | undefined; customerId?: string | null } & PageRequest,
+  query: { customer?: string | undefined; search?: string | undefined; customerId?: string | null } & PageRequest,
 ): Promise<Page<TenantGroup>> {
   const f = filter();
+  if (query.search !== undefined) add(f, (p) => nameContains('g.name', p), query.search);
   if (query.customer !== undefined) add(f, (p) => `c.name = ${p}`, query.customer);
   if (query.customerId) add(f, (p) => `c.id = ${p}`, query.customerId);
   return listPage<TenantGroup>(
@@ -135,12 +138,15 @@ export interface TenantRow {
   status: 'active' | 'inactive';
 }
 
+/** The answer for a tenant that does not exist, and for one a caller may not see (so names cannot be probed). */
+export const tenantNotFound = (name: string) => notFound('tenant', name, 'list the tenants you can see with `maestro tenants describe`');
+
 export async function tenantRow(db: Queryable, name: string): Promise<TenantRow> {
   const { rows } = await db.query<TenantRow>(
     'SELECT id, customer_id AS "customerId", name, status FROM tenants WHERE name = $1',
     [name],
   );
-  if (!rows[0]) throw notFound('tenant', name, 'list the tenants you can see with `maestro tenants describe`');
+  if (!rows[0]) throw tenantNotFound(name);
   return rows[0];
 }
 
@@ -156,10 +162,11 @@ export async function tenantView(db: Queryable, id: string): Promise<Tenant> {
 
 export async function listTenants(
   db: Queryable,
-  query: { name?: string | undefined; customer?: string | undefined; tenantIds?: readonly string[] | null } & PageRequest,
+  query: { name?: string | undefined; customer?: string | undefined; search?: string | undefined; tenantIds?: readonly string[] | null } & PageRequest,
 ): Promise<Page<Tenant>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `t.name = ${p}`, query.name);
+  if (query.search !== undefined) add(f, (p) => `(${nameContains('t.name', p)} OR ${nameContains('t.display_name', p)})`, query.search);
   if (query.customer !== undefined) add(f, (p) => `t.customer_name = ${p}`, query.customer);
   if (query.tenantIds) add(f, (p) => `t.id = ANY(${p}::uuid[])`, query.tenantIds);
   return listPage<Tenant>(db, tenantSelect, f, 't.name', (t) => t.name, query);
@@ -191,10 +198,11 @@ export async function regionView(db: Queryable, id: string): Promise<Region> {
 
 export async function listRegions(
   db: Queryable,
-  query: { name?: string | undefined; cloud?: string | undefined; tenantIds?: readonly string[] | null } & PageRequest,
+  query: { name?: string | undefined; cloud?: string | undefined; search?: string | undefined; tenantIds?: readonly string[] | null } & PageRequest,
 ): Promise<Page<Region>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `r.name = ${p}`, query.name);
+  if (query.search !== undefined) add(f, (p) => nameContains('r.name', p), query.search);
   if (query.cloud !== undefined) add(f, (p) => `r.cloud = ${p}`, query.cloud);
   if (query.tenantIds) {
     add(f, (p) => `EXISTS (SELECT 1 FROM tenant_regions tr WHERE tr.region_id = r.id AND tr.tenant_id = ANY(${p}::uuid[]))`, query.tenantIds);
@@ -237,10 +245,17 @@ export async function userView(db: Queryable, id: string): Promise<User> {
 
 export async function listUsers(
   db: Queryable,
-  query: { name?: string | undefined; customer?: string | undefined; tenant?: string | undefined; customerId?: string | null } & PageRequest,
+  query: {
+    name?: string | undefined;
+    customer?: string | undefined;
+    tenant?: string | undefined;
+    search?: string | undefined;
+    customerId?: string | null;
+  } & PageRequest,
 ): Promise<Page<User>> {
   const f = filter();
   if (query.name !== undefined) add(f, (p) => `u.name = ${p}`, query.name);
+  if (query.search !== undefined) add(f, (p) => `(${nameContains('u.name', p)} OR ${nameContains('u.display_name', p)})`, query.search);
   if (query.customer !== undefined) add(f, (p) => `c.name = ${p}`, query.customer);
   if (query.customerId) add(f, (p) => `u.customer_id = ${p}`, query.customerId);
   if (query.tenant !== undefined) {

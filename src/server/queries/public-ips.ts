@@ -4,6 +4,7 @@ import { uuidPattern } from '../../protocol/ids.js';
 import type { Queryable } from '../../store/database.js';
 import type { Page, PageRequest } from './organisation.js';
 import { decodeUuidCursor, pageOf } from './paging.js';
+import { nameContains } from './name-search.js';
 
 /** A public IP as handlers need it. */
 export interface PublicIpRow {
@@ -65,6 +66,8 @@ export interface PublicIpFilter extends PageRequest {
   regionId?: string | undefined;
   instanceId?: string | undefined;
   ids?: readonly string[] | undefined;
+  /** Part of the address. */
+  search?: string | undefined;
 }
 
 /** A tenant's public IPs in id order (oldest first). */
@@ -78,6 +81,7 @@ export async function listPublicIps(db: Queryable, filter: PublicIpFilter): Prom
   if (filter.regionId !== undefined) add((p) => `p.region_id = ${p}`, filter.regionId);
   if (filter.instanceId !== undefined) add((p) => `p.instance_id = ${p}::uuid`, filter.instanceId);
   if (filter.ids !== undefined) add((p) => `p.id = ANY(${p}::uuid[])`, filter.ids);
+  if (filter.search !== undefined) add((p) => nameContains('p.address', p), filter.search);
   const after = decodeUuidCursor(filter.cursor);
   if (after !== null) add((p) => `p.id > ${p}::uuid`, after);
   params.push(filter.limit + 1);

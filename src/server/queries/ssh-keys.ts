@@ -1,5 +1,6 @@
 import type { SshKey } from '../../protocol/commands/compute-schemas.js';
 import { notFound } from '../../protocol/errors.js';
+import { nameContains } from './name-search.js';
 import type { Queryable } from '../../store/database.js';
 
 /** An SSH key as handlers need it. */
@@ -40,12 +41,19 @@ export async function sshKeyView(db: Queryable, id: string): Promise<SshKey> {
 }
 
 /** A tenant's keys by name, or the one of that name. */
-export async function listSshKeys(db: Queryable, query: { tenantId: string; name?: string | undefined }): Promise<{ items: SshKey[] }> {
+export async function listSshKeys(
+  db: Queryable,
+  query: { tenantId: string; name?: string | undefined; search?: string | undefined },
+): Promise<{ items: SshKey[] }> {
   const params: unknown[] = [query.tenantId];
   let where = 'k.tenant_id = $1';
   if (query.name !== undefined) {
     params.push(query.name);
-    where += ` AND k.name = $2`;
+    where += ` AND k.name = $${params.length}`;
+  }
+  if (query.search !== undefined) {
+    params.push(query.search);
+    where += ` AND ${nameContains('k.name', `$${params.length}`)}`;
   }
   const { rows } = await db.query<SshKey>(`${sshKeySelect} WHERE ${where} ORDER BY k.name, k.id`, params);
   return { items: rows };
