@@ -1,4 +1,4 @@
-import { Component, DestroyRef, computed, effect, inject, input, signal } from '@angular/core';
+import { Component, DestroyRef, computed, effect, inject, input, output, signal } from '@angular/core';
 import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -23,7 +23,7 @@ const searchDelayMs = 250;
   selector: 'app-picker-field',
   imports: [ReactiveFormsModule, MatAutocompleteModule, MatFormFieldModule, MatInputModule, MatProgressSpinnerModule],
   template: `
-    <mat-form-field appearance="outline" class="field" [subscriptSizing]="dense() ? 'dynamic' : 'fixed'">
+    <mat-form-field appearance="outline" class="field" subscriptSizing="dynamic">
       <mat-label>{{ label() }}</mat-label>
       <input
         matInput
@@ -84,6 +84,8 @@ export class PickerField {
   readonly error = input<string | null>(null);
   readonly testId = input('picker');
   readonly dense = input(false);
+  /** A choice from the list (not typed text). */
+  readonly picked = output<string>();
 
   protected readonly moreMarker = '\u0000more';
   protected readonly options = signal<PickerOption[]>([]);
@@ -93,7 +95,8 @@ export class PickerField {
   protected readonly text = signal('');
   private readonly searches = new Subject<void>();
   private request = 0;
-  private paged: boolean | null = null;
+  /** The picker command's input names, read once. */
+  private inputs: Set<string> | null = null;
   private readonly paramsKey = computed(() => JSON.stringify([this.hint().command, this.params(), this.missing()]));
 
   constructor() {
@@ -117,7 +120,10 @@ export class PickerField {
   }
 
   protected chosen(value: string): void {
-    if (value !== this.moreMarker) return;
+    if (value !== this.moreMarker) {
+      this.picked.emit(value);
+      return;
+    }
     // "More…" is not a value: restore the text and read the next page.
     this.control().setValue(this.text(), { emitEvent: false });
     void this.load(true);
@@ -129,8 +135,11 @@ export class PickerField {
     this.loading.set(true);
     this.problem.set(null);
     try {
-      this.paged ??= ((await this.discovery.find(this.hint().command))?.params ?? []).some((param) => param.name === 'limit');
-      const page = await readPickerPage(this.api, this.hint(), this.params(), this.text(), more ? this.nextCursor() : null, this.paged);
+      this.inputs ??= new Set(((await this.discovery.find(this.hint().command))?.params ?? []).map((param) => param.name));
+      const inputs = this.inputs;
+      // A search input the command does not (yet) take is not sent: the typed text then narrows what was read.
+      const hint = this.hint().search && !inputs.has(this.hint().search!) ? { ...this.hint(), search: undefined } : this.hint();
+      const page = await readPickerPage(this.api, hint, this.params(), this.text(), more ? this.nextCursor() : null, inputs.has('limit'));
       if (request !== this.request) return;
       this.options.set(more ? [...this.options(), ...page.options] : page.options);
       this.nextCursor.set(page.nextCursor);
