@@ -78,7 +78,7 @@ describe('the Management page: resources across clouds, filtered, sorted and pag
     for (let i = 0; i < 60; i++) {
       const region = i % 2 === 0 ? 'm-gcp' : 'm-azure';
       // Google ignores case in tag names, Azure does not: the same spellings mean one key there and two here.
-      const env = i % 4 < 2 ? { Env: i % 3 === 0 ? 'Prod' : 'prod' } : { env: i % 5 === 0 ? 'Test' : 'prod' };
+      const env: Record<string, string> = i % 4 < 2 ? { Env: i % 3 === 0 ? 'Prod' : 'prod' } : { env: i % 5 === 0 ? 'Test' : 'prod' };
       await insert(TENANT, region, i, i % 3 === 2 ? 'volume' : 'instance', { ...env, team: `team-${i % 4}`, serial: `s-${i}` });
     }
     for (let i = 0; i < 12; i++) await insert(OTHER, i % 2 === 0 ? 'm-gcp' : 'm-azure', i, 'instance', { Env: 'Prod', team: 'team-0', serial: `s-${i}` });
