@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand, defineManager } from '../command.js';
 import { displayText, instant, ok, page, pageInput, userName } from '../common.js';
 import { accessKey } from './organisation-schemas.js';
+import { userPicker } from './ui-pickers.js';
 
 export const keys = defineManager('keys', 'key', {
   create: defineCommand({
@@ -14,6 +15,15 @@ export const keys = defineManager('keys', 'key', {
     output: accessKey.extend({ secretKey: z.string() }),
     permission: 'CREATE_KEY',
     feature: 'organisation',
+    ui: {
+      title: 'Create an API access key',
+      fields: {
+        // Users who may not list users leave it empty: their own key.
+        user: { ...userPicker, help: 'Empty: a key of your own.' },
+        description: { label: 'What it is for' },
+        expiresAt: { label: 'Expires at', widget: 'datetime', help: 'Empty: it does not expire.' },
+      },
+    },
     audit: 'create',
     audience: 'user',
     scope: { kind: 'customer', via: 'user', field: 'user', selfAllowed: true },
@@ -35,6 +45,7 @@ export const keys = defineManager('keys', 'key', {
     output: ok,
     permission: 'DELETE_KEY',
     feature: 'organisation',
+    ui: { fields: { accessKey: { widget: 'hidden' } }, confirm: 'Revoke this access key? Calls signed with it fail from then on.' },
     audit: 'revoke',
     audience: 'user',
     scope: { kind: 'customer', via: 'accessKey', field: 'accessKey', selfAllowed: true },
