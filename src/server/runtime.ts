@@ -51,10 +51,15 @@ import { evaluateQuotasAfter, registerSystemJobs } from './jobs/system-jobs.js';
 import { buildApp } from './http/app.js';
 import { defaultConsoleDir } from './http/console-static.js';
 import { ConsoleSessions } from './session/console-sessions.js';
+import { sessionActor } from './session/request-session.js';
 import { loadCompatActions } from './compat/load-actions.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
 import { OutboxRelay } from './outbox/relay.js';
+import { LiveHub } from './live/hub.js';
+import { liveOptions, type LiveOptions } from './live/options.js';
+import type { ActorResolver } from './live/route.js';
+import { streamActorResolver } from './live/actor-resolvers.js';
 import type { NotificationDelivery } from './notifications/delivery-schedule.js';
 import { setUpNotifications } from './notifications/setup.js';
 import { eventDefinitions, projections } from './projections/index.js';
@@ -74,6 +79,8 @@ export interface MaestroOptions {
   listen?: boolean;
   /** How to reach the private agents instead of MAESTRO_AMQP_URL (tests: an in-process broker). */
   agentTransport?: ServerTransport;
+  /** The live event stream's settings; `resolveActor` replaces who may open one (tests). */
+  live?: Partial<LiveOptions> & { resolveActor?: ActorResolver };
 }
 
 export interface Maestro {
@@ -266,6 +273,16 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       onInternalError: (error, method) => logger.error({ err: error, method }, 'internal error'),
     });
     const metrics = createMetrics();
+    const { resolveActor, ...liveSettings } = options.live ?? {};
+    const live = new LiveHub({
+      db,
+      logger,
+      authorizer,
+      tenantsReachableBy: (user) => accessStore.tenantsReachableBy(user),
+      accessAffected: AccessStore.affectedBy,
+      openStreams: metrics.liveStreams,
+      options: liveOptions(liveSettings),
+    });
     const quotaDeps = { db, writer, dispatcher, clock, logger, nodeName: config.nodeName };
     const quotas = new QuotaEvaluator(quotaDeps);
     const approvals = new ApprovalExecutor(quotaDeps, config.quotaIntervalMs);
@@ -280,7 +297,9 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       metrics.eventLogHead.set(message.seq);
       relay.wake();
       // New notifications are sent once the relay has committed them.
+      live.committed(message.types);
       void relay.idle().then(() => {
+        live.notificationsMayHaveMoved();
         if (notifications.consumer.takeQueued()) notifications.delivery.wake();
       });
       if (message.types.some((type) => type.startsWith('instance.') && type !== 'instance.stateChanged')) stateSync.wake();
@@ -309,6 +328,8 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       cleanups.unshift(unlisten);
     }
     relay.start();
+    await live.start();
+    cleanups.unshift(() => live.close());
     // What was pending at start; due retries are the recurring job notifications.deliver.
     notifications.delivery.wake();
     stateSync.start();
@@ -417,14 +438,11 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       if (!(await agent.resume())) logger.warn({ dir: embeddedAgentDirectory(config.dataDir) }, 'the embedded agent has no identity yet; its region is not served');
       phase('embeddedAgentMs');
     }
+    const authenticator = { credentials, replays, windowMs, now: () => clock.now().getTime() };
     const app = await buildApp({
       dispatcher,
-      authenticator: {
-        credentials,
-        replays,
-        windowMs,
-        now: () => clock.now().getTime(),
-      },
+      authenticator,
+      live: { hub: live, resolveActor: resolveActor ?? streamActorResolver({ authenticator, session: sessionActor }) },
       db,
       metrics,
       logger,
@@ -458,6 +476,8 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       },
     });
     cleanups.unshift(() => app.close());
+    // Again, to run before the HTTP server closes: it waits for open connections, and streams stay open until ended.
+    cleanups.unshift(() => live.close());
     phase('appBuiltMs');
     let url = '';
     if (options.listen !== false) {

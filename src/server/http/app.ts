@@ -11,6 +11,7 @@ import { errorResponse, handleJsonRpc, rpcCodes, toRpcError, type JsonRpcRespons
 import type { Metrics } from './metrics.js';
 import type { CompatAction, CompatServerInfo } from '../compat/action.js';
 import { registerCompatRoutes } from '../compat/route.js';
+import { registerLiveRoute, type LiveRouteDeps } from '../live/route.js';
 import type { ConsoleSessions } from '../session/console-sessions.js';
 import { csrfCheckedSession, sessionTokenOf } from '../session/request-session.js';
 import { registerSessionRoutes } from '../session/routes.js';
@@ -29,6 +30,8 @@ export interface AppDependencies {
   sessions: ConsoleSessions;
   /** The built web console served at /console/. */
   consoleDir: string;
+  /** The live event stream (server-sent events), when this node serves it. */
+  live?: Omit<LiveRouteDeps, 'logger'>;
 }
 
 export const RPC_PATH = '/api/v1/rpc';
@@ -160,6 +163,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   registerSessionRoutes(app, deps.sessions);
   registerConsoleStatic(app, { dir: deps.consoleDir });
+
+  if (deps.live) registerLiveRoute(app, { ...deps.live, logger: deps.logger });
 
   app.get('/health/live', async () => ({ status: 'ok' }));
   const ready = async (_request: unknown, reply: FastifyReply) => {

@@ -29,6 +29,11 @@ export function createMetrics() {
       help: 'Sequence number of the last committed event seen by this node',
       registers: [registry],
     }),
+    liveStreams: new Gauge({
+      name: 'maestro_live_streams',
+      help: 'Live event streams (GET /api/v1/events/stream) open on this node',
+      registers: [registry],
+    }),
   };
 }
 

@@ -92,24 +92,30 @@ async function auditPage(db: Queryable, filter: AuditFilter): Promise<{ events: 
   return { events, nextCursor: more ? encodeCursor(String(events[events.length - 1]!.seq)) : null };
 }
 
+/** An event as events.describe answers it (the live stream sends the same shape). */
+export function auditEventOf(recorded: RecordedEvent, tenantName: string | null): AuditEvent {
+  const event = withoutSecrets(recorded);
+  return {
+    seq: event.seq,
+    id: event.id,
+    time: event.time,
+    type: event.type,
+    action: event.action,
+    outcome: event.outcome,
+    initiator: event.initiator,
+    target: event.target,
+    tenant: tenantName,
+    region: event.region,
+    requestId: event.requestId,
+    reason: event.reason,
+    data: event.data,
+  };
+}
+
 export async function auditEvents(db: Queryable, filter: AuditFilter): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
   const { events, nextCursor } = await auditPage(db, filter);
   return {
-    items: events.map((event) => ({
-      seq: event.seq,
-      id: event.id,
-      time: event.time,
-      type: event.type,
-      action: event.action,
-      outcome: event.outcome,
-      initiator: event.initiator,
-      target: event.target,
-      tenant: event.tenantName,
-      region: event.region,
-      requestId: event.requestId,
-      reason: event.reason,
-      data: event.data,
-    })),
+    items: events.map((event) => auditEventOf(event, event.tenantName)),
     nextCursor,
   };
 }
