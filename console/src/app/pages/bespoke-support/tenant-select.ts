@@ -22,10 +22,13 @@ const tenantLimit = 200;
   selector: 'app-tenant-select',
   imports: [MatFormFieldModule, MatSelectModule],
   template: `
-    @if (tenants().length > 1 || (tenants().length === 0 && !value())) {
+    @if (tenants().length > 1 || (tenants().length === 0 && !value()) || (allLabel() && tenants().length > 0)) {
       <mat-form-field class="tenant" subscriptSizing="dynamic">
         <mat-label>Tenant</mat-label>
-        <mat-select [value]="value()" (valueChange)="chosen.emit($event)" data-testid="tenant-select" [disabled]="tenants().length === 0">
+        <mat-select [value]="value() ?? ''" (valueChange)="chosen.emit($event)" data-testid="tenant-select" [disabled]="tenants().length === 0">
+          @if (allLabel()) {
+            <mat-option value="">{{ allLabel() }}</mat-option>
+          }
           @for (tenant of tenants(); track tenant.name) {
             <mat-option [value]="tenant.name">{{ tenant.displayName || tenant.name }}{{ tenant.customer ? ' · ' + tenant.customer : '' }}</mat-option>
           }
@@ -41,6 +44,8 @@ const tenantLimit = 200;
 export class TenantSelect {
   private readonly api = inject(ApiService);
   readonly value = input<string | null>(null);
+  /** Offer "every tenant" (the empty value) under this label, for commands where the tenant is optional. */
+  readonly allLabel = input<string | null>(null);
   readonly chosen = output<string>();
   protected readonly tenants = signal<TenantRow[]>([]);
   protected readonly problem = signal<string | null>(null);
@@ -50,7 +55,7 @@ export class TenantSelect {
     // With one tenant there is nothing to choose: take it.
     effect(() => {
       const only = this.tenants();
-      if (only.length === 1 && this.value() !== only[0]!.name) this.chosen.emit(only[0]!.name);
+      if (only.length === 1 && !this.allLabel() && this.value() !== only[0]!.name) this.chosen.emit(only[0]!.name);
     });
   }
 
