@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { LIVE_STREAM_PATH } from '../../src/server/live/route.js';
+import { signHeaders } from '../api/rpc-http.js';
+import { logIn, logOut } from '../session/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { SseClient } from './sse-client.js';
+
+describe('who may open the live stream on a node as it is wired for real', () => {
+  let server: TestServer;
+  const open: SseClient[] = [];
+  const stream = async (headers: Record<string, string>) => {
+    const client = await SseClient.open(`${server.url}${LIVE_STREAM_PATH}`, headers);
+    open.push(client);
+    return client;
+  };
+
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => {
+    for (const client of open) client.close();
+    await server?.close();
+  });
+
+  it('a console session (its cookie alone: a GET changes nothing, so no CSRF token)', async () => {
+    const session = await logIn(server.url, 'admin', server.maestro.bootstrap!.consolePassword);
+    assert.equal(session.status, 200);
+    const client = await stream({ cookie: session.cookie! });
+    assert.equal(client.status, 200);
+    await client.next('ready');
+    // The stream shows the administrator the audit log as it grows: their own log-out, for one.
+    await logOut(server.url, session.cookie!, String(session.body.csrfToken));
+    await client.next('cadf', (e) => e.json.type === 'login.loggedOut', 'the log-out');
+    client.close();
+    const after = await stream({ cookie: session.cookie! });
+    assert.equal(after.status, 401, 'a session that ended opens no stream');
+  });
+
+  it('a request signed with an access key, as SDK and CLI calls are; a signature that does not hold is refused with why', async () => {
+    const signed = await stream(signHeaders(server.credentials, ''));
+    assert.equal(signed.status, 200);
+    await signed.next('ready');
+    const forged = await stream(signHeaders({ ...server.credentials, secretKey: 'not-the-secret-key' }, ''));
+    assert.equal(forged.status, 401);
+    assert.match(((await forged.response.json()) as { error: string }).error, /signature/i);
+  });
+
+  it('nobody, without either', async () => {
+    assert.equal((await stream({})).status, 401);
+  });
+});
