@@ -79,10 +79,6 @@ export class ConsoleSessions {
     this.#limiter = new LoginLimiter(deps.db, deps.settings.limits);
   }
 
-  get idleTimeoutMs(): number {
-    return this.deps.settings.idleMs;
-  }
-
   async logIn(name: string, password: string, client: Client): Promise<LoginOutcome> {
     const now = this.deps.clock.now();
     const waitMs = await this.#limiter.retryAfterMs(name, client.address, now);
@@ -96,7 +92,7 @@ export class ConsoleSessions {
     const user = rows[0] ?? null;
     const stored = user?.passwordHash ?? null;
     const matches = await passwordMatches(password, stored ?? (await (this.#decoyHash ??= hashPassword(newSessionToken()))));
-    const failure: FailureReason | null = !user ? 'unknown_user' : stored === null ? 'no_password' : !matches ? 'wrong_password' : user.status !== 'active' ? 'disabled' : null;
+    const failure = failureOf(user, matches);
     if (failure !== null || !user) {
       await this.#limiter.recordFailure(name, client.address, now);
       const event = this.deps.writer.build(
@@ -135,7 +131,7 @@ export class ConsoleSessions {
   /**
    * The session a cookie's token names, if it is still usable: not revoked, not past its
    * lifetime, used within the idle timeout, its user still active. `touch` counts this request
-   * as use (every authenticated request does; reading the stream of another helper does too).
+   * as use of the session (every request made with it does, the live stream's too).
    */
   async lookUp(token: string, options: { touch: boolean; address?: string; arrivedAt?: number }): Promise<SessionLookup> {
     const session = await findSession(this.deps.db, sessionTokenHash(token));
@@ -212,6 +208,14 @@ function userActor(user: { id: string; name: string; systemAdmin: boolean; custo
     accessKey: null,
     ...(address ? { address } : {}),
   };
+}
+
+/** Why a log-in is refused (for the audit record; the caller hears one message), or null when it is not. */
+function failureOf(user: LoginUserRow | null, passwordMatched: boolean): FailureReason | null {
+  if (!user) return 'unknown_user';
+  if (user.passwordHash === null) return 'no_password';
+  if (!passwordMatched) return 'wrong_password';
+  return user.status === 'active' ? null : 'disabled';
 }
 
 const auditClient = (client: Client) => ({ address: client.address, agent: client.agent });
