@@ -7,6 +7,8 @@ import type { PageAccess } from './guards';
  */
 export interface RowAction {
   command: string;
+  /** Names the action in test ids when two actions share a command; default the command. */
+  id?: string;
   label: string;
   icon?: string;
   /** Offered as a bulk action on the selected rows too. */
@@ -30,13 +32,15 @@ export interface ListSpec {
   rowId?: string;
   /** Where a row leads: ':field' is the row's field, e.g. '/instances/:id'. */
   rowLink?: string;
-  /** CADF event types (prefix before the dot, e.g. 'instance') that re-read the table when they arrive. */
+  /** CADF event types (prefix before the dot, e.g. 'instance'; '*' for any) that re-read the table when they arrive. */
   liveTypes?: string[];
   actions?: RowAction[];
   /** Commands offered as buttons above the table, each opening its form at /run/<command>. */
   wizards?: string[];
   /** A facets command (resources.facets) feeding a nested filter panel. */
   facets?: string;
+  /** Filter values the list starts with when the URL gives none (e.g. order: newest). */
+  defaults?: Record<string, string>;
   /** Filters shown first (the rest of the list command's scalar inputs follow under "More filters"). */
   filters?: string[];
 }

@@ -212,8 +212,7 @@ const genericPages: PageEntry[] = [
     icon: 'notifications',
     group: 'Personal',
     access: { action: 'NOTIFICATIONS_PAGE', feature: 'notifications' },
-    lists: [{ command: 'notifications.describe', liveTypes: ['notification'], filters: ['text', 'priority', 'type', 'read', 'from', 'to'],
-      actions: [{ command: 'notifications.markRead', label: 'Mark read', icon: 'mark_email_read', bulk: true, from: { ids: 'id' } }] }],
+    load: () => import('../pages/notifications/notifications-page').then((m) => m.NotificationsPage),
   },
   {
     path: 'audit',
@@ -221,7 +220,7 @@ const genericPages: PageEntry[] = [
     icon: 'history',
     group: 'Operations',
     access: { action: 'DESCRIBE_EVENTS', feature: 'audit' },
-    lists: [{ command: 'events.describe', rowId: 'id', filters: ['tenant', 'type', 'outcome', 'actor', 'resource', 'from', 'to'] }],
+    load: () => import('../pages/audit/audit-page').then((m) => m.AuditPage),
   },
   {
     path: 'jobs',

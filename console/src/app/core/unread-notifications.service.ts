@@ -1,4 +1,5 @@
 import { Injectable, effect, inject, signal } from '@angular/core';
+import { debounceTime, filter } from 'rxjs';
 import { ApiService } from './api.service';
 import { LiveService } from './live.service';
 import { SessionService } from './session.service';
@@ -22,6 +23,8 @@ export class UnreadNotificationsService {
   constructor() {
     const live = inject(LiveService);
     live.notification$.subscribe(() => this.count.update((n) => n + 1));
+    // Marked read or unread (on any of the user's devices): count again.
+    live.audit$.pipe(filter((event) => event.type === 'notification.marked'), debounceTime(300)).subscribe(() => void this.refresh());
     effect(() => {
       live.reread();
       if (this.session.signedIn()) void this.refresh();

@@ -31,8 +31,10 @@ function isDateTime(schema: JsonSchema): boolean {
 /** The list command's scalar inputs as filters (arrays and objects are not filters a URL keeps well). */
 export function filterFieldsOf(method: RpcMethod, first: readonly string[] = []): FilterField[] {
   const fields: FilterField[] = [];
+  // `order` goes with `sort` (the table's column sorting); without a sort input it is a filter like any other (events: newest first).
+  const sorts = method.params.some((param) => param.name === 'sort');
   for (const param of method.params) {
-    if (pagingInputs.has(param.name)) continue;
+    if (pagingInputs.has(param.name) && (param.name !== 'order' || sorts)) continue;
     const schema = mainSchema(param.schema);
     let kind: FilterKind | null = null;
     if (isDateTime(param.schema)) kind = 'datetime';

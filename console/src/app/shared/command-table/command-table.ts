@@ -38,6 +38,7 @@ import { actionApplies, callsForRows, inputsFromRow, missingInputs } from './row
 import { confirm } from '../confirm-dialog/confirm-dialog';
 import { PickerField } from '../picker-field/picker-field';
 import { FacetPanel } from './facet-panel';
+import { isoToLocal } from '../command-form/form-model';
 
 /** Live events for this table's types, gathered this long before one re-read. */
 const liveDebounceMs = 400;
@@ -146,16 +147,20 @@ export class CommandTable {
     const subscription = this.live.audit$
       .pipe(filter((event) => this.isMine(event.type)))
       .subscribe(() => this.liveTrigger.next());
+    // Notifications arrive on their own stream, not as audit events.
+    const notifications = this.live.notification$.pipe(filter(() => this.isMine('notification'))).subscribe(() => this.liveTrigger.next());
     const debounced = this.liveTrigger.pipe(debounceTime(liveDebounceMs)).subscribe(() => void this.load(true));
     inject(DestroyRef).onDestroy(() => {
       subscription.unsubscribe();
+      notifications.unsubscribe();
       debounced.unsubscribe();
     });
   }
 
   private isMine(type: string): boolean {
     const prefix = type.split('.')[0] ?? '';
-    return (this.spec().liveTypes ?? []).includes(prefix);
+    const types = this.spec().liveTypes ?? [];
+    return types.includes(prefix) || types.includes('*');
   }
 
   private guessColumns(): string[] {
@@ -186,20 +191,23 @@ export class CommandTable {
         const other = allowed(name);
         return other ? [{ name, label: other['x-maestro']?.ui?.title ?? other.summary ?? name }] : [];
       }));
-      this.fillRememberedTenant(fields);
+      this.fillStartingFilters(spec, fields);
       this.method.set(method);
     } catch (error) {
       this.error.set(messageOf(error));
     }
   }
 
-  /** A list that needs a tenant starts with the tenant chosen last time, in the URL like any filter. */
-  private fillRememberedTenant(fields: FilterField[]): void {
-    const tenant = fields.find((field) => field.name === 'tenant' && field.required);
+  /**
+   * A list starts with its spec's defaults, and one that needs a tenant with the tenant chosen last
+   * time, written into the URL like any filter (so the address says what the page shows).
+   */
+  private fillStartingFilters(spec: ListSpec, fields: FilterField[]): void {
+    const start: Record<string, string> = {};
+    for (const [name, value] of Object.entries(spec.defaults ?? {})) if (this.query().get(name) === null) start[name] = value;
     const remembered = localStorage.getItem(lastTenantKey);
-    if (tenant && remembered && !this.query().get('tenant')) {
-      void this.router.navigate([], { queryParams: { tenant: remembered }, queryParamsHandling: 'merge', replaceUrl: true });
-    }
+    if (remembered && fields.some((field) => field.name === 'tenant' && field.required) && !this.query().get('tenant')) start['tenant'] = remembered;
+    if (Object.keys(start).length > 0) void this.router.navigate([], { queryParams: start, queryParamsHandling: 'merge', replaceUrl: true });
   }
 
   /** Reads the page the URL names. `quiet` keeps the rows on screen while re-reading for live changes. */
@@ -207,7 +215,11 @@ export class CommandTable {
     const method = this.method();
     if (!method) return;
     const values = this.filterValues();
-    for (const field of this.filters()) this.filterControls.get(field.name)?.setValue(values[field.name] === undefined ? '' : String(values[field.name]), { emitEvent: false });
+    for (const field of this.filters()) {
+      const value = values[field.name];
+      const text = value === undefined ? '' : field.kind === 'datetime' ? isoToLocal(String(value)) : String(value);
+      this.filterControls.get(field.name)?.setValue(text, { emitEvent: false });
+    }
     if (this.missingRequired().length > 0) {
       this.rows.set([]);
       this.nextCursor.set(null);
