@@ -146,6 +146,20 @@ describe('calls with the session cookie', () => {
     assert.equal((await rpcWithSession(server.url, cookie!, String(other.body.csrfToken), 'users.whoami')).status, 403);
   });
 
+  it("follow the licence of the user's customer, which the session's features show", async () => {
+    await server.admin.customers.create({ name: 'SESSION-SMALL' });
+    await server.admin.tenants.create({ customer: 'SESSION-SMALL', name: 'SMALL-DEV' });
+    await server.admin.licenses.set({ customer: 'SESSION-SMALL', edition: 'standard' });
+    await server.admin.users.create({ name: 'lou', customer: 'SESSION-SMALL' });
+    await server.admin.users.setPassword({ name: 'lou', password });
+    await server.admin.users.addRole({ name: 'lou', tenant: 'SMALL-DEV', role: 'readonly' });
+    const { cookie, body } = await logIn(server.url, 'lou', password);
+    const features = body.features as string[];
+    assert.ok(features.includes('organisation') && !features.includes('compute'), features.join(', '));
+    const refused = await rpcWithSession(server.url, cookie!, String(body.csrfToken), 'instances.describe', { tenant: 'SMALL-DEV' });
+    assert.equal(refused.error?.data?.kind, 'license', JSON.stringify(refused));
+  });
+
   it('leave signed calls exactly as they were', async () => {
     assert.equal((await server.admin.users.whoami()).name, 'admin');
   });
