@@ -37,6 +37,10 @@ before(async () => {
   writeFileSync(path.join(dir, 'main-AB12CD34.js'), 'console.log("console");\n');
   writeFileSync(path.join(dir, 'ngsw.json'), '{"configVersion":1}');
   writeFileSync(path.join(dir, 'manifest.webmanifest'), '{"name":"Maestro"}');
+  writeFileSync(path.join(dir, 'chunk-B4XDO-j7.js'), 'export {};\n');
+  writeFileSync(path.join(dir, 'ngsw-worker.js'), 'self;\n');
+  mkdirSync(path.join(dir, 'icons'));
+  writeFileSync(path.join(dir, 'icons', 'icon-192.png'), 'png');
   mkdirSync(path.join(dir, 'media'));
   writeFileSync(path.join(dir, 'media', 'roboto-Q7PLAXYZ.woff2'), 'font');
   server = await startTestServer({ config: { consoleDir: dir } });
@@ -65,7 +69,7 @@ describe('serving the built console', () => {
   });
 
   it('caches files with a content hash in the name for a year, immutable', async () => {
-    for (const file of ['main-AB12CD34.js', 'media/roboto-Q7PLAXYZ.woff2']) {
+    for (const file of ['main-AB12CD34.js', 'chunk-B4XDO-j7.js', 'media/roboto-Q7PLAXYZ.woff2']) {
       const response = await fetch(`${server.url}/console/${file}`);
       assert.equal(response.status, 200, file);
       assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable', file);
@@ -76,8 +80,8 @@ describe('serving the built console', () => {
     assert.equal(await script.text(), 'console.log("console");\n');
   });
 
-  it('revalidates the service worker manifest and the web manifest, and answers 304 to a matching ETag', async () => {
-    for (const file of ['ngsw.json', 'manifest.webmanifest']) {
+  it('revalidates files without a hash (service worker, manifests, icons), and answers 304 to a matching ETag', async () => {
+    for (const file of ['ngsw.json', 'manifest.webmanifest', 'ngsw-worker.js', 'icons/icon-192.png']) {
       const response = await fetch(`${server.url}/console/${file}`);
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('cache-control'), 'no-cache', file);

@@ -40,8 +40,12 @@ const contentTypes: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** Angular's production build names bundles and media `name-HASH.ext` (eight or more upper-case letters and digits). */
-const hashedName = /[-.][A-Z0-9]{8,}\.[A-Za-z0-9]+$/;
+/**
+ * Angular's production build names bundles and media `name-HASH.ext`, the hash eight characters:
+ * upper-case letters and digits (esbuild: `main-WMSHL43Q.js`) or base64url (code-split chunks:
+ * `chunk-B4XDO-j7.js`). Other names (index.html, ngsw-worker.js, icons/icon-192.png) do not match.
+ */
+const hashedName = /[-.][A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$/;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
