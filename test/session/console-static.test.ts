@@ -114,13 +114,13 @@ describe('serving the built console', () => {
     }
   });
 
-  it('fills a fresh CSP nonce into ngCspNonce, and allows only styles carrying it', async () => {
-    writeFileSync(path.join(dir, 'index.html'), indexHtml.replace('<app-root>', '<app-root ngCspNonce="server-fills-this">'));
+  it('fills a fresh CSP nonce into ngCspNonce (any case, as the build writes it), and allows only styles carrying it', async () => {
+    writeFileSync(path.join(dir, 'index.html'), indexHtml.replace('<app-root>', '<app-root ngcspnonce="server-fills-this">'));
     try {
       const [first, second] = [await fetch(`${server.url}/console/`), await fetch(`${server.url}/console/`)];
       const nonces = [];
       for (const response of [first, second]) {
-        const nonce = /ngCspNonce="([^"]+)"/.exec(await response.text())![1]!;
+        const nonce = /ngCspNonce="([^"]+)"/i.exec(await response.text())![1]!;
         assert.notEqual(nonce, 'server-fills-this');
         assert.equal(cspOf(response).get('style-src'), `'self' 'nonce-${nonce}'`);
         assert.equal(response.headers.get('cache-control'), 'no-cache, private');

@@ -50,8 +50,11 @@ const hashedName = /[-.][A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
-/** The attribute Angular reads its CSP nonce from (on the root component's element); the server fills it per response. */
-const nonceAttribute = /\bngCspNonce="[^"]*"/g;
+/**
+ * The attribute Angular reads its CSP nonce from (on the root component's element); the server
+ * fills it per response. HTML attribute names ignore case, and the build writes it in lower case.
+ */
+const nonceAttribute = /\bngCspNonce="[^"]*"/gi;
 
 /**
  * The console's Content-Security-Policy. Angular adds component styles as <style> elements at run
@@ -115,7 +118,7 @@ export function registerConsoleStatic(app: FastifyInstance, options: { dir: stri
     } catch {
       return securityHeaders(reply, null).status(503).header('cache-control', REVALIDATE).type('text/plain; charset=utf-8').send(notBuilt(dir));
     }
-    const nonce = html.includes('ngCspNonce=') ? randomBytes(16).toString('base64') : null;
+    const nonce = html.search(nonceAttribute) >= 0 ? randomBytes(16).toString('base64') : null;
     if (nonce) html = html.replace(nonceAttribute, `ngCspNonce="${nonce}"`);
     // A nonce is per response: no shared cache may keep the page, and the browser asks again each time.
     return securityHeaders(reply, nonce).header('cache-control', nonce ? 'no-cache, private' : REVALIDATE).type(contentTypes['.html']!).send(html);
