@@ -1,0 +1,218 @@
+// The console's bespoke pages in a real browser (Debian's chromium through playwright-core):
+// the dashboard, an instance's detail page and Reporting, against a real server whose clock
+// starts hours back so the simulated instance has billed hours. Screenshots at 360 and 1440 px
+// land in test-artifacts/console/ beside the other pages'.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ManualClock } from '../../src/domain/clock.js';
+import { createClient, type MaestroClient } from '../../src/sdk/client.js';
+import { waitForState } from '../compute/setup.js';
+import { PATIENCE_MS } from '../support/eventually.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import {
+  accessibilityViolations,
+  browserTestsUnavailable,
+  launchChromium,
+  overflowsHorizontally,
+  screenshot,
+  watchPageProblems,
+} from '../support/browser.js';
+
+const unavailable = browserTestsUnavailable();
+if (unavailable && process.env.CI === 'true') {
+  test('the bespoke pages browser tests can run in CI', () => assert.fail(`they must run in CI, but ${unavailable}`));
+}
+
+const PASSWORD = 'bespoke-pages-password-1';
+const wide = { width: 1440, height: 900 };
+const phone = { width: 360, height: 740 };
+const prices = {
+  instance: { perCpuMonth: 100, perRamGbMonth: 37, perDiskGbMonth: 1.1 },
+  volume: { perGbMonth: 2.9 },
+  service: { perTenantMonth: 0 },
+};
+
+/** Retries a check that asserts until it passes, then returns its value; the last failure says why not. */
+async function until<T>(check: () => Promise<T>): Promise<T> {
+  const deadline = performance.now() + PATIENCE_MS;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (performance.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+describe('the console bespoke pages in a real browser', { skip: unavailable }, () => {
+  // Five hours back, so that the instance run then has complete hours to bill once the clock is set to now.
+  const started = new Date(Date.now() - 5 * 3_600_000);
+  const clock = new ManualClock(started);
+  let server: TestServer;
+  let admin: MaestroClient;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let instanceId: string;
+
+  before(async () => {
+    server = await startTestServer({ clock, config: { simLatencyMs: 0, systemJobs: false } });
+    admin = createClient({ url: server.url, ...server.credentials, now: () => clock.now().getTime() });
+    const adminName = server.maestro.bootstrap!.user;
+    await admin.users.setPassword({ name: adminName, password: PASSWORD });
+    const hour = new Date(started);
+    hour.setUTCMinutes(0, 0, 0);
+    // A private simulated region (its agent runs in the server) follows the hand-moved clock.
+    await admin.regions.create({ name: 'sim-one', cloud: 'SIMULATED', kind: 'private', nativeName: 'sim-one' });
+    await admin.pricePolicies.create({ region: 'sim-one', effectiveFrom: hour.toISOString(), prices });
+    await admin.customers.create({ name: 'acme' });
+    await admin.tenants.create({ customer: 'acme', name: 'shop' });
+    await admin.tenants.activateRegion({ tenant: 'shop', region: 'sim-one' });
+    const { instances } = await admin.instances.run({
+      tenant: 'shop',
+      region: 'sim-one',
+      image: 'ubuntu-24.04',
+      shape: 'SMALL',
+      name: 'web-1',
+      tags: { team: 'web' },
+    });
+    instanceId = instances[0]!.id;
+    await waitForState(admin, 'shop', [instanceId], 'running');
+    clock.set(new Date());
+    await admin.billing.run({});
+    await admin.quotas.setMonthly({ tenant: 'shop', limit: 100_000, currency: 'USD', action: 'deny' });
+
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: wide, acceptDownloads: true });
+    page = await context.newPage();
+    problems = watchPageProblems(page);
+    await page.goto(`${server.url}/console/`);
+    await byTestId(page, 'login-form').waitFor();
+    await byTestId(page, 'login-user').fill(adminName);
+    await byTestId(page, 'login-password').fill(PASSWORD);
+    await byTestId(page, 'login-submit').click();
+    await byTestId(page, 'user-menu').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the root opens the dashboard; its cards show the tenant, and the running count follows a new instance live', async () => {
+    await page.waitForURL(/\/console\/dashboard/);
+    await page.goto(`${server.url}/console/dashboard?tenant=shop`);
+    const running = byTestId(page, 'running-count');
+    await until(async () => assert.equal((await running.innerText()).trim(), '1'));
+    await page.evaluate(() => ((globalThis as Record<string, unknown>).sameDocument = true));
+
+    await byTestId(page, 'spend-amount').first().waitFor();
+    assert.match(await byTestId(page, 'spend-amount').first().innerText(), /^\d+\.\d{2}( [A-Z]{3})?$/);
+    await byTestId(page, 'quota-bar').first().waitFor();
+    assert.match(await byTestId(page, 'quota-bar').first().innerText(), /Monthly spending · all regions/);
+    await page.locator('[data-testid="recent-event"][data-type="instance.launched"]').first().waitFor();
+
+    const { instances } = await admin.instances.run({ tenant: 'shop', region: 'sim-one', image: 'ubuntu-24.04', shape: 'SMALL', name: 'web-2' });
+    await waitForState(admin, 'shop', [instances[0]!.id], 'running');
+    await until(async () => assert.equal((await running.innerText()).trim(), '2'));
+    assert.equal(await page.evaluate(() => (globalThis as Record<string, unknown>).sameDocument), true, 'the page was not reloaded');
+    await admin.instances.terminate({ tenant: 'shop', id: instances[0]!.id });
+  });
+
+  test("an instance's page shows its fields and tags, stops it after the command's question, and follows its state live", async () => {
+    await page.goto(`${server.url}/console/instances/${instanceId}?tenant=shop`);
+    await byTestId(page, 'instance-detail').waitFor();
+    const state = byTestId(page, 'instance-state');
+    await until(async () => assert.equal(await state.getAttribute('data-state'), 'running'));
+    assert.equal((await byTestId(page, 'field-name').innerText()).trim(), 'web-1');
+    assert.equal((await byTestId(page, 'tag-team').innerText()).trim(), 'team=web');
+    assert.equal(await byTestId(page, 'action-instances.start').isDisabled(), true, 'a running instance cannot be started');
+
+    await byTestId(page, 'action-instances.stop').click();
+    assert.match(await byTestId(page, 'confirm-question').innerText(), /Stop this instance\?/);
+    await byTestId(page, 'confirm-ok').click();
+    await until(async () => assert.equal(await state.getAttribute('data-state'), 'stopped'));
+    const stored = await admin.instances.describe({ tenant: 'shop', ids: [instanceId] });
+    assert.equal(stored.items[0]!.state, 'stopped');
+
+    // A change made elsewhere reaches the open page through the live stream.
+    await admin.instances.start({ tenant: 'shop', id: instanceId });
+    await until(async () => assert.equal(await state.getAttribute('data-state'), 'running'));
+
+    await byTestId(page, 'tab-autoconfiguration').click();
+    await until(async () => assert.match(await byTestId(page, 'launch-how').innerText(), /Launched by Maestro/));
+    assert.equal((await byTestId(page, 'auto-tags').innerText()).trim(), 'team=web');
+    assert.match(await byTestId(page, 'user-data-none').innerText(), /None stored/);
+    await byTestId(page, 'tab-metrics').click();
+    await byTestId(page, 'metrics-none').waitFor();
+
+    await byTestId(page, 'tab-audit').click();
+    await page.waitForURL(new RegExp(`resource=${instanceId}`));
+    await until(async () => {
+      const text = await page.locator('[data-testid^="table-events"]').innerText();
+      assert.match(text, /instance\.launched/);
+      assert.doesNotMatch(text, /web-2/, "only this instance's events");
+    });
+  });
+
+  test('Reporting shows a report as chart and table, and downloads exactly the table as CSV', async () => {
+    const from = day(started);
+    const to = day(clock.now());
+    await page.goto(`${server.url}/console/reporting?tenant=shop&kind=resource&from=${from}&to=${to}`);
+    await byTestId(page, 'report-table').waitFor();
+    await byTestId(page, 'report-chart').waitFor();
+    const expected = await admin.billing.report({ kind: 'resource', tenant: 'shop', from, to });
+    assert.ok(expected.rows.length > 0, 'the instance has billed hours');
+    await until(async () => assert.equal(await byTestId(page, 'report-row').count(), expected.rows.length));
+    assert.ok((await byTestId(page, 'report-cell-name').allInnerTexts()).includes('web-1'));
+
+    const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'report-csv').click()]);
+    assert.match(download.suggestedFilename(), /^maestro-resource-shop-.*\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    assert.equal(lines[0], expected.columns.join(','));
+    assert.equal(lines.length, expected.rows.length + 1);
+    const nameAt = expected.columns.indexOf('name');
+    assert.ok(lines.slice(1).some((line) => line.split(',')[nameAt] === 'web-1'));
+
+    await byTestId(page, 'report-kind').click();
+    await page.locator('mat-option', { hasText: 'By tag' }).click();
+    await byTestId(page, 'report-problem').waitFor();
+    assert.match(await byTestId(page, 'report-problem').innerText(), /tag key/);
+    await byTestId(page, 'report-tag-key').fill('team');
+    await byTestId(page, 'report-tag-key').press('Tab');
+    await until(async () => assert.ok((await byTestId(page, 'report-cell-tagValue').allInnerTexts()).includes('web')));
+  });
+
+  test('the bespoke pages hold at 360 and 1440 px and pass the accessibility scan', async () => {
+    const found: string[] = [];
+    for (const [name, path, ready] of [
+      ['dashboard', '/console/dashboard?tenant=shop', 'running-count'],
+      ['instance-detail', `/console/instances/${instanceId}?tenant=shop`, 'instance-state'],
+      ['reporting', `/console/reporting?tenant=shop&kind=subtotal&from=${day(started)}&to=${day(clock.now())}`, 'report-table'],
+    ] as const) {
+      for (const [size, viewport] of [['1440', wide], ['360', phone]] as const) {
+        await page.setViewportSize(viewport);
+        await page.goto(`${server.url}${path}`);
+        await byTestId(page, ready).waitFor();
+        await page.waitForLoadState('networkidle');
+        await screenshot(page, `${name}-${size}`);
+        if (await overflowsHorizontally(page)) found.push(`${name} scrolls sideways at ${size} px`);
+        for (const violation of await accessibilityViolations(page)) {
+          if (violation.impact === 'serious' || violation.impact === 'critical') {
+            found.push(`${name} at ${size} px: ${violation.id} (${violation.help}) at ${violation.targets.join(', ')}`);
+          }
+        }
+      }
+    }
+    await page.setViewportSize(wide);
+    assert.deepEqual(found, []);
+    assert.deepEqual(problems, [], 'no uncaught error, CSP refusal or console error on any page');
+  });
+});
