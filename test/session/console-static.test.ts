@@ -102,6 +102,14 @@ describe('serving the built console', () => {
     assertStrictHeaders(missing);
   });
 
+  it("answers a browser's navigation to a route holding a dot with index.html, a script fetch of it with 404", async () => {
+    const navigation = await fetch(`${server.url}/console/run/instances.run`, { headers: { 'sec-fetch-mode': 'navigate', accept: 'text/html' } });
+    assert.equal(navigation.status, 200);
+    assert.equal(await navigation.text(), indexHtml);
+    const script = await fetch(`${server.url}/console/run/instances.run`, { headers: { 'sec-fetch-mode': 'no-cors', accept: '*/*' } });
+    assert.equal(script.status, 404);
+  });
+
   it('never serves a file outside the console directory', async () => {
     writeFileSync(path.join(path.dirname(dir), 'outside-console.txt'), 'secret');
     try {

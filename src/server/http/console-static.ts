@@ -124,14 +124,22 @@ export function registerConsoleStatic(app: FastifyInstance, options: { dir: stri
     return securityHeaders(reply, nonce).header('cache-control', nonce ? 'no-cache, private' : REVALIDATE).type(contentTypes['.html']!).send(html);
   }
 
+  /** A browser loading a page (address bar, link, reload), not a script or image fetch. */
+  function isNavigation(request: FastifyRequest): boolean {
+    const mode = request.headers['sec-fetch-mode'];
+    const accept = request.headers.accept ?? '';
+    return mode === 'navigate' || (mode === undefined && accept.includes('text/html'));
+  }
+
   async function serve(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const relative = (request.params as { '*'?: string })['*'] ?? '';
     if (relative === '' || relative === 'index.html') return sendIndex(reply);
     const file = fileInside(dir, relative);
     const found = file ? await fileStat(file) : null;
     if (!file || !found) {
-      // A deep link into the console's own routes (no file extension): the console shows the page.
-      if (!path.posix.extname(relative.split('/').pop() ?? '')) return sendIndex(reply);
+      // A deep link into the console's own routes: the console shows the page. A route may hold a
+      // dot (/console/run/instances.run), so a browser's navigation falls back whatever the name.
+      if (isNavigation(request) || !path.posix.extname(relative.split('/').pop() ?? '')) return sendIndex(reply);
       return securityHeaders(reply, null).status(404).type('text/plain; charset=utf-8').send(`no file ${relative} in the console\n`);
     }
     const extension = path.extname(file).toLowerCase();
