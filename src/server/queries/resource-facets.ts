@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { CloudKind } from '../../protocol/clouds.js';
 import type { resourceFacets } from '../../protocol/commands/tags.js';
 import type { Queryable } from '../../store/database.js';
-import { resourceSource, sourceSql, type ResourceFilter, type ResourceType } from './resource-source.js';
+import { resourceSource, type ResourceFilter, type ResourceType } from './resource-source.js';
 
 export type ResourceFacets = z.infer<typeof resourceFacets>;
 
@@ -17,41 +17,63 @@ export const KEYS_PER_TYPE = 100;
  * value's (within its type) the tag filter.
  */
 export async function resourceFacetsOf(db: Queryable, filter: ResourceFilter): Promise<ResourceFacets> {
-  const [clouds, types, tags] = await Promise.all([cloudCounts(db, filter), typeCounts(db, filter), tagCounts(db, filter)]);
+  const [places, tags] = await Promise.all([placeCounts(db, filter), tagCounts(db, filter)]);
   return {
-    clouds,
-    types: types.map(({ type, count }) => {
+    clouds: cloudsOf(places, filter),
+    types: typesOf(places, filter).map(({ type, count }) => {
       const keys = tags.get(type) ?? [];
       return { type, count, tags: keys.slice(0, KEYS_PER_TYPE), more: keys.length > KEYS_PER_TYPE };
     }),
   };
 }
 
-async function cloudCounts(db: Queryable, filter: ResourceFilter): Promise<ResourceFacets['clouds']> {
+/** How many resources of a type one region holds, under the filters other than cloud, region and type. */
+interface PlaceCount {
+  cloud: CloudKind;
+  regionId: string;
+  region: string;
+  type: ResourceType;
+  count: number;
+}
+
+/**
+ * One scan serves both the clouds and the types: cloud, region and type are columns of the
+ * grouping, so each side applies the other's filters to the groups instead of scanning again.
+ */
+async function placeCounts(db: Queryable, filter: ResourceFilter): Promise<PlaceCount[]> {
   const params: unknown[] = [];
-  const source = resourceSource(filter, params, ['cloud', 'region']);
-  const { rows } = await db.query<{ cloud: CloudKind; name: string; count: number }>(
-    `SELECT r.cloud, r.name, count(*)::int AS count ${sourceSql(source)} GROUP BY r.cloud, r.name ORDER BY r.cloud, r.name`,
+  const source = resourceSource(filter, params, ['cloud', 'region', 'type']);
+  const { rows } = await db.query<PlaceCount>(
+    `SELECT x.cloud, x.region_id AS "regionId", x.region, x.type, count(*)::int AS count
+       FROM (${source}) x
+      GROUP BY x.cloud, x.region_id, x.region, x.type ORDER BY x.cloud, x.region, x.type`,
     params,
   );
+  return rows;
+}
+
+function cloudsOf(places: PlaceCount[], filter: ResourceFilter): ResourceFacets['clouds'] {
   const clouds = new Map<CloudKind, ResourceFacets['clouds'][number]>();
-  for (const row of rows) {
-    const cloud = clouds.get(row.cloud) ?? { cloud: row.cloud, count: 0, regions: [] };
-    cloud.count += row.count;
-    cloud.regions.push({ name: row.name, count: row.count });
-    clouds.set(row.cloud, cloud);
+  for (const place of places) {
+    if (filter.type !== undefined && place.type !== filter.type) continue;
+    const cloud = clouds.get(place.cloud) ?? { cloud: place.cloud, count: 0, regions: [] };
+    clouds.set(place.cloud, cloud);
+    cloud.count += place.count;
+    const region = cloud.regions.find((r) => r.name === place.region);
+    if (region) region.count += place.count;
+    else cloud.regions.push({ name: place.region, count: place.count });
   }
   return [...clouds.values()];
 }
 
-async function typeCounts(db: Queryable, filter: ResourceFilter): Promise<{ type: ResourceType; count: number }[]> {
-  const params: unknown[] = [];
-  const source = resourceSource(filter, params, ['type']);
-  const { rows } = await db.query<{ type: ResourceType; count: number }>(
-    `SELECT x.type, count(*)::int AS count ${sourceSql(source)} GROUP BY x.type ORDER BY x.type`,
-    params,
-  );
-  return rows;
+function typesOf(places: PlaceCount[], filter: ResourceFilter): { type: ResourceType; count: number }[] {
+  const types = new Map<ResourceType, number>();
+  for (const place of places) {
+    if (filter.cloud !== undefined && place.cloud !== filter.cloud) continue;
+    if (filter.regionId !== undefined && place.regionId !== filter.regionId) continue;
+    types.set(place.type, (types.get(place.type) ?? 0) + place.count);
+  }
+  return [...types].map(([type, count]) => ({ type, count })).sort((a, b) => (a.type < b.type ? -1 : 1));
 }
 
 /** A tag key and value's count as the database groups them: by their spelling, per type and rule. */
@@ -95,7 +117,7 @@ async function tagCounts(db: Queryable, filter: ResourceFilter): Promise<Map<Res
   const { rows } = await db.query<TagRow>(
     `WITH groups AS (
        SELECT s.type, s.folded, e.key, e.value, count(*)::int AS count
-         FROM (SELECT x.type, r.cloud = ANY(${folded}) AS folded, x.tags ${sourceSql(source, ["x.tags <> '{}'::jsonb"])}) s
+         FROM (SELECT x.type, x.cloud = ANY(${folded}) AS folded, x.tags FROM (${source}) x WHERE x.tags <> '{}'::jsonb) s
         CROSS JOIN LATERAL jsonb_each_text(s.tags) e
         GROUP BY 1, 2, 3, 4
      ), ranked AS (

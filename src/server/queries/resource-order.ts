@@ -12,16 +12,6 @@ export interface ResourceOrder {
 /** The default: by id, the order resources.describe always had (ids are UUIDv7, so roughly by age). */
 export const byId: ResourceOrder = { key: 'id', descending: false };
 
-/** The column each key sorts on, over the rows of `resourceSource` (`x`, region `r`). */
-export const sortColumn: Record<ResourceOrder['key'], { sql: string; type: string }> = {
-  id: { sql: 'x.id', type: 'uuid' },
-  name: { sql: 'x.name', type: 'text' },
-  type: { sql: 'x.type', type: 'text' },
-  region: { sql: 'r.name', type: 'text' },
-  state: { sql: 'x.state', type: 'text' },
-  createdAt: { sql: 'x.created_at', type: 'timestamptz' },
-};
-
 /** `sort` as the command takes it (`name`, `-name`), with an optional separate `order`. */
 export function orderOf(sort: string | undefined, order: 'asc' | 'desc' | undefined): ResourceOrder {
   if (sort === undefined) {

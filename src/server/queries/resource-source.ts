@@ -1,4 +1,5 @@
 import type { CloudKind } from '../../protocol/clouds.js';
+import type { ResourceOrder, ResourcePosition } from './resource-order.js';
 import { tagMatchCondition } from './tag-match.js';
 
 export type ResourceType = 'instance' | 'volume' | 'image';
@@ -20,67 +21,104 @@ export interface ResourceFilter {
 /** A filter a facet leaves out when it counts its own dimension (a region's count ignores the region filter). */
 export type FilterName = 'cloud' | 'region' | 'type' | 'tag';
 
+/** A page of one sort: each table gives at most `limit` rows after `after`, so it reads no more through its index. */
+export interface SourcePage {
+  order: ResourceOrder;
+  after: ResourcePosition | null;
+  limit: number;
+}
+
 /** A LIKE pattern that finds `text` anywhere, its wildcards taken literally. */
 function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The rows of a tenant's resources: `from` joins them to their region, `where` holds the conditions outside the union. */
-export interface ResourceSource {
-  from: string;
-  where: string[];
+interface Table {
+  type: ResourceType;
+  sql: string;
+  alias: string;
+  /** Rows of the table that are no resources (any more). */
+  live: string;
+  shape: string;
+  tags: string;
+  tagsFolded: string;
 }
 
-/** `FROM … WHERE …` of a source, with conditions of the caller's own (a cursor's position) added. */
-export function sourceSql(source: ResourceSource, extra: readonly string[] = []): string {
-  const where = [...source.where, ...extra];
-  return `${source.from}${where.length > 0 ? `\n      WHERE ${where.join(' AND ')}` : ''}`;
+const tables: readonly Table[] = [
+  { type: 'instance', sql: 'instances', alias: 'i', live: "i.state <> 'terminated'", shape: 'i.shape', tags: 'i.tags', tagsFolded: 'i.tags_folded' },
+  { type: 'volume', sql: 'volumes', alias: 'v', live: 'true', shape: 'NULL::text', tags: 'v.tags', tagsFolded: 'v.tags_folded' },
+  // Only the tenant's private catalog; images carry no tags.
+  { type: 'image', sql: 'images', alias: 'g', live: "g.state <> 'deleted'", shape: 'NULL::text', tags: "'{}'::jsonb", tagsFolded: "'{}'::jsonb" },
+];
+
+/** The column a sort key orders by, in one table's own columns (so that its index serves it), and its SQL type. */
+function sortExpression(table: Table, key: ResourceOrder['key']): { sql: string; type: string } {
+  const a = table.alias;
+  switch (key) {
+    case 'id':
+      return { sql: `${a}.id`, type: 'uuid' };
+    case 'name':
+      return { sql: `${a}.name`, type: 'text' };
+    case 'type':
+      return { sql: `'${table.type}'::text`, type: 'text' };
+    case 'region':
+      return { sql: 'r.name', type: 'text' };
+    case 'state':
+      return { sql: `${a}.state`, type: 'text' };
+    case 'createdAt':
+      return { sql: `${a}.created_at`, type: 'timestamptz' };
+  }
 }
 
 /**
- * The rows of everything a tenant has, as rows `x` joined to their region `r`: live
- * instances, volumes, and the images of its private catalog (which carry no tags). The rows have
- * id, type, name, region_id, native_id, state, owner_id, created_at, shape, tags and tags_folded.
- * The tenant, state and name conditions are written inside each branch of the union so that each
- * table's indexes serve them; the tag filter applies each resource's own cloud's rule: exact on
- * `tags`, or on `tags_folded` (keys and values lower-cased) for clouds that compare
- * case-insensitively. Values are appended to `params`, whose first must be free for the tenant.
+ * Everything a tenant has, as rows with id, type, name, region_id, region, cloud, native_id,
+ * state, owner_id, created_at, shape, tags, tags_folded and sort_value: live instances, volumes
+ * and the images of its private catalog, one branch of a UNION ALL each. Every filter is written
+ * inside each branch, on the table's own columns and its region `r`, so each table's indexes serve
+ * them; with a page, each branch is also ordered and cut to the page's size, so the first page of
+ * a sort reads a page's worth of each table's index rather than the whole tenant. The tag filter
+ * applies each resource's own cloud's rule: exact on `tags`, or on `tags_folded` (keys and values
+ * lower-cased) for clouds that compare case-insensitively. Values are appended to `params`.
  */
-export function resourceSource(filter: ResourceFilter, params: unknown[], leaveOut: readonly FilterName[] = []): ResourceSource {
+export function resourceSource(filter: ResourceFilter, params: unknown[], leaveOut: readonly FilterName[] = [], page?: SourcePage): string {
   const bind = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
   const tenant = bind(filter.tenantId);
-  // The same conditions, in each table's own columns.
-  const branch = (alias: string) => {
-    const conditions: string[] = [];
-    if (filter.state !== undefined) conditions.push(`${alias}.state = ${state}`);
-    if (filter.name !== undefined) conditions.push(`${alias}.name ILIKE ${name}`);
-    if (filter.regionId !== undefined && !leaveOut.includes('region')) conditions.push(`${alias}.region_id = ${region}::uuid`);
-    return conditions.map((c) => ` AND ${c}`).join('');
-  };
-  const state = filter.state === undefined ? '' : bind(filter.state);
-  const name = filter.name === undefined ? '' : bind(containing(filter.name));
-  const region = filter.regionId === undefined ? '' : bind(filter.regionId);
-  const where: string[] = [];
-  if (filter.cloud !== undefined && !leaveOut.includes('cloud')) where.push(`r.cloud = ${bind(filter.cloud)}`);
-  if (filter.type !== undefined && !leaveOut.includes('type')) where.push(`x.type = ${bind(filter.type)}`);
-  if (filter.tag && !leaveOut.includes('tag')) {
-    const folded = `r.cloud = ANY(${bind(filter.caseInsensitiveClouds)}::text[])`;
-    // The rule depends on the joined region; the condition reaches the GIN indexes inside the union.
-    where.push(tagMatchCondition('x', folded, filter.tag, params));
-  }
-  const from = `FROM (
-         SELECT i.id, 'instance' AS type, i.name, i.region_id, i.native_id, i.state, i.owner_id, i.created_at, i.shape, i.tags, i.tags_folded
-           FROM instances i WHERE i.tenant_id = ${tenant} AND i.state <> 'terminated'${branch('i')}
-         UNION ALL
-         SELECT v.id, 'volume', v.name, v.region_id, v.native_id, v.state, v.owner_id, v.created_at, NULL, v.tags, v.tags_folded
-           FROM volumes v WHERE v.tenant_id = ${tenant}${branch('v')}
-         UNION ALL
-         SELECT g.id, 'image', g.name, g.region_id, g.native_id, g.state, g.owner_id, g.created_at, NULL, '{}'::jsonb, '{}'::jsonb
-           FROM images g WHERE g.tenant_id = ${tenant} AND g.state <> 'deleted'${branch('g')}
-       ) x
-       JOIN regions r ON r.id = x.region_id`;
-  return { from, where };
+  const state = filter.state === undefined ? null : bind(filter.state);
+  const name = filter.name === undefined ? null : bind(containing(filter.name));
+  const region = filter.regionId === undefined || leaveOut.includes('region') ? null : bind(filter.regionId);
+  const cloud = filter.cloud === undefined || leaveOut.includes('cloud') ? null : bind(filter.cloud);
+  const tag = filter.tag && !leaveOut.includes('tag') ? filter.tag : undefined;
+  const folded = tag ? bind(filter.caseInsensitiveClouds) : null;
+  const after = page?.after ? { value: bind(page.after.value), id: bind(page.after.id) } : null;
+  const limit = page ? bind(page.limit) : null;
+  const type = leaveOut.includes('type') ? undefined : filter.type;
+
+  const branches = tables.map((table) => {
+    const a = table.alias;
+    const conditions = [`${a}.tenant_id = ${tenant}`, table.live];
+    // A branch of another type, or of images under a tag filter, has no rows; it stays so the union is never empty.
+    if ((type !== undefined && type !== table.type) || (tag && table.type === 'image')) conditions.push('false');
+    if (state) conditions.push(`${a}.state = ${state}`);
+    if (name) conditions.push(`${a}.name ILIKE ${name}`);
+    if (region) conditions.push(`${a}.region_id = ${region}::uuid`);
+    if (cloud) conditions.push(`r.cloud = ${cloud}`);
+    if (tag && table.type !== 'image') conditions.push(tagMatchCondition(a, `r.cloud = ANY(${folded}::text[])`, tag, params));
+    const sort = sortExpression(table, page?.order.key ?? 'id');
+    let ordered = '';
+    if (page) {
+      const direction = page.order.descending ? 'DESC' : 'ASC';
+      if (after) conditions.push(`(${sort.sql}, ${a}.id) ${page.order.descending ? '<' : '>'} (${after.value}::${sort.type}, ${after.id}::uuid)`);
+      ordered = `ORDER BY ${sort.sql} ${direction}, ${a}.id ${direction} LIMIT ${limit}`;
+    }
+    return `(SELECT ${a}.id, '${table.type}'::text AS type, ${a}.name, ${a}.region_id, r.name AS region, r.cloud, ${a}.native_id, ${a}.state,
+                    ${a}.owner_id, ${a}.created_at, ${table.shape} AS shape, ${table.tags} AS tags, ${table.tagsFolded} AS tags_folded,
+                    ${sort.sql} AS sort_value
+               FROM ${table.sql} ${a} JOIN regions r ON r.id = ${a}.region_id
+              WHERE ${conditions.join('\n                AND ')}
+              ${ordered})`;
+  });
+  return branches.join('\n             UNION ALL\n             ');
 }

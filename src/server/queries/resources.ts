@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import type { managedResource } from '../../protocol/commands/tags.js';
 import type { Queryable } from '../../store/database.js';
 import type { Page, PageRequest } from './organisation.js';
-import { decodeResourceCursor, encodeResourceCursor, sortColumn, type ResourceOrder } from './resource-order.js';
-import { resourceSource, sourceSql, type ResourceFilter } from './resource-source.js';
+import { decodeResourceCursor, encodeResourceCursor, type ResourceOrder } from './resource-order.js';
+import { resourceSource, type ResourceFilter } from './resource-source.js';
 
 export type { ResourceFilter } from './resource-source.js';
 export type ManagedResource = z.infer<typeof managedResource>;
@@ -20,24 +20,13 @@ export interface ResourceListing extends ResourceFilter, PageRequest {
 export async function listResources(db: Queryable, listing: ResourceListing): Promise<Page<ManagedResource>> {
   const { order } = listing;
   const params: unknown[] = [];
-  const source = resourceSource(listing, params);
-  const column = sortColumn[order.key];
   const after = decodeResourceCursor(order, listing.cursor);
+  const source = resourceSource(listing, params, [], { order, after, limit: listing.limit + 1 });
   const direction = order.descending ? 'DESC' : 'ASC';
-  const keyset: string[] = [];
-  if (after !== null) {
-    params.push(after.value, after.id);
-    const [value, id] = [`$${params.length - 1}::${column.type}`, `$${params.length}::uuid`];
-    keyset.push(`(${column.sql}, x.id) ${order.descending ? '<' : '>'} (${value}, ${id})`);
-  }
   params.push(listing.limit + 1);
   const { rows } = await db.query<ManagedResource & { sortKey: string }>(
     `WITH chosen AS (
-       SELECT x.id, x.type, x.name, x.native_id, x.state, x.owner_id, x.created_at, x.shape, x.tags, r.name AS region, r.cloud,
-              ${column.sql} AS sort_value
-       ${sourceSql(source, keyset)}
-       ORDER BY ${column.sql} ${direction}, x.id ${direction}
-       LIMIT $${params.length}
+       SELECT * FROM (${source}) x ORDER BY x.sort_value ${direction}, x.id ${direction} LIMIT $${params.length}
      )
      SELECT c.id, c.type, c.name, c.region, c.cloud, 'Compute' AS service, c.native_id AS "nativeId", c.tags,
             c.state, u.name AS owner, c.created_at AS "createdAt", c.shape,

@@ -24,6 +24,7 @@ import chunkedBillingImport from './0023-chunked-billing-import.js';
 import publicIps from './0024-public-ips.js';
 import clientDetails from './0025-client-details.js';
 import consoleSessions from './0026-console-sessions.js';
+import managementSorts from './0027-management-sorts.js';
 
 export interface Migration {
   version: number;
@@ -32,4 +33,4 @@ export interface Migration {
 }
 
 /** Every migration in order. A migration, once released, is never edited: add a new one. */
-export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed, instanceResizes, chunkedBillingImport, publicIps, clientDetails, consoleSessions];
+export const migrations: readonly Migration[] = [foundation, compute, computeIndexes, access, billing, billingImport, quotas, jobs, notifications, schedules, requestReplays, installation, scheduleLeases, mappingAuthors, tenantPage, agents, agentState, listingPagesText, deferredImages, deferredVolumes, listingPagesUncompressed, instanceResizes, chunkedBillingImport, publicIps, clientDetails, consoleSessions, managementSorts];
