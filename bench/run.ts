@@ -18,6 +18,7 @@ import { focusImportConcurrency } from './focus-import-concurrency.js';
 import { notifications } from './notifications.js';
 import { openstack } from './openstack.js';
 import { jobs } from './jobs.js';
+import { liveStream } from './live-stream.js';
 import { managementResources } from './management-resources.js';
 import { rebuild } from './rebuild.js';
 import { rpcRead } from './rpc-read.js';
@@ -58,6 +59,11 @@ const benchmarks: Record<string, Benchmark> = {
     describe: "the Management page's first page of resources.describe and resources.facets for a 10,000-instance tenant vs a bare SELECT … LIMIT 50 (A B B A)",
     perDatabase: true,
     run: managementResources,
+  },
+  'live-stream': {
+    describe: 'commit of an event to its arrival at GET /api/v1/events/stream (PostgreSQL: committed on node 1, streamed from node 2) vs a bare SSE write (PGlite) or NOTIFY → LISTEN (PostgreSQL), A B B A',
+    perDatabase: true,
+    run: liveStream,
   },
   'cli-startup': { describe: 'maestro --help, --version and a signed instances describe, spawned until exit, vs node -e 0 (A B B A)', perDatabase: false, run: cliStartup },
 };

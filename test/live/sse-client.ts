@@ -6,6 +6,8 @@ export interface ReceivedEvent {
   id: string | undefined;
   data: string;
   json: any;
+  /** performance.now() when it was parsed (benchmarks). */
+  receivedAt: number;
 }
 
 /**
@@ -92,7 +94,7 @@ export class SseClient {
           if (line === '') {
             if (current.data.length > 0) {
               const data = current.data.join('\n');
-              this.events.push({ event: current.event, id: current.id, data, json: JSON.parse(data) });
+              this.events.push({ event: current.event, id: current.id, data, json: JSON.parse(data), receivedAt: performance.now() });
             }
             current = { event: 'message', id: undefined, data: [] };
           } else if (line.startsWith(':')) {
