@@ -120,6 +120,20 @@ for (const flavour of flavours) {
       await assert.rejects(admin.images.describe({ tenant: T, region: R, cursor: 'bm90IG9uZQ' }), failsWith('invalid_input', /cursor/));
     });
 
+    it('rpc.discover serves the hints and columns to a caller without credentials, as the console loads them', async () => {
+      const response = await fetch(`${server.url}/api/v1/rpc`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'rpc.discover' }),
+      });
+      const { result } = (await response.json()) as { result: { methods: Array<{ name: string; 'x-maestro': Record<string, unknown> }> } };
+      const extension = (name: string) => result.methods.find((method) => method.name === name)!['x-maestro'];
+      const run = extension('instances.run').ui as { wizard: string; fields: Record<string, FieldHint> };
+      assert.equal(run.wizard, 'RUN_INSTANCE_WIZARD');
+      assert.deepEqual(run.fields.image!.dependsOn, ['tenant', 'region']);
+      assert.deepEqual(extension('tenants.describe').columns, ['name', 'customer', 'group', 'status', 'regions']);
+    });
+
     it("every picker of every command's hints answers when called as the console calls it", async () => {
       // The values a user would have chosen in the form's other fields.
       const form: Record<string, string> = { tenant: T, region: R, customer: C };
