@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { request } from 'undici';
 
 const indexHtml = '<!doctype html><html><head><base href="/console/"></head><body><app-root></app-root><script src="main-AB12CD34.js" type="module"></script></body></html>';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'maestro-console-'));
@@ -103,11 +104,13 @@ describe('serving the built console', () => {
   });
 
   it("answers a browser's navigation to a route holding a dot with index.html, a script fetch of it with 404", async () => {
-    const navigation = await fetch(`${server.url}/console/run/instances.run`, { headers: { 'sec-fetch-mode': 'navigate', accept: 'text/html' } });
-    assert.equal(navigation.status, 200);
-    assert.equal(await navigation.text(), indexHtml);
-    const script = await fetch(`${server.url}/console/run/instances.run`, { headers: { 'sec-fetch-mode': 'no-cors', accept: '*/*' } });
-    assert.equal(script.status, 404);
+    // undici's request, not fetch: fetch sets Sec-Fetch-Mode itself, as a page's script would.
+    const navigation = await request(`${server.url}/console/run/instances.run`, { headers: { 'sec-fetch-mode': 'navigate', accept: 'text/html' } });
+    assert.equal(navigation.statusCode, 200);
+    assert.equal(await navigation.body.text(), indexHtml);
+    const script = await request(`${server.url}/console/run/instances.run`, { headers: { 'sec-fetch-mode': 'no-cors', accept: '*/*' } });
+    assert.equal(script.statusCode, 404);
+    await script.body.dump();
   });
 
   it('never serves a file outside the console directory', async () => {
