@@ -292,12 +292,13 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     relay.add(notifications.consumer);
     let agents: AgentLink | null = null;
     const onCommitted = (message: CommittedMessage) => {
+      // First: on the embedded database's one connection, the stream's read then goes before the relay's work.
+      live.committed(message.types);
       if (CredentialStore.affectedBy(message.types)) credentials.invalidate();
       if (message.types.some((type) => type.startsWith('agent.'))) agents?.keyring.forget();
       metrics.eventLogHead.set(message.seq);
       relay.wake();
       // New notifications are sent once the relay has committed them.
-      live.committed(message.types);
       void relay.idle().then(() => {
         live.notificationsMayHaveMoved();
         if (notifications.consumer.takeQueued()) notifications.delivery.wake();
