@@ -1,4 +1,6 @@
-import type { Routes } from '@angular/router';
+import { inject } from '@angular/core';
+import { Router, type Routes } from '@angular/router';
+import { commandRoute } from './core/command-route';
 import { authGuard, commandGuard, permissionGuard } from './core/guards';
 import { consolePages } from './core/pages';
 import { homeGuard } from './core/home-guard';
@@ -22,8 +24,14 @@ export const routes: Routes = [
         data: { access: page.access, page },
         loadComponent: page.load ?? listPage,
       })),
+      // In-app links in the old form (/run/instances.run) still land on the form.
       {
-        path: 'run/:method',
+        path: 'run/:command',
+        pathMatch: 'full',
+        redirectTo: ({ params, queryParams }) => inject(Router).createUrlTree(commandRoute(String(params['command'])), { queryParams }),
+      },
+      {
+        path: 'run/:manager/:method',
         title: 'Run · Maestro',
         canActivate: [commandGuard],
         loadComponent: () => import('./pages/run-command/run-command-page').then((m) => m.RunCommandPage),

@@ -2,6 +2,7 @@ import { inject } from '@angular/core';
 import { type CanActivateFn, Router } from '@angular/router';
 import { SessionService } from './session.service';
 import { DiscoveryService } from './discovery.service';
+import { commandOfRoute } from './command-route';
 
 /** Only with a session; else the log-in page, returning here afterwards. */
 export const authGuard: CanActivateFn = async (_route, state) => {
@@ -37,11 +38,11 @@ export const permissionGuard: CanActivateFn = (route, state) => {
 };
 
 /**
- * /run/:method: the wizard's _WIZARD action gates it when the command names one, else the
+ * /run/:manager/:method: the wizard's _WIZARD action gates it when the command names one, else the
  * command's own permission action; its feature too.
  */
 export const commandGuard: CanActivateFn = async (route, state) => {
-  const name = route.paramMap.get('method') ?? '';
+  const name = commandOfRoute(route.paramMap.get('manager'), route.paramMap.get('method'));
   const session = inject(SessionService);
   const router = inject(Router);
   const method = await inject(DiscoveryService).find(name).catch(() => undefined);

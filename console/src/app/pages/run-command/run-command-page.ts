@@ -7,6 +7,7 @@ import type { RpcMethod } from '../../core/openrpc';
 import { messageOf } from '../../core/rpc-error';
 import { CommandForm } from '../../shared/command-form/command-form';
 import { valueAt } from '../../shared/values';
+import { commandOfRoute } from '../../core/command-route';
 
 /** Query parameters that steer the page, not the form. */
 const pageParams = new Set(['returnUrl', '_for']);
@@ -17,7 +18,7 @@ function insideConsole(url: string | null): url is string {
 }
 
 /**
- * /run/<command>: any command's form or wizard (the guard checked its _WIZARD or permission
+ * /run/<manager>/<method>: any command's form or wizard (the guard checked its _WIZARD or permission
  * action). Query parameters fill fields; after success it goes where the hints' resultRoute
  * says, else back to the page it came from, else shows the result.
  */
@@ -44,6 +45,8 @@ export class RunCommandPage {
   private readonly router = inject(Router);
   private readonly snackBar = inject(MatSnackBar);
   private readonly query = toSignal(inject(ActivatedRoute).queryParamMap, { requireSync: true });
+  /** Route parameters: /run/<manager>/<method>. */
+  readonly manager = input.required<string>();
   readonly method = input.required<string>();
   protected readonly command = signal<RpcMethod | null>(null);
   protected readonly problem = signal<string | null>(null);
@@ -56,7 +59,7 @@ export class RunCommandPage {
   constructor() {
     const discovery = inject(DiscoveryService);
     queueMicrotask(() => {
-      discovery.require(this.method()).then(
+      discovery.require(commandOfRoute(this.manager(), this.method())).then(
         (method) => this.command.set(method),
         (error: unknown) => this.problem.set(messageOf(error)),
       );

@@ -39,6 +39,7 @@ import { confirm } from '../confirm-dialog/confirm-dialog';
 import { PickerField } from '../picker-field/picker-field';
 import { FacetPanel } from './facet-panel';
 import { isoToLocal } from '../command-form/form-model';
+import { commandRoute } from '../../core/command-route';
 
 /** Live events for this table's types, gathered this long before one re-read. */
 const liveDebounceMs = 400;
@@ -376,7 +377,7 @@ export class CommandTable {
   }
 
   protected openWizard(name: string): void {
-    void this.router.navigate(['/run', name], { queryParams: this.contextInputs(name) });
+    void this.router.navigate(commandRoute(name), { queryParams: this.contextInputs(name) });
   }
 
   /** The table's tenant and region go to a form opened from it, as a head start. */
@@ -395,7 +396,7 @@ export class CommandTable {
     if (missing.length > 0 && applicable.length === 1) {
       // The action needs more than the row gives: its form, with what the row gives filled in.
       const prefilled = Object.fromEntries(Object.entries(perRow[0]!).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
-      void this.router.navigate(['/run', view.method.name], { queryParams: { ...prefilled, returnUrl: this.router.url } });
+      void this.router.navigate(commandRoute(view.method.name), { queryParams: { ...prefilled, returnUrl: this.router.url } });
       return;
     }
     if (missing.length > 0) {

@@ -4,6 +4,14 @@ import type { RpcCall } from '../../core/api.service';
 import { mainSchema } from '../list-query';
 import { valueAt } from '../values';
 
+/**
+ * Only a row's plain values (ids, names) stand for an input by name: a row's tags or limits are
+ * what it has now, not what the user wants to set, so such inputs are asked in the form.
+ */
+function scalar(value: unknown): string | number | boolean | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+}
+
 /** Which rows an action applies to (its `when`). */
 export function actionApplies(action: RowAction, row: unknown): boolean {
   return !action.when || valueAt(row, action.when.field) === action.when.equals;
@@ -11,7 +19,7 @@ export function actionApplies(action: RowAction, row: unknown): boolean {
 
 /**
  * The inputs an action's command gets from a row: renamed ones (`from`), then the command's
- * required inputs and `tenant` taken from same-named row fields, else from the table's filters
+ * required inputs and `tenant`/`region` taken from same-named plain row fields, else from the table's filters
  * (a row of a tenant's list often does not repeat the tenant), then the constant `extra`.
  */
 export function inputsFromRow(method: RpcMethod, action: RowAction, row: unknown, filters: Record<string, unknown>): Record<string, unknown> {
@@ -20,7 +28,7 @@ export function inputsFromRow(method: RpcMethod, action: RowAction, row: unknown
     const renamed = action.from?.[param.name];
     let value: unknown;
     if (renamed) value = valueAt(row, renamed);
-    else if (param.required || param.name === 'tenant' || param.name === 'region') value = valueAt(row, param.name) ?? filters[param.name];
+    else if (param.required || param.name === 'tenant' || param.name === 'region') value = scalar(valueAt(row, param.name)) ?? scalar(filters[param.name]);
     if (value === undefined || value === null) continue;
     inputs[param.name] = mainSchema(param.schema).type === 'array' && !Array.isArray(value) ? [value] : value;
   }
