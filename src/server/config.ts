@@ -11,6 +11,33 @@ const flag = (fallback: boolean) =>
     .default(fallback);
 
 /**
+ * Which proxies' X-Forwarded-For and X-Forwarded-Proto headers are believed: false (none, the
+ * default: a client could claim any address), true (any: only when nothing reaches Maestro but
+ * the proxy), a number of proxy hops, or addresses and CIDR ranges of the proxies, comma-separated.
+ */
+const proxyAddress = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(\/\d{1,3})?$/;
+const trustProxySchema = z
+  .union([z.boolean(), z.number().int().min(0).max(32), z.array(z.string()), z.string()])
+  .transform((value, ctx): boolean | number | string[] => {
+    if (typeof value === 'boolean' || typeof value === 'number') return value;
+    if (!Array.isArray(value)) {
+      if (value === 'true' || value === 'false') return value === 'true';
+      if (/^\d{1,2}$/.test(value)) return Number(value);
+    }
+    const list = (Array.isArray(value) ? value : value.split(',')).map((entry) => entry.trim()).filter(Boolean);
+    const wrong = list.filter((entry) => !proxyAddress.test(entry));
+    if (list.length === 0 || wrong.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be true, false, a number of proxy hops, or proxy addresses or CIDR ranges separated by commas${wrong.length ? ` (not an address: ${wrong.join(', ')})` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  })
+  .default(false);
+
+/**
  * Settings come from an optional JSON file (MAESTRO_CONFIG) and the environment, the
  * environment winning. Everything is validated at start: a bad value stops the process with a
  * message naming the setting, never a surprise later.
@@ -204,6 +231,11 @@ const settings = {
   loginFailureWindowMinutes: {
     env: 'MAESTRO_LOGIN_FAILURE_WINDOW_MINUTES',
     schema: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  },
+  trustProxy: {
+    env: 'MAESTRO_TRUST_PROXY',
+    // Behind a reverse proxy or load balancer: whose X-Forwarded-For / X-Forwarded-Proto to believe (docs/console.md).
+    schema: trustProxySchema,
   },
   consoleDir: {
     env: 'MAESTRO_CONSOLE_DIR',

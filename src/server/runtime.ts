@@ -466,6 +466,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
         },
       }),
       consoleDir: config.consoleDir ?? defaultConsoleDir(),
+      trustProxy: config.trustProxy,
       compat: {
         actions: loadCompatActions,
         server: {

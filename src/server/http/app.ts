@@ -30,6 +30,8 @@ export interface AppDependencies {
   sessions: ConsoleSessions;
   /** The built web console served at /console/. */
   consoleDir: string;
+  /** Which proxies' X-Forwarded-For/-Proto to believe (request.ip, https for the session cookie); false: none. */
+  trustProxy?: boolean | number | string[];
   /** The live event stream (server-sent events), when this node serves it. */
   live?: Omit<LiveRouteDeps, 'logger'>;
 }
@@ -54,6 +56,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Per-request lines would dominate the log at load; errors are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
+    // A number of hops becomes the function Fastify would make of it (its types take no number).
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -187,6 +191,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   return app;
 }
+
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
