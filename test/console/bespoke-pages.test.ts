@@ -190,12 +190,28 @@ describe('the console bespoke pages in a real browser', { skip: unavailable }, (
     await until(async () => assert.ok((await byTestId(page, 'report-cell-tagValue').allInnerTexts()).includes('web')));
   });
 
+  test('Jobs and nodes shows each node with its health and job slots, and the jobs in the generic table', async () => {
+    const { items } = await admin.nodes.describe({});
+    assert.ok(items.length > 0, 'the test server registered its node');
+    const node = items[0]!;
+    await page.goto(`${server.url}/console/jobs`);
+    const card = byTestId(page, `node-${node.name}`);
+    await card.waitFor();
+    assert.equal(await card.getAttribute('data-status'), node.status);
+    assert.match(await card.locator('[data-testid="node-status"]').innerText(), /heartbeat \d+ (s|min|h) ago/);
+    assert.match(await card.locator('[data-testid="node-jobs"]').innerText(), new RegExp(`of ${node.load.jobConcurrency}$`));
+    const jobs = await admin.jobs.describe({ limit: 1 });
+    if (jobs.items.length > 0) await byTestId(page, `row-${jobs.items[0]!.id}`).waitFor();
+    else await byTestId(page, 'table-empty').waitFor();
+  });
+
   test('the bespoke pages hold at 360 and 1440 px and pass the accessibility scan', async () => {
     const found: string[] = [];
     for (const [name, path, ready] of [
       ['dashboard', '/console/dashboard?tenant=shop', 'running-count'],
       ['instance-detail', `/console/instances/${instanceId}?tenant=shop`, 'instance-state'],
       ['reporting', `/console/reporting?tenant=shop&kind=subtotal&from=${day(started)}&to=${day(clock.now())}`, 'report-table'],
+      ['jobs-nodes', '/console/jobs', 'nodes'],
     ] as const) {
       for (const [size, viewport] of [['1440', wide], ['360', phone]] as const) {
         await page.setViewportSize(viewport);

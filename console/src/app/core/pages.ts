@@ -222,19 +222,7 @@ const genericPages: PageEntry[] = [
     access: { action: 'DESCRIBE_EVENTS', feature: 'audit' },
     load: () => import('../pages/audit/audit-page').then((m) => m.AuditPage),
   },
-  {
-    path: 'jobs',
-    title: 'Jobs and nodes',
-    icon: 'memory',
-    group: 'Operations',
-    access: { action: 'DESCRIBE_JOBS' },
-    lists: [
-      { command: 'jobs.describe', label: 'Jobs', filters: ['status', 'type'], liveTypes: ['job'],
-        actions: [{ command: 'jobs.retry', label: 'Retry', icon: 'replay' }] },
-      { command: 'jobs.describeRecurring', label: 'Recurring jobs', rowId: 'name' },
-      { command: 'nodes.describe', label: 'Nodes', rowId: 'name', liveTypes: ['node'] },
-    ],
-  },
+  // Jobs and nodes (the JMX page) is bespoke: node health and job progress (pages/jobs-nodes).
   {
     path: 'administration',
     title: 'Administration',

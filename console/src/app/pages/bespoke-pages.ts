@@ -34,4 +34,12 @@ export const bespokePages: PageEntry[] = [
     access: { action: 'BILLING_PAGE', feature: 'reporting' },
     load: () => import('./reporting/reporting-page').then((m) => m.ReportingPage),
   },
+  {
+    path: 'jobs',
+    title: 'Jobs and nodes',
+    icon: 'memory',
+    group: 'Operations',
+    access: { action: 'DESCRIBE_JOBS' },
+    load: () => import('./jobs-nodes/jobs-nodes-page').then((m) => m.JobsNodesPage),
+  },
 ];
