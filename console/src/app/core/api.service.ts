@@ -58,9 +58,10 @@ export class ApiService {
     }
     const body: unknown = await response.json().catch(() => null);
     if (response.status === 401) {
-      const error = isRecord(body) && 'error' in body ? rpcErrorFrom(body['error'], 401) : null;
-      this.session.ended(error?.message ?? 'Your session has ended; log in again.');
-      throw error ?? new RpcError('Your session has ended; log in again.', 'unauthenticated', 401);
+      // The server's words speak to API callers (sign the request…); a console user only needs to log in again.
+      const ended = 'Your session has ended (expired, logged out elsewhere, or your password changed); log in again.';
+      this.session.ended(ended);
+      throw new RpcError(ended, 'unauthenticated', 401);
     }
     if (body === null) {
       throw new RpcError(`The server answered HTTP ${response.status} with no JSON; try again later.`, 'protocol', response.status);

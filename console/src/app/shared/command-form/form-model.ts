@@ -60,7 +60,7 @@ function validatorsOf(schema: JsonSchema, required: boolean, kind: FieldKind): V
     if (max !== undefined && max < Number.MAX_SAFE_INTEGER) validators.push(Validators.max(max));
     if (schema.type === 'integer') validators.push(Validators.pattern(/^-?\d+$/));
   }
-  if (kind === 'text' || kind === 'textarea' || kind === 'password') {
+  if (kind === 'text' || kind === 'textarea' || kind === 'password' || (kind === 'picker' && schema.type === 'string')) {
     if (schema.minLength !== undefined && schema.minLength > 1) validators.push(Validators.minLength(schema.minLength));
     if (schema.maxLength !== undefined) validators.push(Validators.maxLength(schema.maxLength));
     if (schema.pattern) validators.push(Validators.pattern(new RegExp(schema.pattern, 'u')));
