@@ -92,6 +92,11 @@ describe('logging in to the console', () => {
     assert.match(((await response.json()) as { error: string }).error, /password/);
     const notJson = await fetch(`${server.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'user=bob' });
     assert.equal(notJson.status, 400);
+    // What a form of another site can send (text/plain, form-encoded) is not a log-in: no log-in forged from elsewhere.
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const form = await fetch(`${server.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': type }, body: '{"user":"bob","password":"x"}' });
+      assert.equal(form.status, 415, type);
+    }
   });
 
   it('records successes and failures in the audit log, with the address and browser', async () => {
