@@ -1,5 +1,5 @@
 import { Component, DestroyRef, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
-import { ReactiveFormsModule } from '@angular/forms';
+import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { NgTemplateOutlet } from '@angular/common';
 import { MatStepper, MatStepperModule } from '@angular/material/stepper';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -18,7 +18,7 @@ import { RpcError, messageOf } from '../../core/rpc-error';
 import { PickerField } from '../picker-field/picker-field';
 import { resolvePickerParams } from '../picker-field/picker-source';
 import { confirm } from '../confirm-dialog/confirm-dialog';
-import { type FormField, controlValueFromText, errorText, formFieldsOf, inputsOf, isVisible, reviewText } from './form-model';
+import { type FormField, controlValueFromText, errorText, formFieldsOf, inputsOf, isGiven, isVisible, reviewText } from './form-model';
 
 interface Step {
   title: string;
@@ -67,6 +67,7 @@ export class CommandForm {
   protected readonly error = signal<string | null>(null);
   protected readonly chipKeys = [ENTER, COMMA];
   private readonly stepper = viewChild(MatStepper);
+  private readonly scratch = new Map<string, FormControl>();
 
   protected readonly title = computed(() => this.method()['x-maestro']?.ui?.title ?? this.method().summary ?? this.method().name);
   protected readonly steps = computed<Step[]>(() => {
@@ -109,7 +110,9 @@ export class CommandForm {
   /** A field changed: the fields depending on it start over (their old choice may not exist under the new parent). */
   private changed(field: FormField): void {
     for (const other of this.fields()) {
-      if (other.dependsOn.includes(field.name) && other.picker && other.control.value !== '') other.control.setValue('');
+      if (other.dependsOn.includes(field.name) && other.picker && isGiven(other.control.value)) {
+        other.control.setValue(other.kind === 'pickerList' ? [] : '');
+      }
     }
     this.values.set(this.currentValues());
   }
@@ -154,6 +157,32 @@ export class CommandForm {
       field.control.setValue([...(field.control.value as string[]), text]);
     }
     event.chipInput.clear();
+  }
+
+  /** A choice of a picker on an array input joins the chosen ones (once). */
+  protected addPicked(field: FormField, value: string, scratch: FormControl): void {
+    const chosen = field.control.value as string[];
+    if (!chosen.includes(value)) field.control.setValue([...chosen, value]);
+    scratch.setValue('');
+  }
+
+  /** A scratch control per picker-on-array field: what is typed before a choice joins the list. */
+  protected scratchFor(field: FormField): FormControl {
+    let scratch = this.scratch.get(field.name);
+    if (!scratch) {
+      scratch = new FormControl('');
+      this.scratch.set(field.name, scratch);
+    }
+    return scratch;
+  }
+
+  /** The file widget: a text file (a public key, a script) read into the field. */
+  protected async loadFile(field: FormField, input: HTMLInputElement): Promise<void> {
+    const file = input.files?.[0];
+    if (!file) return;
+    field.control.setValue(await file.text());
+    field.control.markAsTouched();
+    input.value = '';
   }
 
   protected removeChip(field: FormField, chip: string): void {

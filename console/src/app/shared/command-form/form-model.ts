@@ -5,7 +5,7 @@ import { mainSchema } from '../list-query';
 import { headerOf } from '../values';
 
 /** How a field is entered: the hint's widget, else one derived from its schema. */
-export type FieldKind = Exclude<FieldWidget, 'file'> | 'list' | 'multiselect';
+export type FieldKind = FieldWidget | 'list' | 'multiselect' | 'pickerList';
 
 export interface FormField {
   name: string;
@@ -30,8 +30,9 @@ function isDateTime(schema: JsonSchema): boolean {
 }
 
 function kindOf(schema: JsonSchema, full: JsonSchema, hint: FieldHint | undefined): FieldKind {
-  if (hint?.picker) return 'picker';
-  if (hint?.widget && hint.widget !== 'file') return hint.widget;
+  // A picker on an array input chooses several (chips).
+  if (hint?.picker) return schema.type === 'array' ? 'pickerList' : 'picker';
+  if (hint?.widget) return hint.widget;
   if (isDateTime(full)) return 'datetime';
   if (schema.enum) return 'select';
   if (schema.type === 'boolean') return 'checkbox';
@@ -60,7 +61,7 @@ function validatorsOf(schema: JsonSchema, required: boolean, kind: FieldKind): V
     if (max !== undefined && max < Number.MAX_SAFE_INTEGER) validators.push(Validators.max(max));
     if (schema.type === 'integer') validators.push(Validators.pattern(/^-?\d+$/));
   }
-  if (kind === 'text' || kind === 'textarea' || kind === 'password' || (kind === 'picker' && schema.type === 'string')) {
+  if (kind === 'text' || kind === 'textarea' || kind === 'password' || kind === 'file' || (kind === 'picker' && schema.type === 'string')) {
     if (schema.minLength !== undefined && schema.minLength > 1) validators.push(Validators.minLength(schema.minLength));
     if (schema.maxLength !== undefined) validators.push(Validators.maxLength(schema.maxLength));
     if (schema.pattern) validators.push(Validators.pattern(new RegExp(schema.pattern, 'u')));
@@ -109,7 +110,7 @@ export function formFieldsOf(method: RpcMethod): FormField[] {
 
 function initialValue(kind: FieldKind, fallback: unknown): unknown {
   if (kind === 'checkbox') return fallback === true;
-  if (kind === 'list' || kind === 'tags' || kind === 'multiselect') return Array.isArray(fallback) ? fallback.map(String) : [];
+  if (kind === 'list' || kind === 'tags' || kind === 'multiselect' || kind === 'pickerList') return Array.isArray(fallback) ? fallback.map(String) : [];
   if (kind === 'code') return fallback === undefined ? '' : JSON.stringify(fallback, null, 2);
   if (fallback === undefined || fallback === null) return '';
   return String(fallback);
@@ -122,6 +123,7 @@ export function controlValueFromText(field: FormField, text: string): unknown {
       return text === 'true';
     case 'list':
     case 'multiselect':
+    case 'pickerList':
       return text.startsWith('[') ? safeJson(text, []) : text.split(',').map((part) => part.trim()).filter(Boolean);
     case 'tags': {
       const record = safeJson(text, {}) as Record<string, unknown>;
@@ -196,6 +198,7 @@ function converted(field: FormField, value: unknown): unknown {
       return itemType === 'integer' || itemType === 'number' ? list.map(Number) : list;
     }
     case 'multiselect':
+    case 'pickerList':
       return value;
     case 'tags':
       return Object.fromEntries((value as string[]).map((pair) => {
