@@ -51,7 +51,7 @@ import { evaluateQuotasAfter, registerSystemJobs } from './jobs/system-jobs.js';
 import { buildApp } from './http/app.js';
 import { defaultConsoleDir } from './http/console-static.js';
 import { ConsoleSessions } from './session/console-sessions.js';
-import { sessionActor } from './session/request-session.js';
+import { sessionActor, sessionTokenOf } from './session/request-session.js';
 import { loadCompatActions } from './compat/load-actions.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
@@ -59,7 +59,7 @@ import { OutboxRelay } from './outbox/relay.js';
 import { LiveHub } from './live/hub.js';
 import { liveOptions, type LiveOptions } from './live/options.js';
 import type { ActorResolver } from './live/route.js';
-import { streamActorResolver } from './live/actor-resolvers.js';
+import { sessionValidity, streamActorResolver } from './live/actor-resolvers.js';
 import type { NotificationDelivery } from './notifications/delivery-schedule.js';
 import { setUpNotifications } from './notifications/setup.js';
 import { eventDefinitions, projections } from './projections/index.js';
@@ -293,7 +293,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     let agents: AgentLink | null = null;
     const onCommitted = (message: CommittedMessage) => {
       // First: on the embedded database's one connection, the stream's read then goes before the relay's work.
-      live.committed(message.types);
+      live.committed();
       if (CredentialStore.affectedBy(message.types)) credentials.invalidate();
       if (message.types.some((type) => type.startsWith('agent.'))) agents?.keyring.forget();
       metrics.eventLogHead.set(message.seq);
@@ -443,7 +443,11 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const app = await buildApp({
       dispatcher,
       authenticator,
-      live: { hub: live, resolveActor: resolveActor ?? streamActorResolver({ authenticator, session: sessionActor }) },
+      live: {
+        hub: live,
+        resolveActor: resolveActor ?? streamActorResolver({ authenticator, session: sessionActor }),
+        ...(resolveActor ? {} : { stillValid: sessionValidity(sessionTokenOf) }),
+      },
       db,
       metrics,
       logger,

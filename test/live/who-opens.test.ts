@@ -23,16 +23,19 @@ describe('who may open the live stream on a node as it is wired for real', () =>
     await server?.close();
   });
 
-  it('a console session (its cookie alone: a GET changes nothing, so no CSRF token)', async () => {
+  it('a console session (its cookie alone: a GET changes nothing, so no CSRF token), and its stream ends with it', async () => {
     const session = await logIn(server.url, 'admin', server.maestro.bootstrap!.consolePassword);
     assert.equal(session.status, 200);
     const client = await stream({ cookie: session.cookie! });
     assert.equal(client.status, 200);
     await client.next('ready');
-    // The stream shows the administrator the audit log as it grows: their own log-out, for one.
+    // The same user through a signed request: nothing ends that stream but the connection.
+    const signed = await stream(signHeaders(server.credentials, ''));
+    await signed.next('ready');
     await logOut(server.url, session.cookie!, String(session.body.csrfToken));
-    await client.next('cadf', (e) => e.json.type === 'login.loggedOut', 'the log-out');
-    client.close();
+    await signed.next('cadf', (e) => e.json.type === 'login.loggedOut', 'the log-out, on the signed stream');
+    await client.until((c) => c.ended, 'the session’s stream to end with the session');
+    assert.equal(signed.ended, false);
     const after = await stream({ cookie: session.cookie! });
     assert.equal(after.status, 401, 'a session that ended opens no stream');
   });

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Gauge } from 'prom-client';
+import { targetTypes } from '../../protocol/cadf.js';
 import type { Database } from '../../store/database.js';
 import type { Actor } from '../actor.js';
 import { CoalescingRunner } from '../coalescing-runner.js';
@@ -16,6 +17,15 @@ import { LiveStream, type LiveBatch } from './stream.js';
 export const LIVE_NOTIFY_CHANNEL = 'maestro_live';
 
 const PAGE = 500;
+
+/** The users whose sessions these events may have ended: log-outs, and changes to users. */
+function usersTouched(events: readonly LiveEvent[]): Set<string> {
+  const users = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'login.loggedOut' || (event.type.startsWith('user.') && event.view.target.typeURI === targetTypes.user)) users.add(event.view.target.id);
+  }
+  return users;
+}
 
 export interface LiveHubDeps extends EventViewDeps {
   db: Database;
@@ -37,7 +47,6 @@ export class LiveHub {
   readonly #runner: CoalescingRunner;
   #eventsUpTo = 0;
   #notificationsUpTo = 0;
-  #viewsMoved = false;
   /** This node's relay may have stored notifications: tell the other nodes once they are read. */
   #announce = false;
   #stopTicker: (() => void) | null = null;
@@ -69,8 +78,7 @@ export class LiveHub {
   }
 
   /** Events were committed (here or, through NOTIFY, on another node). */
-  committed(types: readonly string[]): void {
-    if (movesViews(types, this.deps.accessAffected)) this.#viewsMoved = true;
+  committed(): void {
     this.wake();
   }
 
@@ -94,7 +102,7 @@ export class LiveHub {
    * just before, with nothing awaited in between: the stream takes its slot before the first
    * await here. The response's close (the browser went away) frees the slot at once.
    */
-  async open(actor: Actor, response: ServerResponse, resumeFrom: StreamPosition | null): Promise<void> {
+  async open(actor: Actor, response: ServerResponse, resumeFrom: StreamPosition | null, stillValid?: () => Promise<boolean>): Promise<void> {
     const { options } = this.deps;
     const nothing = { all: false, tenantIds: new Set<string>(), customerId: null };
     let stream: LiveStream | null = null;
@@ -103,7 +111,7 @@ export class LiveHub {
       if (stream) this.#remove(stream);
     });
     // Batches queue unfiltered until the catch-up is sent, so the view can be decided after registering.
-    stream = new LiveStream(actor, nothing, writer, { events: 0, notifications: 0 });
+    stream = new LiveStream(actor, nothing, writer, { events: 0, notifications: 0 }, stillValid);
     this.#streams.add(stream);
     this.deps.openStreams?.inc();
     const opened = stream;
@@ -159,27 +167,48 @@ export class LiveHub {
         return;
       }
     }
+    // Positions move only once the batch is handed out: a read that fails is read again next time.
+    let eventsUpTo = this.#eventsUpTo;
+    let notificationsUpTo = this.#notificationsUpTo;
     const events: LiveEvent[] = [];
     for (;;) {
-      const page = await eventsAfter(db, this.#eventsUpTo, PAGE);
+      const page = await eventsAfter(db, eventsUpTo, PAGE);
       events.push(...page);
-      if (page.length > 0) this.#eventsUpTo = page.at(-1)!.seq;
+      if (page.length > 0) eventsUpTo = page.at(-1)!.seq;
       if (page.length < PAGE) break;
     }
     const notifications: LiveNotification[] = [];
     const checkpoint = await notificationsCheckpoint(db);
-    if (announce && checkpoint > this.#notificationsUpTo) await this.#announceStored(checkpoint);
-    while (checkpoint > this.#notificationsUpTo) {
-      const page = await notificationsBetween(db, { afterSeq: this.#notificationsUpTo, upToSeq: checkpoint, limit: PAGE });
+    if (announce && checkpoint > notificationsUpTo) await this.#announceStored(checkpoint);
+    while (checkpoint > notificationsUpTo) {
+      const page = await notificationsBetween(db, { afterSeq: notificationsUpTo, upToSeq: checkpoint, limit: PAGE });
       notifications.push(...page.items);
-      this.#notificationsUpTo = page.complete ? checkpoint : page.lastSeq!;
+      notificationsUpTo = page.complete ? checkpoint : page.lastSeq!;
     }
-    if (this.#viewsMoved) {
-      this.#viewsMoved = false;
+    await this.#endSessionsOf(usersTouched(events));
+    // Read from the batch itself, not the signal: a batch found by the keepalive tick counts too.
+    if (movesViews(events.map((event) => event.type), this.deps.accessAffected)) {
       for (const stream of this.#streams) stream.view = await eventViewOf(this.deps, stream.actor);
     }
-    const batch: LiveBatch = { events, eventsUpTo: this.#eventsUpTo, notifications, notificationsUpTo: this.#notificationsUpTo };
+    const batch: LiveBatch = { events, eventsUpTo, notifications, notificationsUpTo };
     for (const stream of this.#streams) stream.deliver(batch);
+    this.#eventsUpTo = eventsUpTo;
+    this.#notificationsUpTo = notificationsUpTo;
+  }
+
+  /**
+   * A log-out, or a change to a user (disabled, password set …), can end the session a stream
+   * was opened with: those users' streams ask again, and end if it no longer holds. Only the
+   * users named: no stream is re-checked for anyone else's events.
+   */
+  async #endSessionsOf(userIds: ReadonlySet<string>): Promise<void> {
+    if (userIds.size === 0) return;
+    for (const stream of [...this.#streams]) {
+      if (!stream.stillValid || !stream.actor.userId || !userIds.has(stream.actor.userId)) continue;
+      if (await stream.stillValid()) continue;
+      stream.writer.close();
+      this.#remove(stream);
+    }
   }
 
   /** Other nodes learn of stored notifications from the node whose relay stored them. */

@@ -10,9 +10,13 @@ export const LIVE_STREAM_PATH = '/api/v1/events/stream';
 /** Who opens a stream: a console session, a signed request …; null when the request proves no one. */
 export type ActorResolver = (request: FastifyRequest) => Promise<Actor | null>;
 
+/** For a request whose identity can end while its stream is open (a console session): how to ask whether it still holds. */
+export type ValidityCheck = (request: FastifyRequest) => (() => Promise<boolean>) | undefined;
+
 export interface LiveRouteDeps {
   hub: LiveHub;
   resolveActor: ActorResolver;
+  stillValid?: ValidityCheck;
   logger: Logger;
 }
 
@@ -50,6 +54,6 @@ export function registerLiveRoute(app: FastifyInstance, deps: LiveRouteDeps): vo
     reply.hijack();
     // An id this server never gave (or one from another installation) resumes nowhere: the stream says reset.
     const resumeFrom = text === undefined ? null : (parsePosition(text) ?? { events: Number.MAX_SAFE_INTEGER, notifications: 0 });
-    await deps.hub.open(actor, reply.raw, resumeFrom);
+    await deps.hub.open(actor, reply.raw, resumeFrom, deps.stillValid?.(request));
   });
 }

@@ -29,6 +29,8 @@ export class LiveStream {
     public view: EventView,
     readonly writer: SseWriter,
     readonly position: StreamPosition,
+    /** Whether what opened the stream (a console session) still holds; absent when nothing can end it but the connection. */
+    readonly stillValid?: () => Promise<boolean>,
   ) {}
 
   get closed(): boolean {
