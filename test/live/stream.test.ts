@@ -161,6 +161,20 @@ describe('the live stream: audit events and notifications as server-sent events 
     await closeAll();
   });
 
+  it('follows permissions that change while the stream is open: a tenant role granted shows that tenant from then on, and only it', async () => {
+    await admin.users.create({ name: 'tina', customer: 'acme' });
+    await admin.tenants.create({ customer: 'acme', name: 'acme-ops' });
+    const tina = await stream('tina');
+    await admin.tenants.create({ customer: 'acme', name: 'acme-before-role' });
+    await admin.users.addRole({ name: 'tina', tenant: 'acme-dev', role: 'admin' });
+    const { instances } = await alice.instances.run({ tenant: 'acme-dev', region: 'SIM-1', image: 'ubuntu-24.04', shape: 'SMALL', name: 'after-role' });
+    await cadf(tina, (e) => e.type === 'instance.launched' && e.target.id === instances[0]!.id, 'the launch in the tenant she was given');
+    const seen = tina.of('cadf').map((event) => event.json);
+    // Before the role she saw nothing; after it, acme-dev only (not acme-ops, nor the customer's own events).
+    assert.ok(seen.every((e) => e.tenant === 'ACME-DEV'), `tina saw: ${tina.describe()} in ${seen.map((e) => e.tenant).join(', ')}`);
+    await closeAll();
+  });
+
   it('sends a keepalive comment on every tick', async () => {
     const client = await stream('alice');
     server.ticker.tick();
