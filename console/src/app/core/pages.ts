@@ -245,7 +245,7 @@ const genericPages: PageEntry[] = [
           { command: 'users.addRole', label: 'Add a role', icon: 'person_add' },
           { command: 'users.removeRole', label: 'Remove a role', icon: 'person_remove' },
         ] },
-      { command: 'licenses.describe', label: 'Licences and editions', rowId: 'customer', liveTypes: ['license'],
+      { command: 'licenses.describe', label: 'Licences and editions', rowId: 'customer', liveTypes: ['license'], filters: ['customer'],
         wizards: ['licenses.set', 'licenses.toggleFeature'] },
       { command: 'regions.describe', label: 'Regions', rowId: 'name', liveTypes: ['region'], wizards: ['regions.create'],
         actions: [{ command: 'regions.update', label: 'Change', icon: 'edit' }] },

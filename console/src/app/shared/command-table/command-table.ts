@@ -245,7 +245,8 @@ export class CommandTable {
       const result = await this.api.call<Record<string, unknown>>(method.name, params);
       if (request !== this.request) return;
       const items = result['items'];
-      this.rows.set(Array.isArray(items) ? items : []);
+      // A list answers { items }; a command answering one record (licenses.describe) shows it as the one row.
+      this.rows.set(Array.isArray(items) ? items : result && typeof result === 'object' ? [result] : []);
       this.nextCursor.set(typeof result['nextCursor'] === 'string' && result['nextCursor'] ? result['nextCursor'] : null);
       this.error.set(null);
       // Selected rows that left the page are no longer selected.
@@ -408,7 +409,9 @@ export class CommandTable {
     if (question || applicable.length > 1) {
       const ok = await confirm(this.dialog, {
         title: `${view.action.label} ${what}?`,
-        question: question ?? `${view.action.label} the ${applicable.length} selected rows?`,
+        question: applicable.length > 1
+          ? `${view.action.label} the ${applicable.length} selected rows?${question ? ` For each: ${question}` : ''}`
+          : (question ?? ''),
         action: view.action.label,
       });
       if (!ok) return;
