@@ -39,6 +39,8 @@ const liveDebounceMs = 300;
 const auditSpec: ListSpec = {
   command: 'events.describe',
   rowId: 'id',
+  // What was done (the CADF action) and by whom; the target is always this instance.
+  columns: ['time', 'type', 'action', 'outcome', 'initiator.name', 'reason.reasonCode'],
   filters: ['type', 'outcome', 'from', 'to'],
   liveTypes: ['instance', 'tag', 'publicIp', 'volume', 'schedule'],
 };
