@@ -62,6 +62,8 @@ describe('the live stream: audit events and notifications as server-sent events 
     assert.match(((await response.json()) as { error: string }).error, /signed-in user/);
     const stranger = await fetch(server.streamUrl(), { headers: { [TEST_USER_HEADER]: 'nobody-of-that-name' } });
     assert.equal(stranger.status, 401);
+    // HEAD would hold a slot for a stream nobody can read.
+    assert.equal((await fetch(server.streamUrl(), { method: 'HEAD', headers: { [TEST_USER_HEADER]: 'alice' } })).status, 404);
   });
 
   it('answers as an event stream proxies do not buffer, telling the browser when to reconnect', async () => {

@@ -31,7 +31,8 @@ function resumeText(request: FastifyRequest): string | undefined {
 
 /** GET /api/v1/events/stream: server-sent events of the audit log and the user's notifications (docs/console.md, Live updates). */
 export function registerLiveRoute(app: FastifyInstance, deps: LiveRouteDeps): void {
-  app.get(LIVE_STREAM_PATH, async (request, reply) => {
+  // No HEAD twin: a HEAD request would take a stream's slot for a response without a body.
+  app.get(LIVE_STREAM_PATH, { exposeHeadRoute: false }, async (request, reply) => {
     let actor: Actor | null;
     try {
       actor = await deps.resolveActor(request);
