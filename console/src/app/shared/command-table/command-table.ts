@@ -260,6 +260,9 @@ export class CommandTable {
     }
   }
 
+  /** Rows keep their elements across re-reads (a live update must not close a row's open menu). */
+  protected readonly trackRow = (_index: number, row: unknown): string => this.idOf(row);
+
   protected idOf(row: unknown): string {
     const field = this.spec().rowId ?? (valueAt(row, 'id') !== undefined ? 'id' : 'name');
     return String(valueAt(row, field) ?? '');
