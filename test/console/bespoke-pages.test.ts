@@ -145,6 +145,17 @@ describe('the console bespoke pages in a real browser', { skip: unavailable }, (
     await admin.instances.start({ tenant: 'shop', id: instanceId });
     await until(async () => assert.equal(await state.getAttribute('data-state'), 'running'));
 
+    // Manage tags opens the generic form for tags.set on this instance, and comes back to it.
+    await byTestId(page, 'manage-tags').click();
+    await page.waitForURL(new RegExp(`/console/run/tags/set\\?.*resourceId=${instanceId}`));
+    const tags = byTestId(page, 'field-tags');
+    await tags.fill('stage=live');
+    await tags.press('Enter');
+    await byTestId(page, 'wizard-run').last().click();
+    await page.waitForURL(new RegExp(`/console/instances/${instanceId}`));
+    await until(async () => assert.equal((await byTestId(page, 'tag-stage').innerText()).trim(), 'stage=live'));
+    assert.equal((await byTestId(page, 'tag-team').innerText()).trim(), 'team=web', 'other tags stay');
+
     await byTestId(page, 'tab-autoconfiguration').click();
     await until(async () => assert.match(await byTestId(page, 'launch-how').innerText(), /Launched by Maestro/));
     assert.equal((await byTestId(page, 'auto-tags').innerText()).trim(), 'team=web');

@@ -10,6 +10,7 @@ import { MatSnackBar, MatSnackBarModule } from '@angular/material/snack-bar';
 import { MatDialog } from '@angular/material/dialog';
 import { debounceTime, filter, Subject } from 'rxjs';
 import { ApiService } from '../../core/api.service';
+import { commandRoute } from '../../core/command-route';
 import { DiscoveryService } from '../../core/discovery.service';
 import { LiveService } from '../../core/live.service';
 import type { ListSpec } from '../../core/page-registry';
@@ -225,7 +226,7 @@ export class InstanceDetailPage {
   protected manageTags(): void {
     const instance = this.instance();
     if (!instance) return;
-    void this.router.navigate(['/run', 'tags.set'], {
+    void this.router.navigate(commandRoute('tags.set'), {
       queryParams: { tenant: instance.tenant, resourceId: instance.id, returnUrl: this.router.url },
     });
   }
