@@ -126,6 +126,10 @@ describe('the live stream: audit events and notifications as server-sent events 
     await admin.tenants.create({ customer: 'acme', name: 'acme-r2' });
     await admin.tenants.create({ customer: 'globex', name: 'globex-r2' });
     await admin.tenants.create({ customer: 'acme', name: 'acme-r3' });
+    // And a notification while she was away, once it is stored.
+    const acmeId = (await admin.customers.describe({ name: 'acme' })).items[0]!.id;
+    const missed = await recordEvent(server.maestro, systemClock, loginApproved, { userId: aliceId, approverId: null, approverName: 'otto', address: '192.0.2.44' }, { target: { id: aliceId, name: 'alice' }, customerId: acmeId });
+    await eventually(async () => (await server.maestro.db.query('SELECT 1 FROM notifications WHERE event_id = $1', [missed.id])).rows.length === 1, 'the missed notification stored');
 
     for (const resumed of [await stream('alice', { lastEventId: resumeId }), await stream('alice', { query: `lastEventId=${encodeURIComponent(resumeId)}` })]) {
       const ready = resumed.of('ready')[0]!;
@@ -138,6 +142,8 @@ describe('the live stream: audit events and notifications as server-sent events 
       // Exactly what events.describe gives alice after the last event she had, up to the last replayed.
       const described = (await alice.events.describe({ limit: 500, order: 'oldest' })).items.map((e) => e.seq).filter((seq) => seq > seqOf(r1) && seq <= seqs.at(-1)!);
       assert.deepEqual(seqs, described);
+      const notified = resumed.events.slice(0, resumed.events.indexOf(ready)).filter((e) => e.event === 'notification');
+      assert.deepEqual(notified.map((n) => n.json.data.address), ['192.0.2.44'], 'the missed notification, once, and none she had');
     }
     const [live] = open.slice(-1);
     await admin.tenants.create({ customer: 'acme', name: 'acme-r4' });
