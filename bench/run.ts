@@ -11,6 +11,7 @@ import { billing } from './billing.js';
 import { cliStartup } from './cli-startup.js';
 import { coldStart } from './cold-start.js';
 import { compat } from './compat.js';
+import { consoleLoad } from './console-load.js';
 import { describeTags } from './describe-tags.js';
 import { discovery } from './discovery.js';
 import { focusImport } from './focus-import.js';
@@ -64,6 +65,11 @@ const benchmarks: Record<string, Benchmark> = {
     describe: 'commit of an event to its arrival at GET /api/v1/events/stream (PostgreSQL: committed on node 1, streamed from node 2) vs a bare SSE write (PGlite) or NOTIFY → LISTEN (PostgreSQL), A B B A',
     perDatabase: true,
     run: liveStream,
+  },
+  'console-load': {
+    describe: 'the web console in chromium with a cold cache until the log-in form is usable, and log-in until the first page, vs a bare page (A B B A); initial JS gzipped',
+    perDatabase: false,
+    run: consoleLoad,
   },
   'cli-startup': { describe: 'maestro --help, --version and a signed instances describe, spawned until exit, vs node -e 0 (A B B A)', perDatabase: false, run: cliStartup },
 };
