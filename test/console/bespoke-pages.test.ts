@@ -216,6 +216,40 @@ describe('the console bespoke pages in a real browser', { skip: unavailable }, (
     else await byTestId(page, 'table-empty').waitFor();
   });
 
+  test("Reporting's choices and the instance's actions are reached by the keyboard, with a visible focus", async () => {
+    const reached = async (ids: readonly string[], presses: number) => {
+      const seen: string[] = [];
+      for (let press = 0; press < presses && !ids.every((id) => seen.includes(id)); press++) {
+        await page.keyboard.press('Tab');
+        // Evaluated in the page as text: the server's type-check has no DOM types.
+        const focused = await page.evaluate<{ id: string; visible: boolean } | null>(`(() => {
+          const element = document.activeElement;
+          const id = element?.closest('[data-testid]')?.getAttribute('data-testid') ?? null;
+          if (!element || !id) return null;
+          const style = getComputedStyle(element);
+          const field = element.closest('.mat-mdc-form-field');
+          const visible = (style.outlineStyle !== 'none' && style.outlineWidth !== '0px') || style.boxShadow !== 'none' ||
+            (field?.classList.contains('mat-focused') ?? false) || element.matches(':focus-visible');
+          return { id, visible };
+        })()`);
+        if (focused && ids.includes(focused.id) && !seen.includes(focused.id)) {
+          assert.ok(focused.visible, `${focused.id} shows where the focus is`);
+          seen.push(focused.id);
+        }
+      }
+      return seen;
+    };
+    await page.goto(`${server.url}/console/reporting?tenant=shop&kind=resource&from=${day(started)}&to=${day(clock.now())}`);
+    await byTestId(page, 'report-table').waitFor();
+    const reporting = ['report-kind', 'report-preset', 'report-from', 'report-to', 'report-resource-type', 'report-region', 'report-csv'];
+    assert.deepEqual((await reached(reporting, 60)).sort(), [...reporting].sort());
+
+    await page.goto(`${server.url}/console/instances/${instanceId}?tenant=shop`);
+    await byTestId(page, 'instance-state').waitFor();
+    const instance = ['action-instances.stop', 'action-instances.reboot', 'action-instances.terminate', 'manage-tags'];
+    assert.deepEqual((await reached(instance, 60)).sort(), [...instance].sort());
+  });
+
   test('the bespoke pages hold at 360 and 1440 px and pass the accessibility scan', async () => {
     const found: string[] = [];
     for (const [name, path, ready] of [
