@@ -276,6 +276,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
     const { resolveActor, ...liveSettings } = options.live ?? {};
     const live = new LiveHub({
       db,
+      clock,
       logger,
       authorizer,
       tenantsReachableBy: (user) => accessStore.tenantsReachableBy(user),
@@ -446,7 +447,7 @@ export async function startMaestro(options: MaestroOptions): Promise<Maestro> {
       live: {
         hub: live,
         resolveActor: resolveActor ?? streamActorResolver({ authenticator, session: sessionActor }),
-        ...(resolveActor ? {} : { stillValid: sessionValidity(sessionTokenOf) }),
+        ...(resolveActor ? {} : { stillValid: sessionValidity(sessionTokenOf, config.sessionIdleMinutes * 60_000) }),
       },
       db,
       metrics,

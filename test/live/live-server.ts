@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../src/domain/clock.js';
 import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import type { Actor } from '../../src/server/actor.js';
 import { loadConfig, type ConfigInput } from '../../src/server/config.js';
@@ -56,7 +57,15 @@ export interface LiveTestServer {
 
 /** A node whose live streams belong to the user named in TEST_USER_HEADER, with keepalives ticked by hand. */
 export async function startLiveServer(
-  options: { db?: Database; config?: ConfigInput; dataDir?: string; live?: Partial<LiveOptions> } = {},
+  options: {
+    db?: Database;
+    config?: ConfigInput;
+    dataDir?: string;
+    live?: Partial<LiveOptions>;
+    clock?: Clock;
+    /** Streams belong to whoever the node would find for real (session cookie, signed request), not the test header. */
+    realResolver?: boolean;
+  } = {},
 ): Promise<LiveTestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'maestro-live-'));
   const ticker = new ManualTicker();
@@ -65,7 +74,8 @@ export async function startLiveServer(
   const maestro = await startMaestro({
     config,
     ...(options.db ? { db: options.db } : {}),
-    live: { ticker, ...options.live, resolveActor: (request) => headerActor(db!)(request) },
+    ...(options.clock ? { clock: options.clock } : {}),
+    live: { ticker, ...options.live, ...(options.realResolver ? {} : { resolveActor: (request: FastifyRequest) => headerActor(db!)(request) }) },
   });
   db = maestro.db;
   const credentials = maestro.bootstrap ? { accessKey: maestro.bootstrap.accessKey, secretKey: maestro.bootstrap.secretKey } : { accessKey: '', secretKey: '' };

@@ -17,13 +17,18 @@ export function streamActorResolver(deps: { authenticator: Authenticator; sessio
 
 /**
  * A stream opened with a console session ends with the session: asked again (without counting
- * as use) when an event names its user. Signed requests prove who sent them once; nothing to ask.
+ * as use) when an event names its user, and once the session's lifetime or idle timeout may have
+ * run out. Signed requests prove who sent them once; nothing to ask.
  */
-export function sessionValidity(sessionToken: (request: FastifyRequest) => string | null): ValidityCheck {
+export function sessionValidity(sessionToken: (request: FastifyRequest) => string | null, idleMs: number): ValidityCheck {
   return (request) => {
     if (isSigned(request.headers)) return undefined;
     const token = sessionToken(request);
     if (!token) return undefined;
-    return async () => (await request.server.consoleSessions.lookUp(token, { touch: false })).ok;
+    return async () => {
+      const found = await request.server.consoleSessions.lookUp(token, { touch: false });
+      if (!found.ok) return { valid: false, until: null };
+      return { valid: true, until: Math.min(found.session.expiresAt.getTime(), found.session.lastSeenAt.getTime() + idleMs) };
+    };
   };
 }

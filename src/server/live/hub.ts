@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Gauge } from 'prom-client';
 import { targetTypes } from '../../protocol/cadf.js';
+import type { Clock } from '../../domain/clock.js';
 import type { Database } from '../../store/database.js';
 import type { Actor } from '../actor.js';
 import { CoalescingRunner } from '../coalescing-runner.js';
@@ -11,6 +12,7 @@ import type { LiveOptions } from './options.js';
 import type { StreamPosition } from './position.js';
 import { catchUp } from './replay.js';
 import { SseWriter } from './sse.js';
+import type { Validity } from './route.js';
 import { LiveStream, type LiveBatch } from './stream.js';
 
 /** Nodes sharing a PostgreSQL tell each other here that notifications were stored (events have their own channel). */
@@ -29,6 +31,8 @@ function usersTouched(events: readonly LiveEvent[]): Set<string> {
 
 export interface LiveHubDeps extends EventViewDeps {
   db: Database;
+  /** The clock sessions' deadlines are kept in. */
+  clock: Clock;
   logger: Logger;
   /** Whether commits of these event types can change permissions (AccessStore.affectedBy). */
   accessAffected(types: readonly string[]): boolean;
@@ -102,7 +106,7 @@ export class LiveHub {
    * just before, with nothing awaited in between: the stream takes its slot before the first
    * await here. The response's close (the browser went away) frees the slot at once.
    */
-  async open(actor: Actor, response: ServerResponse, resumeFrom: StreamPosition | null, stillValid?: () => Promise<boolean>): Promise<void> {
+  async open(actor: Actor, response: ServerResponse, resumeFrom: StreamPosition | null, stillValid?: () => Promise<Validity>): Promise<void> {
     const { options } = this.deps;
     const nothing = { all: false, tenantIds: new Set<string>(), customerId: null };
     let stream: LiveStream | null = null;
@@ -119,6 +123,7 @@ export class LiveHub {
     response.once('close', () => this.#remove(opened));
     writer.open(options.retryMs);
     try {
+      if (stillValid && !(await this.#recheck(stream))) return;
       stream.view = await eventViewOf(this.deps, actor);
       await catchUp(this.deps.db, stream, resumeFrom, options.maxReplay);
     } catch (error) {
@@ -147,8 +152,26 @@ export class LiveHub {
   }
 
   #keepalive(): void {
-    for (const stream of this.#streams) stream.writer.comment('keepalive');
+    const now = this.deps.clock.now().getTime();
+    for (const stream of this.#streams) {
+      stream.writer.comment('keepalive');
+      // Only sessions whose deadline passed are asked (their user may have used them since): no query per stream per tick.
+      if (stream.validUntil !== null && stream.validUntil <= now) {
+        this.#recheck(stream).catch((error: unknown) => this.deps.logger.error({ err: error }, 'could not check the session of a live stream'));
+      }
+    }
     this.wake();
+  }
+
+  /** Asks whether the stream's session still holds; ends the stream when it does not. */
+  async #recheck(stream: LiveStream): Promise<boolean> {
+    if (!stream.stillValid) return true;
+    const validity = await stream.stillValid();
+    stream.validUntil = validity.until;
+    if (validity.valid) return true;
+    stream.writer.close();
+    this.#remove(stream);
+    return false;
   }
 
   async #drain(): Promise<void> {
@@ -204,10 +227,7 @@ export class LiveHub {
   async #endSessionsOf(userIds: ReadonlySet<string>): Promise<void> {
     if (userIds.size === 0) return;
     for (const stream of [...this.#streams]) {
-      if (!stream.stillValid || !stream.actor.userId || !userIds.has(stream.actor.userId)) continue;
-      if (await stream.stillValid()) continue;
-      stream.writer.close();
-      this.#remove(stream);
+      if (stream.stillValid && stream.actor.userId && userIds.has(stream.actor.userId)) await this.#recheck(stream);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Actor } from '../actor.js';
+import type { Validity } from './route.js';
 import type { EventView } from './event-view.js';
 import { sees } from './event-view.js';
 import type { LiveEvent, LiveNotification } from './feed.js';
@@ -30,8 +31,11 @@ export class LiveStream {
     readonly writer: SseWriter,
     readonly position: StreamPosition,
     /** Whether what opened the stream (a console session) still holds; absent when nothing can end it but the connection. */
-    readonly stillValid?: () => Promise<boolean>,
+    readonly stillValid?: () => Promise<Validity>,
   ) {}
+
+  /** When the session must be asked again at the latest (the node's clock, ms); null: only when an event names the user. */
+  validUntil: number | null = null;
 
   get closed(): boolean {
     return this.writer.closed;
