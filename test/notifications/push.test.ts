@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createECDH, randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+// @ts-expect-error web-push's own encoder (MIT); it ships no types
+import ece from 'http_ece';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../../src/domain/clock.js';
 import { loginApproved } from '../../src/protocol/events/login.js';
@@ -17,6 +19,15 @@ import { deliveriesOf, eventually, recordEvent, startPushService } from './setup
 
 /** What a browser's PushManager.subscribe() hands over: its P-256 key and an auth secret. */
 const browserKeys = () => ({ p256dh: createECDH('prime256v1').generateKeys().toString('base64url'), auth: randomBytes(16).toString('base64url') });
+
+/** A browser that keeps its private key, so the test reads the message as the service worker does (RFC 8291). */
+function browser() {
+  const ecdh = createECDH('prime256v1');
+  const keys = { p256dh: ecdh.generateKeys().toString('base64url'), auth: randomBytes(16).toString('base64url') };
+  const read = (body: Buffer) =>
+    JSON.parse(ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: keys.auth }).toString('utf8')) as Record<string, unknown>;
+  return { keys, read };
+}
 
 for (const flavour of flavours) {
   describe(`web push to the console (${flavour.name})`, { skip: await flavour.skip() }, () => {
@@ -96,6 +107,19 @@ for (const flavour of flavours) {
       await approveLogin();
       await eventually(async () => (await alice.notifications.describe({ type: 'loginApproved' })).items.length === 4, 'the in-app copy');
       assert.equal((await deliveriesOf(server.maestro.db, 'loginApproved')).length, deliveries);
+    });
+
+    it("sends what the service worker shows, with the console page a click opens", async () => {
+      const phone = browser();
+      await alice.pushSubscriptions.register({ endpoint: `${pushService.url}/push/phone`, keys: phone.keys });
+      await approveLogin();
+      const request = await eventually(() => pushService.requests.find((r) => r.path === '/push/phone'), 'the push request');
+      const message = phone.read(request.body);
+      const notification = (await alice.notifications.describe({ type: 'loginApproved' })).items.find((n) => n.id === message.id);
+      assert.ok(notification, 'the message is one of the user\'s notifications');
+      assert.equal(message.type, 'loginApproved');
+      assert.equal(message.title, notification.subject);
+      assert.equal(message.url, `notifications?id=${notification.id}`);
     });
   });
 }

@@ -4,6 +4,7 @@ import { retryDelayMs } from '../jobs/backoff.js';
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../secrets.js';
 import type { EmailChannel } from './channels/email.js';
+import { consolePageOf } from './console-page.js';
 import { PermanentFailure } from './channels/failure.js';
 import type { PushChannel, PushSubscriptionKeys } from './channels/push.js';
 import { claimDue, recordOutcomes, type ClaimedDelivery, type Outcome } from './deliveries.js';
@@ -124,7 +125,14 @@ async function send(deps: DeliveryDeps, batch: Batch, delivery: ClaimedDelivery)
   await deps.push.send({
     endpoint: subscription.endpoint,
     keys: JSON.parse(deps.secrets.open(subscription.keysSealed)) as PushSubscriptionKeys,
-    payload: { id: notification.id, type: notification.type, priority: notification.priority, title: notification.subject, body: render('push') },
+    payload: {
+      id: notification.id,
+      type: notification.type,
+      priority: notification.priority,
+      title: notification.subject,
+      body: render('push'),
+      url: consolePageOf(notification),
+    },
   });
 }
 

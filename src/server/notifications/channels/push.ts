@@ -11,8 +11,8 @@ export interface PushSubscriptionKeys {
 export interface PushMessage {
   endpoint: string;
   keys: PushSubscriptionKeys;
-  /** What the console's service worker shows. */
-  payload: { id: string; type: string; priority: NotificationPriority; title: string; body: string };
+  /** What the console's service worker shows; `url` is the console page a click opens (console-page.ts). */
+  payload: { id: string; type: string; priority: NotificationPriority; title: string; body: string; url: string };
 }
 
 /** How long a push service keeps a message for a browser that is offline. */
