@@ -58,7 +58,7 @@ import { createLogger, type Logger } from './logger.js';
 import { OutboxRelay } from './outbox/relay.js';
 import { LiveHub } from './live/hub.js';
 import { liveOptions, type LiveOptions } from './live/options.js';
-import type { ActorResolver } from './live/route.js';
+import type { ActorResolver } from './live/identity.js';
 import { sessionValidity, streamActorResolver } from './live/actor-resolvers.js';
 import type { NotificationDelivery } from './notifications/delivery-schedule.js';
 import { setUpNotifications } from './notifications/setup.js';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { authenticate, isSigned, type Authenticator } from '../auth/authenticate.js';
 import type { Actor } from '../actor.js';
-import type { ActorResolver, ValidityCheck } from './route.js';
+import type { ActorResolver, ValidityCheck } from './identity.js';
 
 /**
  * Who opens a live stream on a real node: a signed request (SDK, CLI, scripts: signed like a

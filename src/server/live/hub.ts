@@ -12,7 +12,7 @@ import type { LiveOptions } from './options.js';
 import type { StreamPosition } from './position.js';
 import { catchUp } from './replay.js';
 import { SseWriter } from './sse.js';
-import type { Validity } from './route.js';
+import type { Validity } from './identity.js';
 import { LiveStream, type LiveBatch } from './stream.js';
 
 /** Nodes sharing a PostgreSQL tell each other here that notifications were stored (events have their own channel). */

@@ -1,23 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../protocol/errors.js';
 import type { Actor } from '../actor.js';
+import type { ActorResolver, ValidityCheck } from './identity.js';
 import type { Logger } from '../logger.js';
 import type { LiveHub } from './hub.js';
 import { parsePosition } from './position.js';
 
 export const LIVE_STREAM_PATH = '/api/v1/events/stream';
-
-/** Who opens a stream: a console session, a signed request …; null when the request proves no one. */
-export type ActorResolver = (request: FastifyRequest) => Promise<Actor | null>;
-
-/** What a check of a stream's session found: whether it holds, and until when (ms since the epoch, by the node's clock) at the latest. */
-export interface Validity {
-  valid: boolean;
-  until: number | null;
-}
-
-/** For a request whose identity can end while its stream is open (a console session): how to ask whether it still holds. */
-export type ValidityCheck = (request: FastifyRequest) => (() => Promise<Validity>) | undefined;
 
 export interface LiveRouteDeps {
   hub: LiveHub;

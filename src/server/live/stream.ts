@@ -1,5 +1,5 @@
 import type { Actor } from '../actor.js';
-import type { Validity } from './route.js';
+import type { Validity } from './identity.js';
 import type { EventView } from './event-view.js';
 import { sees } from './event-view.js';
 import type { LiveEvent, LiveNotification } from './feed.js';
