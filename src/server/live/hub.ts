@@ -61,10 +61,6 @@ export class LiveHub {
     this.#runner = new CoalescingRunner(() => this.#drain(), 60_000, (error) => deps.logger.error({ err: error }, 'reading the log for live streams failed'));
   }
 
-  get size(): number {
-    return this.#streams.size;
-  }
-
   hasRoom(): boolean {
     return this.#streams.size < this.deps.options.maxStreams;
   }
@@ -94,11 +90,6 @@ export class LiveHub {
 
   wake(): void {
     this.#runner.wake();
-  }
-
-  /** Resolves when no read is running or due (tests). */
-  idle(): Promise<void> {
-    return this.#runner.idle();
   }
 
   /**
