@@ -9,8 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 
+/** A bundle large enough to be served compressed. */
+const bigScript = Array.from({ length: 400 }, (_, i) => `export const value${i} = ${i};`).join('\n');
 const indexHtml = '<!doctype html><html><head><base href="/console/"></head><body><app-root></app-root><script src="main-AB12CD34.js" type="module"></script></body></html>';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'maestro-console-'));
 let server: TestServer;
@@ -39,6 +42,7 @@ before(async () => {
   writeFileSync(path.join(dir, 'ngsw.json'), '{"configVersion":1}');
   writeFileSync(path.join(dir, 'manifest.webmanifest'), '{"name":"Maestro"}');
   writeFileSync(path.join(dir, 'chunk-B4XDO-j7.js'), 'export {};\n');
+  writeFileSync(path.join(dir, 'chunk-BIGBIG12.js'), bigScript);
   writeFileSync(path.join(dir, 'ngsw-worker.js'), 'self;\n');
   mkdirSync(path.join(dir, 'icons'));
   writeFileSync(path.join(dir, 'icons', 'icon-192.png'), 'png');
@@ -111,6 +115,28 @@ describe('serving the built console', () => {
     const script = await request(`${server.url}/console/run/instances.run`, { headers: { 'sec-fetch-mode': 'no-cors', accept: '*/*' } });
     assert.equal(script.statusCode, 404);
     await script.body.dump();
+  });
+
+  it('serves text files compressed once per version, brotli or gzip as the browser accepts, and plain to others', async () => {
+    const url = `${server.url}/console/chunk-BIGBIG12.js`;
+    const brotli = await request(url, { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    assert.equal(brotli.headers['content-encoding'], 'br');
+    assert.equal(brotli.headers.vary, 'accept-encoding');
+    const brotliBytes = Buffer.from(await brotli.body.arrayBuffer());
+    assert.equal(brotliDecompressSync(brotliBytes).toString('utf8'), bigScript);
+    assert.ok(brotliBytes.length < bigScript.length / 3, `compressed to ${brotliBytes.length} of ${bigScript.length} bytes`);
+    const gzipped = await request(url, { headers: { 'accept-encoding': 'gzip;q=1, br;q=0' } });
+    assert.equal(gzipped.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(Buffer.from(await gzipped.body.arrayBuffer())).toString('utf8'), bigScript);
+    const plain = await request(url, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(await plain.body.text(), bigScript);
+    const revalidated = await request(url, { headers: { 'accept-encoding': 'br', 'if-none-match': String(brotli.headers.etag) } });
+    assert.equal(revalidated.statusCode, 304);
+    await revalidated.body.dump();
+    const small = await request(`${server.url}/console/chunk-B4XDO-j7.js`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(small.headers['content-encoding'], undefined, 'a file smaller than 1 kB goes as it is');
+    await small.body.dump();
   });
 
   it('never serves a file outside the console directory', async () => {

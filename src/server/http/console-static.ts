@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { packageRoot } from '../../paths.js';
+import { chosenEncoding, CompressedFiles } from './compressed-files.js';
 
 /**
  * The built web console (Angular, console/) at /console/. Served with node:fs rather than
@@ -109,6 +110,7 @@ const notBuilt = (dir: string) =>
   'The API works meanwhile: POST /api/v1/rpc.\n';
 
 export function registerConsoleStatic(app: FastifyInstance, options: { dir: string }): void {
+  const compressed = new CompressedFiles();
   const dir = path.resolve(options.dir);
 
   async function sendIndex(reply: FastifyReply): Promise<FastifyReply> {
@@ -148,8 +150,16 @@ export function registerConsoleStatic(app: FastifyInstance, options: { dir: stri
       .header('cache-control', hashedName.test(path.basename(file)) ? IMMUTABLE : REVALIDATE)
       .header('etag', etag)
       .type(contentTypes[extension] ?? 'application/octet-stream');
+    if (!compressed.worthCompressing(file, found.size)) {
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      return reply.header('content-length', found.size).send(createReadStream(file));
+    }
+    reply.header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-    return reply.header('content-length', found.size).send(createReadStream(file));
+    const encoding = chosenEncoding(request.headers['accept-encoding']);
+    if (!encoding) return reply.header('content-length', found.size).send(createReadStream(file));
+    const body = await compressed.get(file, etag, encoding);
+    return reply.header('content-encoding', encoding).header('content-length', body.length).send(body);
   }
 
   app.get('/', async (_request, reply) => reply.redirect(CONSOLE_PATH, 302));
