@@ -17,14 +17,26 @@ const ROUNDS = 4;
 const PASSWORD = 'bench-console-password';
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** The files index.html makes the browser fetch before the app runs: scripts, module preloads, styles. */
+/**
+ * What the browser must fetch before the app runs: the scripts and styles index.html names, and
+ * every chunk those scripts import statically (not the lazy `import()` of a page), as Angular's
+ * "initial total" counts them.
+ */
 export function initialAssets(buildDir: string): { file: string; raw: number; gzip: number }[] {
   const html = readFileSync(path.join(buildDir, 'index.html'), 'utf8');
-  const references = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\bhref)="([^"]+\.(?:js|css))"/g)].map((match) => match[1]!);
-  return [...new Set(references)].map((reference) => {
-    const bytes = readFileSync(path.join(buildDir, reference.replace(/^\/console\//, '')));
-    return { file: reference, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-  });
+  const pending = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*\brel="(?:stylesheet|modulepreload)"[^>]*\bhref)="([^"]+\.(?:js|css))"/g)].map((match) => match[1]!);
+  const seen = new Map<string, { file: string; raw: number; gzip: number }>();
+  while (pending.length > 0) {
+    const file = pending.pop()!.replace(/^(\.\/|\/console\/)/, '');
+    if (seen.has(file)) continue;
+    const bytes = readFileSync(path.join(buildDir, file));
+    seen.set(file, { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
+    if (file.endsWith('.js')) {
+      // Static imports only: `import … from "./x.js"` and `import "./x.js"`, never `import("./x.js")`.
+      for (const match of bytes.toString('utf8').matchAll(/(?:\bfrom|\bimport)\s*["']\.\/([\w.-]+\.js)["']/g)) pending.push(match[1]!);
+    }
+  }
+  return [...seen.values()];
 }
 
 /** The floor: an HTML page and a script it runs to show one form, from a bare server. */
