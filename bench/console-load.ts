@@ -1,4 +1,4 @@
-// 19. The web console as a new user meets it: a browser with a cold cache opens /console/ until
+// 21. The web console as a new user meets it: a browser with a cold cache opens /console/ until
 // the log-in form can be used, then logs in until the first page shows, A B B A against a bare
 // page (one HTML file and one script from a bare node:http server) opened the same way. Also the
 // initial JavaScript the browser must fetch, gzipped, as the budget counts it.
