@@ -274,6 +274,38 @@ describe('the web console in a real browser', { skip: unavailable }, () => {
     }
   });
 
+  test('installable: a manifest with its icons, a service worker in normal state, and the shell opening offline', async () => {
+    const other = await browser.newContext({ viewport: phone });
+    try {
+      const phonePage = await other.newPage();
+      await logIn(phonePage, server.url, adminName, PASSWORD);
+      const manifestHref = await phonePage.locator('link[rel="manifest"]').getAttribute('href');
+      const manifest = (await (await fetch(new URL(manifestHref!, `${server.url}/console/`))).json()) as { start_url: string; display: string; icons: { src: string; sizes: string; purpose: string }[] };
+      assert.equal(manifest.start_url, '/console/');
+      assert.equal(manifest.display, 'standalone');
+      for (const size of ['192x192', '512x512']) {
+        for (const purpose of ['any', 'maskable']) {
+          const icon = manifest.icons.find((i) => i.sizes === size && i.purpose === purpose);
+          assert.ok(icon, `a ${purpose} icon of ${size}`);
+          const answer = await fetch(new URL(icon.src, `${server.url}/console/`));
+          assert.equal(answer.headers.get('content-type'), 'image/png', `${icon.src} is served`);
+        }
+      }
+      await until(async () =>
+        assert.equal(await phonePage.evaluate("navigator.serviceWorker.getRegistration().then((r) => (r && r.active ? r.active.state : 'none'))"), 'activated'),
+      );
+      // Angular's worker reports whether it could cache this version (a hash it cannot match degrades it).
+      const state = await other.newPage();
+      await state.goto(`${server.url}/console/ngsw/state`);
+      await until(async () => assert.match(await state.locator('body').innerText(), /Driver state: NORMAL/));
+      await other.setOffline(true);
+      await phonePage.reload();
+      await byTestId(phonePage, 'login-form').or(byTestId(phonePage, 'user-menu')).first().waitFor();
+    } finally {
+      await other.close();
+    }
+  });
+
   test('log-out ends the session: the console asks to log in, and the old cookie no longer works', async () => {
     const cookie = (await context.cookies()).find((c) => c.name === 'maestro_session')!;
     await byTestId(page, 'user-menu').click();

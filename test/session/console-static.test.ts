@@ -39,7 +39,10 @@ function assertStrictHeaders(response: Response): void {
 before(async () => {
   writeFileSync(path.join(dir, 'index.html'), indexHtml);
   writeFileSync(path.join(dir, 'main-AB12CD34.js'), 'console.log("console");\n');
-  writeFileSync(path.join(dir, 'ngsw.json'), '{"configVersion":1}');
+  writeFileSync(
+    path.join(dir, 'ngsw.json'),
+    JSON.stringify({ configVersion: 1, index: '/console/index.html', hashTable: { '/console/index.html': 'e808e2', '/console/main-AB12CD34.js': '1a2b3c' } }),
+  );
   writeFileSync(path.join(dir, 'manifest.webmanifest'), '{"name":"Maestro"}');
   writeFileSync(path.join(dir, 'chunk-B4XDO-j7.js'), 'export {};\n');
   writeFileSync(path.join(dir, 'chunk-BIGBIG12.js'), bigScript);
@@ -137,6 +140,11 @@ describe('serving the built console', () => {
     const small = await request(`${server.url}/console/chunk-B4XDO-j7.js`, { headers: { 'accept-encoding': 'br' } });
     assert.equal(small.headers['content-encoding'], undefined, 'a file smaller than 1 kB goes as it is');
     await small.body.dump();
+  });
+
+  it("serves the service worker's manifest without index.html's hash, which the per-response nonce would never match", async () => {
+    const manifest = (await (await fetch(`${server.url}/console/ngsw.json`)).json()) as { hashTable: Record<string, string> };
+    assert.deepEqual(manifest.hashTable, { '/console/main-AB12CD34.js': '1a2b3c' });
   });
 
   it('never serves a file outside the console directory', async () => {

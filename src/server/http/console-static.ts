@@ -48,6 +48,9 @@ const contentTypes: Record<string, string> = {
  */
 const hashedName = /[-.][A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$/;
 
+/** A file's version as the browser revalidates it: its size and modification time. */
+const weakEtag = (file: { size: number; mtimeMs: number }): string => `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
@@ -126,6 +129,28 @@ export function registerConsoleStatic(app: FastifyInstance, options: { dir: stri
     return securityHeaders(reply, nonce).header('cache-control', nonce ? 'no-cache, private' : REVALIDATE).type(contentTypes['.html']!).send(html);
   }
 
+  /**
+   * The service worker's manifest without the hash of index.html: the server writes a fresh CSP
+   * nonce into each index.html it sends, so its bytes never match the build's hash, and Angular's
+   * worker would refuse the whole version (and with it the offline shell). Without a hash the
+   * worker fetches and caches index.html as it comes, headers and nonce together.
+   */
+  async function sendServiceWorkerManifest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const file = path.join(dir, 'ngsw.json');
+    let manifest: { index?: unknown; hashTable?: Record<string, string> };
+    let etag: string;
+    try {
+      etag = weakEtag(await stat(file));
+      manifest = JSON.parse(await readFile(file, 'utf8')) as typeof manifest;
+    } catch {
+      return securityHeaders(reply, null).status(404).type('text/plain; charset=utf-8').send('no service worker manifest in this console build\n');
+    }
+    securityHeaders(reply, null).header('cache-control', REVALIDATE).header('etag', etag).type(contentTypes['.json']!);
+    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+    if (manifest.hashTable && typeof manifest.index === 'string') delete manifest.hashTable[manifest.index];
+    return reply.send(JSON.stringify(manifest));
+  }
+
   /** A browser loading a page (address bar, link, reload), not a script or image fetch. */
   function isNavigation(request: FastifyRequest): boolean {
     const mode = request.headers['sec-fetch-mode'];
@@ -136,6 +161,7 @@ export function registerConsoleStatic(app: FastifyInstance, options: { dir: stri
   async function serve(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const relative = (request.params as { '*'?: string })['*'] ?? '';
     if (relative === '' || relative === 'index.html') return sendIndex(reply);
+    if (relative === 'ngsw.json') return sendServiceWorkerManifest(request, reply);
     const file = fileInside(dir, relative);
     const found = file ? await fileStat(file) : null;
     if (!file || !found) {
@@ -145,7 +171,7 @@ export function registerConsoleStatic(app: FastifyInstance, options: { dir: stri
       return securityHeaders(reply, null).status(404).type('text/plain; charset=utf-8').send(`no file ${relative} in the console\n`);
     }
     const extension = path.extname(file).toLowerCase();
-    const etag = `W/"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`;
+    const etag = weakEtag(found);
     securityHeaders(reply, null)
       .header('cache-control', hashedName.test(path.basename(file)) ? IMMUTABLE : REVALIDATE)
       .header('etag', etag)
