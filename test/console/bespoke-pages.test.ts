@@ -9,16 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/domain/clock.js';
 import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { waitForState } from '../compute/setup.js';
-import { PATIENCE_MS } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import {
-  accessibilityViolations,
-  browserTestsUnavailable,
-  launchChromium,
-  overflowsHorizontally,
-  screenshot,
-  watchPageProblems,
-} from '../support/browser.js';
+import { browserTestsUnavailable, byTestId, launchChromium, layoutProblems, logInThroughForm, until, viewports, watchPageProblems } from '../support/browser.js';
 
 const unavailable = browserTestsUnavailable();
 if (unavailable && process.env.CI === 'true') {
@@ -26,28 +18,13 @@ if (unavailable && process.env.CI === 'true') {
 }
 
 const PASSWORD = 'bespoke-pages-password-1';
-const wide = { width: 1440, height: 900 };
-const phone = { width: 360, height: 740 };
+const { wide } = viewports;
 const prices = {
   instance: { perCpuMonth: 100, perRamGbMonth: 37, perDiskGbMonth: 1.1 },
   volume: { perGbMonth: 2.9 },
   service: { perTenantMonth: 0 },
 };
 
-/** Retries a check that asserts until it passes, then returns its value; the last failure says why not. */
-async function until<T>(check: () => Promise<T>): Promise<T> {
-  const deadline = performance.now() + PATIENCE_MS;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 describe('the console bespoke pages in a real browser', { skip: unavailable }, () => {
@@ -92,12 +69,7 @@ describe('the console bespoke pages in a real browser', { skip: unavailable }, (
     const context = await browser.newContext({ viewport: wide, acceptDownloads: true });
     page = await context.newPage();
     problems = watchPageProblems(page);
-    await page.goto(`${server.url}/console/`);
-    await byTestId(page, 'login-form').waitFor();
-    await byTestId(page, 'login-user').fill(adminName);
-    await byTestId(page, 'login-password').fill(PASSWORD);
-    await byTestId(page, 'login-submit').click();
-    await byTestId(page, 'user-menu').waitFor();
+    await logInThroughForm(page, server.url, adminName, PASSWORD);
   });
 
   after(async () => {
@@ -251,28 +223,12 @@ describe('the console bespoke pages in a real browser', { skip: unavailable }, (
   });
 
   test('the bespoke pages hold at 360 and 1440 px and pass the accessibility scan', async () => {
-    const found: string[] = [];
-    for (const [name, path, ready] of [
+    const found = await layoutProblems(page, server.url, [
       ['dashboard', '/console/dashboard?tenant=shop', 'running-count'],
       ['instance-detail', `/console/instances/${instanceId}?tenant=shop`, 'instance-state'],
       ['reporting', `/console/reporting?tenant=shop&kind=subtotal&from=${day(started)}&to=${day(clock.now())}`, 'report-table'],
       ['jobs-nodes', '/console/jobs', 'nodes'],
-    ] as const) {
-      for (const [size, viewport] of [['1440', wide], ['360', phone]] as const) {
-        await page.setViewportSize(viewport);
-        await page.goto(`${server.url}${path}`);
-        await byTestId(page, ready).waitFor();
-        await page.waitForLoadState('networkidle');
-        await screenshot(page, `${name}-${size}`);
-        if (await overflowsHorizontally(page)) found.push(`${name} scrolls sideways at ${size} px`);
-        for (const violation of await accessibilityViolations(page)) {
-          if (violation.impact === 'serious' || violation.impact === 'critical') {
-            found.push(`${name} at ${size} px: ${violation.id} (${violation.help}) at ${violation.targets.join(', ')}`);
-          }
-        }
-      }
-    }
-    await page.setViewportSize(wide);
+    ]);
     assert.deepEqual(found, []);
     assert.deepEqual(problems, [], 'no uncaught error, CSP refusal or console error on any page');
   });

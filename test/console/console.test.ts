@@ -4,14 +4,17 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PATIENCE_MS } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import {
-  accessibilityViolations,
   browserTestsUnavailable,
+  byTestId,
   launchChromium,
-  overflowsHorizontally,
+  layoutProblems,
+  logInThroughForm as logIn,
   screenshot,
+  seriousViolations,
+  until,
+  viewports,
   watchPageProblems,
 } from '../support/browser.js';
 
@@ -22,32 +25,7 @@ if (unavailable && process.env.CI === 'true') {
 
 const PASSWORD = 'console-test-password-1';
 const LIMITED = { name: 'tess', password: 'tess-console-password' };
-const wide = { width: 1440, height: 900 };
-const phone = { width: 360, height: 740 };
-
-/** Retries a check that asserts until it passes, then returns its value; the last failure says why not. */
-async function until<T>(check: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-  const deadline = performance.now() + (options.timeoutMs ?? PATIENCE_MS);
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-
-async function logIn(page: Page, url: string, user: string, password: string): Promise<void> {
-  await page.goto(`${url}/console/`);
-  await byTestId(page, 'login-form').waitFor();
-  await byTestId(page, 'login-user').fill(user);
-  await byTestId(page, 'login-password').fill(password);
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'user-menu').waitFor();
-}
+const { wide, phone } = viewports;
 
 /** Chooses a picker's option: types the value (server-side search), then clicks the option. */
 async function pick(page: Page, field: string, value: string): Promise<void> {
@@ -56,13 +34,6 @@ async function pick(page: Page, field: string, value: string): Promise<void> {
   await input.fill(value);
   // Names come back as the server keeps them (tenant names are upper case): match any case.
   await page.locator(`[data-testid="field-${field}-option-${value}" i]`).click();
-}
-
-async function seriousViolations(page: Page, where: string): Promise<string[]> {
-  const violations = await accessibilityViolations(page);
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${where}: ${violation.id} (${violation.help}) at ${violation.targets.join(', ')}`);
 }
 
 describe('the web console in a real browser', { skip: unavailable }, () => {
@@ -147,7 +118,7 @@ describe('the web console in a real browser', { skip: unavailable }, () => {
     await page.evaluate(() => ((globalThis as Record<string, unknown>).sameDocument = true));
     const state = byTestId(page, `row-${instanceId}`).locator('[data-testid="cell-state"]');
     await state.waitFor();
-    await until(async () => assert.equal((await state.innerText()).trim(), 'running'), {});
+    await until(async () => assert.equal((await state.innerText()).trim(), 'running'));
     assert.equal(await page.evaluate(() => (globalThis as Record<string, unknown>).sameDocument), true, 'the page was not reloaded');
   });
 
@@ -200,27 +171,15 @@ describe('the web console in a real browser', { skip: unavailable }, () => {
   });
 
   test('the main pages hold at 360 and 1440 px and pass the accessibility scan', async () => {
-    const found: string[] = [];
-    for (const [name, path] of [
-      ['dashboard', '/console/'],
-      ['management', '/console/management?tenant=default'],
-      ['instance', `/console/instances/${instanceId}`],
-      ['run-instance', '/console/run/instances/run'],
-      ['notifications', '/console/notifications'],
-      ['audit', '/console/audit'],
-      ['administration', '/console/administration'],
-    ] as const) {
-      for (const [size, viewport] of [['1440', wide], ['360', phone]] as const) {
-        await page.setViewportSize(viewport);
-        await page.goto(`${server.url}${path}`);
-        await byTestId(page, 'user-menu').waitFor();
-        await page.waitForLoadState('networkidle');
-        await screenshot(page, `${name}-${size}`);
-        if (await overflowsHorizontally(page)) found.push(`${name} scrolls sideways at ${size} px`);
-        found.push(...(await seriousViolations(page, `${name} at ${size} px`)));
-      }
-    }
-    await page.setViewportSize(wide);
+    const found = await layoutProblems(page, server.url, [
+      ['dashboard', '/console/', 'user-menu'],
+      ['management', '/console/management?tenant=default', `row-${instanceId}`],
+      ['instance', `/console/instances/${instanceId}`, 'instance-state'],
+      ['run-instance', '/console/run/instances/run', 'wizard'],
+      ['notifications', '/console/notifications', 'user-menu'],
+      ['audit', '/console/audit', 'user-menu'],
+      ['administration', '/console/administration', 'user-menu'],
+    ]);
     assert.deepEqual(found, []);
   });
 

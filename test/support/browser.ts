@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PATIENCE_MS } from './eventually.js';
 
 /** Where the browser tests keep their screenshots (docs/console.md names it; gitignored). */
 export const screenshotDir = path.resolve('test-artifacts/console');
@@ -95,4 +96,65 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Whether the page scrolls sideways: a layout that does not hold at this width. */
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1') as Promise<boolean>;
+}
+
+/** The two widths the console must hold: a small phone and a desktop. */
+export const viewports = { phone: { width: 360, height: 740 }, wide: { width: 1440, height: 900 } } as const;
+
+export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+
+/**
+ * Retries a check that asserts until it passes, then returns its value; past the patience for a
+ * loaded machine, the last failure says why not. Pages change as the server's events arrive:
+ * what a test waits for is a state, never an amount of time.
+ */
+export async function until<T>(check: () => Promise<T>, timeoutMs = PATIENCE_MS): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (performance.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Logs in through the log-in form and waits for the console's shell. */
+export async function logInThroughForm(page: Page, url: string, user: string, password: string): Promise<void> {
+  await page.goto(`${url}/console/`);
+  await byTestId(page, 'login-form').waitFor();
+  await byTestId(page, 'login-user').fill(user);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'user-menu').waitFor();
+}
+
+/** The serious and critical axe-core findings on the page as it is now, one line each. */
+export async function seriousViolations(page: Page, where: string): Promise<string[]> {
+  return (await accessibilityViolations(page))
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${where}: ${violation.id} (${violation.help}) at ${violation.targets.join(', ')}`);
+}
+
+/**
+ * Opens each page at both widths, keeps a screenshot of each, and returns what does not hold:
+ * a page that scrolls sideways, a serious accessibility finding. `ready` is the test id that
+ * shows the page has drawn what it reads.
+ */
+export async function layoutProblems(page: Page, url: string, pages: readonly (readonly [name: string, path: string, ready: string])[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const [name, path, ready] of pages) {
+    for (const [size, viewport] of [['1440', viewports.wide], ['360', viewports.phone]] as const) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${url}${path}`);
+      await byTestId(page, ready).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await screenshot(page, `${name}-${size}`);
+      if (await overflowsHorizontally(page)) found.push(`${name} scrolls sideways at ${size} px`);
+      found.push(...(await seriousViolations(page, `${name} at ${size} px`)));
+    }
+  }
+  await page.setViewportSize(viewports.wide);
+  return found;
 }
