@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SharedReplayCache } from '../../src/server/auth/shared-replay-cache.js';
-import { loadConfig } from '../../src/server/config.js';
 import type { Logger } from '../../src/server/logger.js';
-import { startMaestro, type Maestro } from '../../src/server/runtime.js';
-import { openPostgres } from '../../src/store/postgres.js';
+import type { Maestro } from '../../src/server/runtime.js';
 import { m3Client } from '../compat/support/m3-client.js';
 import { createPostgresDatabase, postgresSkip } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startSecondNode, startTestServer, type TestServer } from '../support/server.js';
 import { request, signHeaders } from './rpc-http.js';
 
 describe('replays across nodes sharing one PostgreSQL', { skip: await postgresSkip() }, () => {
@@ -17,11 +15,7 @@ describe('replays across nodes sharing one PostgreSQL', { skip: await postgresSk
   before(async () => {
     database = await createPostgresDatabase();
     node1 = await startTestServer({ config: { databaseUrl: database.url } });
-    // The same data directory: the nodes share the master key that seals secret keys.
-    node2 = await startMaestro({
-      config: loadConfig({}, { port: 0, dataDir: node1.dataDir, logLevel: 'silent', nodeName: 'node-2', defaultSimulatedRegion: false }),
-      db: await openPostgres({ url: database.url, poolSize: 3 }),
-    });
+    node2 = await startSecondNode(node1, database.url);
   });
   after(async () => {
     await node2?.close();

@@ -4,11 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/server/config.js';
-import { startMaestro, type Maestro } from '../../src/server/runtime.js';
-import { openPostgres } from '../../src/store/postgres.js';
+import type { Maestro } from '../../src/server/runtime.js';
 import { createPostgresDatabase, postgresSkip } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startSecondNode, startTestServer, type TestServer } from '../support/server.js';
 import { currentSession, logIn, logOut, rpcWithSession } from './browser.js';
 
 const password = 'shared by two nodes';
@@ -20,10 +18,7 @@ describe('console sessions across two nodes on one PostgreSQL', { skip: await po
   before(async () => {
     database = await createPostgresDatabase();
     node1 = await startTestServer({ config: { databaseUrl: database.url } });
-    node2 = await startMaestro({
-      config: loadConfig({}, { port: 0, dataDir: node1.dataDir, logLevel: 'silent', nodeName: 'node-2', defaultSimulatedRegion: false }),
-      db: await openPostgres({ url: database.url, poolSize: 3 }),
-    });
+    node2 = await startSecondNode(node1, database.url);
     for (const name of ['lena', 'mark', 'nina']) {
       await node1.admin.users.create({ name });
       await node1.admin.users.setPassword({ name, password });

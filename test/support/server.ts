@@ -6,6 +6,7 @@ import { createClient, type MaestroClient } from '../../src/sdk/client.js';
 import { loadConfig, type ConfigInput } from '../../src/server/config.js';
 import { startMaestro, type Maestro } from '../../src/server/runtime.js';
 import type { Database } from '../../src/store/database.js';
+import { openPostgres } from '../../src/store/postgres.js';
 import type { ServerTransport } from '../../src/agent/transport/transport.js';
 
 export interface TestServer {
@@ -50,3 +51,14 @@ export async function startTestServer(
 
 /** The master key a test server made in its data directory: another node of its cluster starts with it. */
 export const masterKeyOf = (server: Pick<TestServer, 'dataDir'>): string => readFileSync(path.join(server.dataDir, 'master.key'), 'utf8').trim();
+
+/**
+ * Another node of a test server's cluster on one PostgreSQL: the same data directory (so the
+ * same master key, which seals secret keys), its own pool and node name. The caller closes it.
+ */
+export async function startSecondNode(first: Pick<TestServer, 'dataDir'>, databaseUrl: string, nodeName = 'node-2'): Promise<Maestro> {
+  return startMaestro({
+    config: loadConfig({}, { port: 0, dataDir: first.dataDir, logLevel: 'silent', nodeName, defaultSimulatedRegion: false }),
+    db: await openPostgres({ url: databaseUrl, poolSize: 3 }),
+  });
+}
