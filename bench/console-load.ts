@@ -1,6 +1,7 @@
 // 21. The web console as a new user meets it: a browser with a cold cache opens /console/ until
 // the log-in form can be used, then logs in until the first page shows, A B B A against a bare
-// page (one HTML file and one script from a bare node:http server) opened the same way. Also the
+// page (one HTML file and one script from a bare node:http server) opened the same way; the log-in
+// starts once the service worker has installed, as it has while a person types. Also the
 // initial JavaScript the browser must fetch, gzipped, as the budget counts it.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -97,6 +98,9 @@ export async function consoleLoad(_flavours: readonly Flavour[]): Promise<Figure
     const logins: number[] = [];
     const openConsole = () =>
       timeUntilVisible(browser, consoleUrl, '[data-testid="login-form"]', async (_ms, page) => {
+        // While a person types, the service worker installs (it fetches the whole app shell for
+        // offline use); a script that logs in at once would time the log-in against that download.
+        await page.waitForFunction('navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.active))', undefined, { timeout: 60_000 });
         const started = performance.now();
         await page.locator('[data-testid="login-user"]').fill(admin.name);
         await page.locator('[data-testid="login-password"]').fill(PASSWORD);
