@@ -63,6 +63,9 @@ export function defineServe(command: Command): void {
         const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
         fail('internal', `${message} (the node did not start; MAESTRO_DEBUG=1 shows the stack trace)`, UNEXPECTED_EXIT_CODE);
       }
+      // The first administrator's credentials are in place before the node says it is ready: a
+      // script (or a test) that waits for "ready" and then reads the credentials file finds it.
+      if (maestro.bootstrap) showCredentials(maestro, bootstrap, config.dataDir);
       maestro.logger.info(
         {
           url: maestro.url,
@@ -72,7 +75,6 @@ export function defineServe(command: Command): void {
         },
         'Maestro is ready',
       );
-      if (maestro.bootstrap) showCredentials(maestro, bootstrap, config.dataDir);
       if (maestro.defaultRegion) process.stdout.write(`${defaultRegionMessage(maestro.defaultRegion).join('\n')}\n`);
       let stopping = false;
       const stop = async (signal: string) => {
