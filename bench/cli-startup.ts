@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cliMain, ensureBuilt, root } from './support/built.js';
 import { simulatedTenants, startBenchServer } from './support/compute.js';
 import type { Flavour } from './support/databases.js';
-import type { Figure } from './support/report.js';
+import { median, type Figure } from './support/report.js';
 
 /** Rounds of A B B A: 2 × ROUNDS samples of each side. */
 const ROUNDS = 6;
@@ -30,7 +30,6 @@ function timeToExit(args: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   });
 }
 
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** A B B A: the CLI and the baseline (node -e 0) alternate so that drift in the machine's load hits both alike. */
 async function alternate(cli: readonly string[], env: NodeJS.ProcessEnv, bare: readonly string[] = ['-e', '0']): Promise<{ cli: number[]; bare: number[] }> {

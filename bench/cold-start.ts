@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { cliMain as main, ensureBuilt, root } from './support/built.js';
 import { tempDir, type Flavour } from './support/databases.js';
-import type { Figure } from './support/report.js';
+import { median, type Figure } from './support/report.js';
 
 const ROUNDS = 3;
 
@@ -66,7 +66,6 @@ async function timeToReady(args: string[], port: number, urlPath: string): Promi
 
 const serve = (port: number, dataDir: string) => [main, 'serve', '--port', String(port), '--data-dir', dataDir];
 const bare = (port: number) => ['-e', `require('http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`];
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function coldStart(_flavours: readonly Flavour[]): Promise<Figure[]> {
   ensureBuilt('cold-start');

@@ -12,11 +12,10 @@ import type { Browser } from 'playwright-core';
 import { browserTestsUnavailable, consoleBuildDir, launchChromium } from '../test/support/browser.js';
 import { startBenchServer } from './support/compute.js';
 import type { Flavour } from './support/databases.js';
-import type { Figure } from './support/report.js';
+import { median, type Figure } from './support/report.js';
 
 const ROUNDS = 4;
 const PASSWORD = 'bench-console-password';
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * What the browser must fetch before the app runs: the scripts and styles index.html names, and

@@ -83,3 +83,6 @@ export function writeResults(file: string, content: Record<string, unknown>): vo
   // Renamed into place, so a reader never sees half a file.
   renameSync(temp, file);
 }
+
+/** The middle sample (the upper one of an even count), as the A B B A benches report their sides. */
+export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
